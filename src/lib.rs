@@ -1,0 +1,13 @@
+//! IP Manager for WHMCS: IP address management as a PHP extension.
+//!
+//! `php` is the binding layer; everything else is plain Rust that never touches PHP.
+
+pub mod error;
+pub mod input;
+pub mod lifecycle;
+pub mod php;
+pub mod status;
+pub mod store;
+pub mod whmcs;
+
+pub use error::{Error, Result};

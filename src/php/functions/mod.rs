@@ -1,0 +1,3 @@
+//! The `ipmanager_*` functions, grouped by what they serve.
+
+pub mod system;

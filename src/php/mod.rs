@@ -1,0 +1,18 @@
+//! The ext-php-rs binding layer: the only Rust code that knows PHP exists.
+
+pub mod convert;
+pub mod exceptions;
+pub mod functions;
+pub mod info;
+
+use ext_php_rs::prelude::*;
+
+#[php_module]
+pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+    let module = module
+        .name("ipmanager")
+        .version(env!("CARGO_PKG_VERSION"))
+        .info_function(info::module_info);
+    let module = functions::system::register(module);
+    exceptions::register(module)
+}

@@ -1,0 +1,48 @@
+//! What the dashboard and `phpinfo()` show about the database side.
+
+use crate::store::{migrations, registry};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DatabaseStatus {
+    pub configured: bool,
+    /// user@host:port/database, never the password.
+    pub endpoint: Option<String>,
+    pub connected: bool,
+    pub error: Option<String>,
+    pub server_version: Option<String>,
+    pub schema_version: Option<u32>,
+    pub latest_schema_version: u32,
+}
+
+/// Never fails: a broken database is reported in the status, not thrown, so the
+/// dashboard can show it.
+pub fn database_status() -> DatabaseStatus {
+    let endpoint = registry::configured_endpoint();
+    let mut status = DatabaseStatus {
+        configured: endpoint.is_some(),
+        endpoint,
+        connected: false,
+        error: None,
+        server_version: None,
+        schema_version: None,
+        latest_schema_version: migrations::latest_version(),
+    };
+    if !status.configured {
+        return status;
+    }
+    let probe = registry::db().and_then(|db| {
+        let version = db.server_version()?;
+        let schema = migrations::current_version(&db)?;
+        Ok((version, schema))
+    });
+    match probe {
+        Ok((version, schema)) => {
+            status.connected = true;
+            status.server_version = Some(version);
+            status.schema_version = Some(schema);
+        }
+        Err(e) => status.error = Some(e.to_string()),
+    }
+    status
+}

@@ -1,0 +1,136 @@
+//! Database credentials as WHMCS's `configuration.php` holds them.
+
+use crate::error::{Error, Result};
+use mysql::{OptsBuilder, PoolConstraints, PoolOpts};
+use std::fmt;
+use std::time::Duration;
+
+/// Connections per PHP worker: each FPM child has its own pool, so keep it small.
+const POOL_MIN: usize = 1;
+const POOL_MAX: usize = 4;
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct DbConfig {
+    pub host: String,
+    pub port: u16,
+    pub username: String,
+    pub password: String,
+    pub database: String,
+    /// Unix socket path; when set it is used instead of host/port.
+    pub socket: Option<String>,
+}
+
+// Hand-written so the password can never reach a log line or an error message.
+impl fmt::Debug for DbConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DbConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("password", &"********")
+            .field("database", &self.database)
+            .field("socket", &self.socket)
+            .finish()
+    }
+}
+
+impl DbConfig {
+    /// Checks the values before any connection is tried, so mistakes get a precise message.
+    pub fn validate(&self) -> Result<()> {
+        if self.database.trim().is_empty() {
+            return Err(Error::invalid(
+                "Database name is empty: set $db_name in WHMCS configuration.php.",
+            ));
+        }
+        if self.username.trim().is_empty() {
+            return Err(Error::invalid(
+                "Database user is empty: set $db_username in WHMCS configuration.php.",
+            ));
+        }
+        if self.socket.is_none() && self.host.trim().is_empty() {
+            return Err(Error::invalid(
+                "Database host is empty: set $db_host in WHMCS configuration.php (for example 127.0.0.1).",
+            ));
+        }
+        if self.port == 0 {
+            return Err(Error::invalid(
+                "Database port 0 is not valid: set $db_port in WHMCS configuration.php (MySQL's default is 3306).",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Where we connect, for status pages and error messages (never the password).
+    pub fn endpoint(&self) -> String {
+        match &self.socket {
+            Some(socket) => format!("{}@unix:{}/{}", self.username, socket, self.database),
+            None => format!(
+                "{}@{}:{}/{}",
+                self.username, self.host, self.port, self.database
+            ),
+        }
+    }
+
+    pub(crate) fn opts(&self) -> Result<OptsBuilder> {
+        let constraints = PoolConstraints::new(POOL_MIN, POOL_MAX)
+            .ok_or_else(|| Error::Database("Internal pool limits are inconsistent.".into()))?;
+        let builder = OptsBuilder::new()
+            .user(Some(&self.username))
+            .pass(Some(&self.password))
+            .db_name(Some(&self.database))
+            // A TCP login must stay TCP: the server checks user@127.0.0.1, not user@localhost.
+            .prefer_socket(false)
+            .tcp_connect_timeout(Some(Duration::from_secs(5)))
+            .init(vec!["SET NAMES utf8mb4", "SET time_zone = '+00:00'"])
+            .pool_opts(PoolOpts::default().with_constraints(constraints));
+        Ok(match &self.socket {
+            Some(socket) => builder.socket(Some(socket)),
+            None => builder
+                .ip_or_hostname(Some(&self.host))
+                .tcp_port(self.port),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> DbConfig {
+        DbConfig {
+            host: "127.0.0.1".into(),
+            port: 3307,
+            username: "whmcs".into(),
+            password: "s3cret-pass".into(),
+            database: "whmcs".into(),
+            socket: None,
+        }
+    }
+
+    #[test]
+    fn debug_output_masks_the_password() {
+        let shown = format!("{:?}", sample());
+        assert!(!shown.contains("s3cret-pass"), "{shown}");
+        assert!(shown.contains("whmcs"));
+    }
+
+    #[test]
+    fn endpoint_names_user_host_and_database_but_not_password() {
+        assert_eq!(sample().endpoint(), "whmcs@127.0.0.1:3307/whmcs");
+        let mut cfg = sample();
+        cfg.socket = Some("/tmp/x.sock".into());
+        assert_eq!(cfg.endpoint(), "whmcs@unix:/tmp/x.sock/whmcs");
+    }
+
+    #[test]
+    fn validation_names_the_configuration_variable() {
+        let mut cfg = sample();
+        cfg.database = " ".into();
+        let err = cfg.validate().unwrap_err();
+        assert!(err.to_string().contains("$db_name"), "{err}");
+        let mut cfg = sample();
+        cfg.port = 0;
+        assert!(cfg.validate().unwrap_err().to_string().contains("$db_port"));
+        assert!(sample().validate().is_ok());
+    }
+}

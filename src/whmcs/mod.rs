@@ -1,0 +1,3 @@
+//! Reading and writing WHMCS's own tables.
+
+pub mod addon_settings;

@@ -39,9 +39,8 @@ impl<'a> Fields<'a> {
     }
 
     pub fn required_str(&self, key: &str) -> Result<String> {
-        self.optional_str(key)?.ok_or_else(|| {
-            Error::invalid(format!("The {} needs '{key}' (a string).", self.what))
-        })
+        self.optional_str(key)?
+            .ok_or_else(|| Error::invalid(format!("The {} needs '{key}' (a string).", self.what)))
     }
 
     /// A string, or a number given where a string is expected; `null` counts as absent.
@@ -118,7 +117,10 @@ mod tests {
         let v = json!({"port": 70000});
         let f = Fields::new("database settings", &v).unwrap();
         let msg = f.optional_int("port", 1, 65535).unwrap_err().to_string();
-        assert!(msg.contains("'port'") && msg.contains("1 to 65535") && msg.contains("70000"), "{msg}");
+        assert!(
+            msg.contains("'port'") && msg.contains("1 to 65535") && msg.contains("70000"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -126,7 +128,10 @@ mod tests {
         let v = json!({"hots": "x"});
         let f = Fields::new("database settings", &v).unwrap();
         let msg = f.allow_only(&["host", "port"]).unwrap_err().to_string();
-        assert!(msg.contains("'hots'") && msg.contains("host, port"), "{msg}");
+        assert!(
+            msg.contains("'hots'") && msg.contains("host, port"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -141,6 +146,11 @@ mod tests {
         let v = json!({"host": [1]});
         let f = Fields::new("database settings", &v).unwrap();
         assert!(f.required_str("host").is_err());
-        assert!(f.required_str("missing").unwrap_err().to_string().contains("'missing'"));
+        assert!(
+            f.required_str("missing")
+                .unwrap_err()
+                .to_string()
+                .contains("'missing'")
+        );
     }
 }

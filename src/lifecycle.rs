@@ -3,7 +3,9 @@
 use crate::error::Result;
 use crate::store::Db;
 use crate::store::migrations;
-use crate::whmcs::addon_settings::{self, DELETE_DATA_CONFIRMATION, DELETE_DATA_ON_DEACTIVATE, DELETE_DATA_PHRASE};
+use crate::whmcs::addon_settings::{
+    self, DELETE_DATA_CONFIRMATION, DELETE_DATA_ON_DEACTIVATE, DELETE_DATA_PHRASE,
+};
 use serde::Serialize;
 
 /// WHMCS's result shape for `_activate` / `_deactivate`.
@@ -15,10 +17,16 @@ pub struct AddonResult {
 
 impl AddonResult {
     fn success(description: String) -> Self {
-        AddonResult { status: "success", description }
+        AddonResult {
+            status: "success",
+            description,
+        }
     }
     fn info(description: String) -> Self {
-        AddonResult { status: "info", description }
+        AddonResult {
+            status: "info",
+            description,
+        }
     }
 }
 

@@ -98,7 +98,9 @@ pub fn to_zval(value: &Value) -> Result<Zval> {
         Value::Object(map) => {
             let mut table: ZBox<ZendHashTable> = ZendHashTable::with_capacity(len_hint(map.len()));
             for (key, item) in map {
-                table.insert(key.as_str(), to_zval(item)?).map_err(internal)?;
+                table
+                    .insert(key.as_str(), to_zval(item)?)
+                    .map_err(internal)?;
             }
             zval.set_hashtable(table);
         }

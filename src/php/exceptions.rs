@@ -4,9 +4,9 @@
 //! IP Manager failed catch that, callers that care why catch a subclass.
 
 use crate::error::Error;
+use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
-use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::zend::ce;
 
 #[php_class]
@@ -29,9 +29,15 @@ macro_rules! exception_class {
 exception_class!(InvalidInputException, "IpManager\\Exception\\InvalidInput");
 exception_class!(NotFoundException, "IpManager\\Exception\\NotFound");
 exception_class!(ConflictException, "IpManager\\Exception\\Conflict");
-exception_class!(PoolExhaustedException, "IpManager\\Exception\\PoolExhausted");
+exception_class!(
+    PoolExhaustedException,
+    "IpManager\\Exception\\PoolExhausted"
+);
 exception_class!(IntegrationException, "IpManager\\Exception\\Integration");
-exception_class!(NotConfiguredException, "IpManager\\Exception\\NotConfigured");
+exception_class!(
+    NotConfiguredException,
+    "IpManager\\Exception\\NotConfigured"
+);
 exception_class!(DatabaseException, "IpManager\\Exception\\Database");
 exception_class!(InternalException, "IpManager\\Exception\\Internal");
 

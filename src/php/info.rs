@@ -24,8 +24,10 @@ pub fn php_build_id() -> String {
 /// Only static text and the endpoint (no password); nothing here may panic, since PHP
 /// does not catch panics in info functions.
 pub extern "C" fn module_info(_module: *mut ModuleEntry) {
-    let database = registry::configured_endpoint()
-        .map_or_else(|| "not configured".to_string(), |e| format!("configured ({e})"));
+    let database = registry::configured_endpoint().map_or_else(
+        || "not configured".to_string(),
+        |e| format!("configured ({e})"),
+    );
     let build = php_build_id();
     info_table_start!();
     info_table_row!("ipmanager support", "enabled");

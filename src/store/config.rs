@@ -85,9 +85,7 @@ impl DbConfig {
             .pool_opts(PoolOpts::default().with_constraints(constraints));
         Ok(match &self.socket {
             Some(socket) => builder.socket(Some(socket)),
-            None => builder
-                .ip_or_hostname(Some(&self.host))
-                .tcp_port(self.port),
+            None => builder.ip_or_hostname(Some(&self.host)).tcp_port(self.port),
         })
     }
 }

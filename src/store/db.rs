@@ -100,7 +100,11 @@ impl Db {
         })
     }
 
-    fn retrying<T>(&self, policy: RetryPolicy, mut attempt: impl FnMut() -> Outcome<T>) -> Result<T> {
+    fn retrying<T>(
+        &self,
+        policy: RetryPolicy,
+        mut attempt: impl FnMut() -> Outcome<T>,
+    ) -> Result<T> {
         let mut last: Option<(Transient, mysql::Error)> = None;
         for number in 0..MAX_ATTEMPTS {
             match attempt() {

@@ -83,7 +83,10 @@ mod tests {
     fn deadlock_lock_wait_and_lost_connection_are_transient() {
         assert_eq!(classify(&server_error(1213)), Some(Transient::Deadlock));
         assert_eq!(classify(&server_error(1205)), Some(Transient::LockWait));
-        assert_eq!(classify(&server_error(2013)), Some(Transient::LostConnection));
+        assert_eq!(
+            classify(&server_error(2013)),
+            Some(Transient::LostConnection)
+        );
         let io = mysql::Error::IoError(std::io::Error::other("reset"));
         assert_eq!(classify(&io), Some(Transient::LostConnection));
     }

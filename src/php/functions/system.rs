@@ -1,11 +1,11 @@
 //! Version, database set-up, status and the addon's lifecycle.
 
+use crate::error::{Error, Result};
 use crate::input::Fields;
 use crate::lifecycle;
 use crate::php::convert::{from_zval, to_php};
 use crate::status;
 use crate::store::{DbConfig, migrations, registry};
-use crate::error::{Error, Result};
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 use serde::Serialize;
@@ -38,7 +38,9 @@ fn db_config(value: &serde_json::Value) -> Result<DbConfig> {
         username: fields.required_str("username")?,
         password: fields.optional_str("password")?.unwrap_or_default(),
         database: fields.required_str("database")?,
-        socket: fields.optional_str("socket")?.filter(|s| !s.trim().is_empty()),
+        socket: fields
+            .optional_str("socket")?
+            .filter(|s| !s.trim().is_empty()),
     })
 }
 
@@ -127,7 +129,10 @@ mod tests {
 
     #[test]
     fn db_config_defaults_the_port_and_ignores_an_empty_socket() {
-        let cfg = db_config(&json!({"host": "127.0.0.1", "username": "u", "database": "d", "socket": ""})).unwrap();
+        let cfg = db_config(
+            &json!({"host": "127.0.0.1", "username": "u", "database": "d", "socket": ""}),
+        )
+        .unwrap();
         assert_eq!(cfg.port, 3306);
         assert_eq!(cfg.socket, None);
     }

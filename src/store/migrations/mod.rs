@@ -96,7 +96,8 @@ pub fn module_tables(conn: &mut PooledConn) -> Outcome<Vec<String>> {
         .into_iter()
         .filter(|n| {
             n.starts_with(TABLE_PREFIX)
-                && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                && n.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         })
         .collect())
 }
@@ -179,7 +180,11 @@ mod tests {
             for statement in migration.statements {
                 let s = statement.trim_start().to_ascii_uppercase();
                 let rerunnable = s.contains("IF NOT EXISTS") || s.contains("IF EXISTS");
-                assert!(rerunnable, "v{} is not re-runnable: {statement}", migration.version);
+                assert!(
+                    rerunnable,
+                    "v{} is not re-runnable: {statement}",
+                    migration.version
+                );
             }
         }
     }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the private database and the tests need.
+# Idempotent: when everything is present, apt is not touched at all.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+PACKAGES=(
+  php8.2-cli php8.2-dev php8.2-mysql php8.2-mbstring php8.2-xml
+  libclang-dev build-essential pkg-config
+  mariadb-server mariadb-client
+  phpunit smarty3 curl ca-certificates
+)
+if [ "${WITH_BROWSER:-0}" = 1 ]; then PACKAGES+=(chromium); fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  log "packages: all present"
+else
+  log "packages: installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# A Debian package may have started the system MariaDB; we never use or touch it.
+command -v cargo >/dev/null || die "cargo is missing: install Rust (rustup, stable >= 1.89) first."

@@ -14,5 +14,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .version(env!("CARGO_PKG_VERSION"))
         .info_function(info::module_info);
     let module = functions::system::register(module);
+    let module = functions::client::register(module);
     exceptions::register(module)
 }

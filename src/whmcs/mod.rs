@@ -1,3 +1,4 @@
 //! Reading and writing WHMCS's own tables.
 
 pub mod addon_settings;
+pub mod services;

@@ -1,3 +1,4 @@
 //! The `ipmanager_*` functions, grouped by what they serve.
 
+pub mod client;
 pub mod system;

@@ -68,7 +68,7 @@ pub fn migrate_to(db: &Db, target: u32) -> Result<MigrationReport> {
 
 /// The version recorded in the database; 0 when the module was never activated.
 pub fn current_version(db: &Db) -> Result<u32> {
-    db.run(RetryPolicy::Transient, |conn| recorded_version(conn))
+    db.run(RetryPolicy::Transient, recorded_version)
 }
 
 /// Drops every `mod_ipmanager_*` table. Only the deactivate path behind the explicit,

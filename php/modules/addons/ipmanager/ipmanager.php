@@ -1,0 +1,84 @@
+<?php
+/**
+ * IP Manager for WHMCS — addon module entry points.
+ *
+ * All logic lives in the `ipmanager` PHP extension (Rust); this file only adapts WHMCS's
+ * calling conventions to it. The native functions deliberately avoid the names WHMCS
+ * reserves for entry points (ipmanager_activate, ipmanager_output, ...).
+ */
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+require_once __DIR__ . '/lib/bootstrap.php';
+
+use IpManager\Addon\Admin\Router;
+use IpManager\Addon\ClientArea;
+use IpManager\Addon\Runtime;
+
+function ipmanager_config()
+{
+    return [
+        'name' => 'IP Manager',
+        'description' => 'IPv4/IPv6 subnets, pools and automatic IP assignment for your services.',
+        'version' => Runtime::ADDON_VERSION,
+        'author' => 'IP Manager',
+        'language' => 'english',
+        'fields' => [
+            'usage_alert_threshold' => [
+                'FriendlyName' => 'Usage Alert Threshold (%)',
+                'Type' => 'text',
+                'Size' => '3',
+                'Default' => '80',
+                'Description' => 'Email the first admin when a subnet or pool reaches this usage.',
+            ],
+            'delete_data_on_deactivate' => [
+                'FriendlyName' => 'Delete data on deactivate',
+                'Type' => 'yesno',
+                'Description' => 'Drop all IP Manager tables when the module is deactivated. '
+                    . 'Also requires the confirmation below.',
+            ],
+            'delete_data_confirmation' => [
+                'FriendlyName' => 'Confirm data deletion',
+                'Type' => 'text',
+                'Size' => '25',
+                'Default' => '',
+                'Description' => 'Type DELETE ALL IP DATA to confirm; anything else keeps the data.',
+            ],
+        ],
+    ];
+}
+
+function ipmanager_activate()
+{
+    return Runtime::lifecycle(static fn () => ipmanager_lifecycle_activate());
+}
+
+function ipmanager_deactivate()
+{
+    return Runtime::lifecycle(static fn () => ipmanager_lifecycle_deactivate());
+}
+
+function ipmanager_upgrade($vars)
+{
+    $result = Runtime::lifecycle(static fn () => ipmanager_lifecycle_upgrade((string) ($vars['version'] ?? '')));
+    if (($result['status'] ?? '') === 'error') {
+        logActivity('IP Manager upgrade failed: ' . $result['description']);
+    }
+}
+
+function ipmanager_output($vars)
+{
+    echo (new Router($vars))->render();
+}
+
+function ipmanager_sidebar($vars)
+{
+    return Router::sidebar($vars);
+}
+
+function ipmanager_clientarea($vars)
+{
+    return ClientArea::page($vars);
+}

@@ -1,0 +1,74 @@
+<?php
+
+namespace IpManager\Addon\Admin;
+
+use IpManager\Addon\Html;
+use IpManager\Addon\Runtime;
+
+/**
+ * Dispatches `?action=` to a page. Every POST is CSRF-checked before anything else runs;
+ * every native failure is shown as a message on the page, never as a PHP error.
+ */
+final class Router
+{
+    private array $vars;
+
+    public function __construct(array $vars)
+    {
+        $this->vars = $vars;
+    }
+
+    public function render(): string
+    {
+        $lang = $this->vars['_lang'];
+        $action = (string) ($_GET['action'] ?? 'dashboard');
+        if (!isset(Layout::PAGES[$action])) {
+            return Layout::page($this->vars, 'dashboard', '', [['danger', $lang['unknown_page']]]);
+        }
+        $messages = [];
+        try {
+            Runtime::connect();
+            if (($_SERVER['REQUEST_METHOD'] ?? 'GET') === 'POST') {
+                check_token('WHMCS.admin.default');
+                $messages = $this->handlePost($action, (string) ($_POST['do'] ?? ''));
+            }
+            $body = $this->page($action);
+        } catch (\IpManager\Exception $e) {
+            $messages[] = ['danger', $lang['error_prefix'] . ': ' . $e->getMessage()];
+            $body = '';
+        } catch (\IpManager\Addon\ExtensionMissing $e) {
+            $messages[] = ['danger', $e->getMessage()];
+            $body = '';
+        }
+        return Layout::page($this->vars, $action, $body, $messages);
+    }
+
+    private function handlePost(string $action, string $do): array
+    {
+        switch ($action) {
+            case 'dashboard':
+                return DashboardPage::handlePost($this->vars, $do);
+        }
+        return [];
+    }
+
+    private function page(string $action): string
+    {
+        switch ($action) {
+            case 'dashboard':
+            default:
+                return DashboardPage::render($this->vars);
+        }
+    }
+
+    public static function sidebar(array $vars): string
+    {
+        $lang = $vars['_lang'];
+        $html = '<div class="sidebar-header">' . Html::e($lang['module_name']) . '</div><ul class="menu">';
+        foreach (Layout::PAGES as $page => $label) {
+            $html .= '<li><a href="' . Html::e(Html::link($vars['modulelink'], ['action' => $page])) . '">'
+                . Html::e($lang[$label]) . '</a></li>';
+        }
+        return $html . '</ul><p>' . Html::e($lang['sidebar_help']) . '</p>';
+    }
+}

@@ -1,0 +1,13 @@
+<?php
+// Loads the addon's PHP classes (WHMCS addons have no Composer autoloader of their own).
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+require_once __DIR__ . '/Html.php';
+require_once __DIR__ . '/Runtime.php';
+require_once __DIR__ . '/Admin/Layout.php';
+require_once __DIR__ . '/Admin/DashboardPage.php';
+require_once __DIR__ . '/Admin/Router.php';
+require_once __DIR__ . '/ClientArea.php';

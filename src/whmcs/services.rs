@@ -1,0 +1,87 @@
+//! A client's services as WHMCS records them (`tblhosting`).
+
+use crate::error::{Error, Result};
+use crate::store::{Db, RetryPolicy};
+use mysql::params;
+use mysql::prelude::Queryable;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientService {
+    pub id: u64,
+    pub domain: String,
+    pub product: String,
+    pub status: String,
+    /// The dedicated IP first, then the assigned IPs, without blanks or repeats.
+    pub ips: Vec<String>,
+}
+
+/// id, domain, product name, status, dedicated IP, assigned IPs.
+type ServiceRow = (
+    u64,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// Only the services of `client_id`: the client area must never show another client's.
+pub fn for_client(db: &Db, client_id: i64) -> Result<Vec<ClientService>> {
+    if client_id <= 0 {
+        return Err(Error::invalid(format!(
+            "Client id must be a positive whole number, got {client_id}."
+        )));
+    }
+    db.run(RetryPolicy::Transient, |conn| {
+        let rows: Vec<ServiceRow> = conn.exec(
+            "SELECT h.id, h.domain, p.name, h.domainstatus, h.dedicatedip, h.assignedips \
+             FROM tblhosting h LEFT JOIN tblproducts p ON p.id = h.packageid \
+             WHERE h.userid = :client ORDER BY h.id",
+            params! {"client" => client_id},
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, domain, product, status, dedicated, assigned)| ClientService {
+                    id,
+                    domain: domain.unwrap_or_default(),
+                    product: product.unwrap_or_default(),
+                    status,
+                    ips: ip_list(dedicated.as_deref(), assigned.as_deref()),
+                },
+            )
+            .collect())
+    })
+}
+
+/// WHMCS keeps one dedicated IP and a newline-separated list of further IPs.
+pub fn ip_list(dedicated: Option<&str>, assigned: Option<&str>) -> Vec<String> {
+    let mut ips: Vec<String> = Vec::new();
+    let all = dedicated.into_iter().chain(
+        assigned
+            .into_iter()
+            .flat_map(|a| a.split(['\n', '\r', ','])),
+    );
+    for ip in all.map(str::trim).filter(|s| !s.is_empty()) {
+        if !ips.iter().any(|known| known == ip) {
+            ips.push(ip.to_string());
+        }
+    }
+    ips
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ip_list;
+
+    #[test]
+    fn dedicated_first_then_assigned_without_blanks_or_repeats() {
+        let ips = ip_list(
+            Some("192.0.2.5"),
+            Some("192.0.2.6\r\n\n192.0.2.5\n 2001:db8::1 "),
+        );
+        assert_eq!(ips, ["192.0.2.5", "192.0.2.6", "2001:db8::1"]);
+        assert!(ip_list(Some(""), None).is_empty());
+    }
+}

@@ -4,6 +4,12 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
+# The official PHP images bring their own PHP and build tools (docker/Dockerfile).
+if [ "${SKIP_PACKAGES:-0}" = 1 ]; then
+  log "packages: skipped (SKIP_PACKAGES=1)"
+  exit 0
+fi
+
 PACKAGES=(
   php8.2-cli php8.2-dev php8.2-mysql php8.2-mbstring php8.2-xml
   libclang-dev build-essential pkg-config

@@ -25,7 +25,7 @@ pub struct Migration {
 pub const MIGRATIONS: &[Migration] = &[v001_foundation::MIGRATION, v002_logs::MIGRATION];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";
-const VERSION_TABLE: &str = "mod_ipmanager_schema_version";
+const ER_NO_SUCH_TABLE: u16 = 1146;
 /// Serialises migrations between PHP workers (two admins clicking Activate at once).
 const LOCK_NAME: &str = "mod_ipmanager_migrations";
 const LOCK_WAIT_SECONDS: u32 = 30;
@@ -151,16 +151,14 @@ fn apply_pending(conn: &mut PooledConn, target: u32) -> Outcome<MigrationReport>
 }
 
 fn recorded_version(conn: &mut PooledConn) -> Outcome<u32> {
-    let exists: Option<i64> = conn.exec_first(
-        "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :name",
-        params! {"name" => VERSION_TABLE},
-    )?;
-    if exists.is_none() {
-        return Ok(0);
+    match conn
+        .query_first::<Option<u32>, _>("SELECT MAX(version) FROM mod_ipmanager_schema_version")
+    {
+        Ok(version) => Ok(version.flatten().unwrap_or(0)),
+        // No version table yet: the module was never activated.
+        Err(mysql::Error::MySqlError(e)) if e.code == ER_NO_SUCH_TABLE => Ok(0),
+        Err(e) => Err(e.into()),
     }
-    let version: Option<Option<u32>> =
-        conn.query_first("SELECT MAX(version) FROM mod_ipmanager_schema_version")?;
-    Ok(version.flatten().unwrap_or(0))
 }
 
 #[cfg(test)]

@@ -1,0 +1,59 @@
+# IP Manager for WHMCS — everything goes through these targets (see README.md).
+#   make demo    install what is missing, build, start the private MariaDB, set up the
+#                WHMCS harness, run the demo job and serve it on http://127.0.0.1:8080
+#   make test    the same set-up, then every test layer
+#   make bench   the same set-up, then the benchmarks (figures printed, nothing asserted)
+#   make stop    stop the demo web server and the private MariaDB
+#   make install WHMCS_ROOT=/path/to/whmcs   install the addon and the extension
+
+SHELL := /bin/bash
+EXT := $(CURDIR)/target/release/libipmanager.so
+PHP_EXT := php -d extension=$(EXT)
+PHPUNIT_DB := ipm_test_phpunit
+
+.PHONY: all bootstrap packages build db harness demo test lint test-rust test-php test-scripts bench stop install
+
+all: build
+
+packages:
+	@bash scripts/packages.sh
+
+build: packages
+	@cargo build --release --quiet
+	@$(PHP_EXT) -n -r 'echo ipmanager_status()["php_build"], "\n";' > target/release/libipmanager.api
+	@echo "==> built $(EXT) for $$(cat target/release/libipmanager.api)"
+
+db: packages
+	@bash scripts/mariadb.sh start
+
+harness: build db
+	@bash scripts/harness.sh setup
+
+bootstrap: harness
+
+demo: bootstrap
+	@bash scripts/demo.sh
+
+test: bootstrap lint test-rust test-php test-scripts
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets --quiet -- -D warnings
+
+test-rust:
+	cargo test --release --quiet
+
+test-php:
+	IPMANAGER_HARNESS_DB=$(PHPUNIT_DB) IPMANAGER_EXT=$(EXT) $(PHP_EXT) /usr/bin/phpunit -c tests/phpunit/phpunit.xml
+
+test-scripts:
+	bash tests/scripts/install_test.sh
+
+bench: bootstrap
+	@bash scripts/bench.sh
+
+stop:
+	@bash scripts/stop.sh
+
+install: build
+	@bash scripts/install.sh "$(WHMCS_ROOT)"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The demo: a fresh WHMCS install in the harness, the addon activated, served on :8080.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+HOST=127.0.0.1
+PORT="${DEMO_PORT:-8080}"
+PID_FILE="$VAR/php-server.pid"
+whmcs() { php -d extension="$EXT_RELEASE" "$ROOT/tests/harness/bin/whmcs.php" "$@"; }
+
+log "demo: fresh WHMCS install in the harness database"
+whmcs reset
+whmcs seed
+log "demo: Setup → Addon Modules → IP Manager → Activate"
+whmcs activate
+echo
+whmcs status
+echo
+
+if [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
+  log "demo: web server already running (pid $(cat "$PID_FILE"))"
+else
+  log "demo: serving the harness on http://$HOST:$PORT"
+  nohup php -d extension="$EXT_RELEASE" -S "$HOST:$PORT" -t "$WHMCS_ROOT" "$WHMCS_ROOT/router.php" \
+    >"$VAR/php-server.log" 2>&1 &
+  echo $! >"$PID_FILE"
+fi
+for _ in $(seq 1 50); do
+  curl -fsS -o /dev/null "http://$HOST:$PORT/admin/login.php" && break
+  sleep 0.1
+done
+curl -fsS -o /dev/null "http://$HOST:$PORT/admin/login.php" || die "the web server did not answer; see var/php-server.log"
+
+cat <<MSG
+
+IP Manager demo is running.
+  Admin dashboard:  http://$HOST:$PORT/   (login: admin / admin)
+  Client area:      http://$HOST:$PORT/index.php?m=ipmanager   (login: demo@example.com / demo)
+  Stop everything:  make stop
+MSG

@@ -18,6 +18,9 @@ start() {
         || { cat "$DB_DIR/install.log"; die "mariadb-install-db failed"; }
     fi
     [ "$DB_PORT" != 3306 ] || die "refusing port 3306: that belongs to the system MariaDB"
+    if (exec 3<>"/dev/tcp/127.0.0.1/$DB_PORT") 2>/dev/null; then
+      die "127.0.0.1:$DB_PORT is taken by another process (another checkout's private MariaDB? run 'make stop' there), or choose another port with IPMANAGER_DB_PORT=3308"
+    fi
     log "mariadb: starting on 127.0.0.1:$DB_PORT"
     nohup mariadbd --no-defaults --datadir="$DB_DATA" --socket="$DB_SOCKET" --port="$DB_PORT" \
       --bind-address=127.0.0.1 --pid-file="$DB_PID" --log-error="$DB_DIR/error.log" \

@@ -38,7 +38,9 @@ pub fn classify(err: &mysql::Error) -> Option<Transient> {
             }
             _ => None,
         },
-        mysql::Error::IoError(_) => Some(Transient::LostConnection),
+        // A broken socket shows up as an I/O error or, mid-packet, as a codec error; either
+        // way the connection is unusable and the work must run again on a fresh one.
+        mysql::Error::IoError(_) | mysql::Error::CodecError(_) => Some(Transient::LostConnection),
         _ => None,
     }
 }

@@ -175,3 +175,30 @@ fn a_wrong_password_is_a_database_error_that_does_not_leak_it() {
     assert!(!text.contains("definitely-wrong-Pa55"), "{text}");
     assert!(text.contains("configuration.php"), "{text}");
 }
+
+#[test]
+fn a_pooled_connection_killed_while_idle_is_replaced_not_handed_out_again() {
+    let test = TestDb::new("idlekill");
+    let id: Option<u64> = test
+        .db
+        .run(RetryPolicy::Transient, |c| {
+            Ok(c.query_first("SELECT CONNECTION_ID()")?)
+        })
+        .unwrap();
+    // The server drops the idle pooled connection (as wait_timeout or a failover would).
+    test.conn()
+        .exec_drop("KILL CONNECTION ?", (id.unwrap(),))
+        .unwrap();
+    for _ in 0..3 {
+        let one: Option<u8> = test
+            .db
+            .run(RetryPolicy::Transient, |c| Ok(c.query_first("SELECT 1")?))
+            .unwrap();
+        assert_eq!(one, Some(1));
+    }
+    assert_eq!(
+        test.db.retried_attempts(),
+        1,
+        "the dead connection came back from the pool"
+    );
+}

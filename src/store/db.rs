@@ -72,7 +72,9 @@ impl Db {
     ) -> Result<T> {
         self.retrying(policy, || {
             let mut conn = self.pool.get_conn()?;
-            work(&mut conn)
+            let outcome = work(&mut conn);
+            discard_if_failed(&mut conn, &outcome);
+            outcome
         })
     }
 
@@ -85,10 +87,9 @@ impl Db {
     ) -> Result<T> {
         self.retrying(policy, || {
             let mut conn = self.pool.get_conn()?;
-            let mut tx = conn.start_transaction(TxOpts::default())?;
-            let value = work(&mut tx)?;
-            tx.commit()?;
-            Ok(value)
+            let outcome = in_transaction(&mut conn, &mut work);
+            discard_if_failed(&mut conn, &outcome);
+            outcome
         })
     }
 
@@ -136,5 +137,24 @@ impl Db {
             "Database error on {}: {e}. Nothing was changed.",
             self.endpoint
         ))
+    }
+}
+
+fn in_transaction<T>(
+    conn: &mut PooledConn,
+    work: &mut impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
+) -> Outcome<T> {
+    let mut tx = conn.start_transaction(TxOpts::default())?;
+    let value = work(&mut tx)?;
+    tx.commit()?;
+    Ok(value)
+}
+
+/// Pooled connections are not health-checked on checkout (see `DbConfig::opts`), so after a
+/// database error the connection is reset on its way back to the pool: a healthy one comes
+/// back clean, a dead one fails the reset and is dropped instead of being handed out again.
+fn discard_if_failed<T>(conn: &mut PooledConn, outcome: &Outcome<T>) {
+    if matches!(outcome, Err(Failure::Db(_))) {
+        conn.reset_connection(true);
     }
 }

@@ -11,7 +11,17 @@ pub struct Fields<'a> {
     map: &'a Map<String, Value>,
 }
 
+static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+
 impl<'a> Fields<'a> {
+    /// No fields at all (an empty PHP array means "no filters").
+    pub fn empty() -> Fields<'static> {
+        Fields {
+            what: "filter",
+            map: &EMPTY,
+        }
+    }
+
     /// `what` names the input in messages ("database settings", "subnet", ...).
     pub fn new(what: &'a str, value: &'a Value) -> Result<Self> {
         match value {
@@ -70,6 +80,27 @@ impl<'a> Fields<'a> {
                 shown(self.map.get(key))
             ))),
         }
+    }
+
+    /// A checkbox-like value: true/false, 1/0, "on"/"yes"/"true" or ""/"off"/"no"/"false".
+    pub fn optional_bool(&self, key: &str) -> Result<Option<bool>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::Number(n)) if n.as_i64() == Some(0) || n.as_i64() == Some(1) => {
+                Ok(Some(n.as_i64() == Some(1)))
+            }
+            Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+                "1" | "on" | "yes" | "true" => Ok(Some(true)),
+                "" | "0" | "off" | "no" | "false" => Ok(Some(false)),
+                _ => Err(self.wrong_type(key, "yes or no", &Value::String(s.clone()))),
+            },
+            Some(other) => Err(self.wrong_type(key, "yes or no", other)),
+        }
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.map.contains_key(key)
     }
 
     fn wrong_type(&self, key: &str, expected: &str, got: &Value) -> Error {

@@ -4,7 +4,9 @@
 
 pub mod error;
 pub mod input;
+pub mod ipam;
 pub mod lifecycle;
+pub mod net;
 pub mod php;
 pub mod status;
 pub mod store;

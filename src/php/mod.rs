@@ -1,5 +1,6 @@
 //! The ext-php-rs binding layer: the only Rust code that knows PHP exists.
 
+pub mod args;
 pub mod convert;
 pub mod exceptions;
 pub mod functions;
@@ -15,5 +16,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .info_function(info::module_info);
     let module = functions::system::register(module);
     let module = functions::client::register(module);
+    let module = functions::ipam::register(module);
     exceptions::register(module)
 }

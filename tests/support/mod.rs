@@ -1,6 +1,8 @@
 //! Shared set-up for integration tests: a fresh database on the private MariaDB per test.
 #![allow(dead_code)]
 
+pub mod ipam;
+
 use ipmanager::store::{Db, DbConfig};
 use mysql::prelude::Queryable;
 use std::collections::HashMap;

@@ -1,4 +1,5 @@
 //! The `ipmanager_*` functions, grouped by what they serve.
 
 pub mod client;
+pub mod ipam;
 pub mod system;

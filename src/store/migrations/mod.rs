@@ -7,6 +7,7 @@
 
 mod v001_foundation;
 mod v002_logs;
+mod v003_ipam;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -22,7 +23,11 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first. Never edit a released one: add a new version.
-pub const MIGRATIONS: &[Migration] = &[v001_foundation::MIGRATION, v002_logs::MIGRATION];
+pub const MIGRATIONS: &[Migration] = &[
+    v001_foundation::MIGRATION,
+    v002_logs::MIGRATION,
+    v003_ipam::MIGRATION,
+];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";
 const ER_NO_SUCH_TABLE: u16 = 1146;

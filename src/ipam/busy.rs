@@ -1,0 +1,159 @@
+//! The busy intervals of one subnet in address order: its blocked ranges and child subnets
+//! (few, held in memory) merged with its address rows (read in batches from the database,
+//! only as far as the search needs).
+
+use super::model::Subnet;
+use super::subnets;
+use crate::net::{Addr, AddrRange};
+use crate::store::{Failure, Outcome};
+use mysql::params;
+use mysql::prelude::Queryable;
+use std::collections::VecDeque;
+
+const BATCH: usize = 512;
+
+/// First and last address of a row, as stored.
+type RawInterval = (Vec<u8>, Vec<u8>);
+
+/// Rows that make addresses unavailable: everything but free rows and run-out quarantines.
+const BUSY_ROW: &str =
+    "state <> 'free' AND NOT (state = 'quarantined' AND quarantine_until <= UTC_TIMESTAMP())";
+
+/// Blocked ranges (rules, exclusions) and child subnets, sorted by start.
+pub fn static_intervals(q: &mut impl Queryable, subnet: &Subnet) -> Outcome<Vec<(u128, u128)>> {
+    let mut out: Vec<(u128, u128)> = subnet
+        .rules
+        .blocked(
+            &subnet.cidr,
+            subnet.gateway,
+            &subnet.reserved_ranges(),
+            &subnet.excluded_ranges(),
+        )
+        .into_iter()
+        .map(|(r, _)| (r.start, r.end))
+        .collect();
+    out.extend(
+        subnets::child_ranges(q, subnet.id)?
+            .into_iter()
+            .map(|r| (r.start, r.end)),
+    );
+    out.sort();
+    Ok(out)
+}
+
+pub struct Walker<'q, Q: Queryable> {
+    q: &'q mut Q,
+    subnet_id: u64,
+    family: crate::net::Family,
+    statics: VecDeque<(u128, u128)>,
+    rows: VecDeque<(u128, u128)>,
+    cursor: Option<u128>,
+    rows_done: bool,
+    pub error: Option<Failure>,
+}
+
+impl<'q, Q: Queryable> Walker<'q, Q> {
+    /// Starts at the row that covers `from` (if any), so a unit there is seen as busy.
+    pub fn new(
+        q: &'q mut Q,
+        subnet: &Subnet,
+        statics: Vec<(u128, u128)>,
+        from: u128,
+    ) -> Outcome<Walker<'q, Q>> {
+        let family = subnet.family();
+        let covering: Option<(Vec<u8>, Vec<u8>)> = q.exec_first(
+            format!(
+                "SELECT address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address <= :from \
+                 AND {BUSY_ROW} ORDER BY address DESC LIMIT 1"
+            ),
+            params! {"s" => subnet.id, "from" => Addr::new(family, from).to_bytes()},
+        )?;
+        let mut rows = VecDeque::new();
+        if let Some((a, b)) = covering {
+            let (a, b) = (
+                Addr::from_bytes(&a).map_err(Failure::Domain)?,
+                Addr::from_bytes(&b).map_err(Failure::Domain)?,
+            );
+            if b.value >= from {
+                rows.push_back((a.value, b.value));
+            }
+        }
+        Ok(Walker {
+            q,
+            subnet_id: subnet.id,
+            family,
+            statics: statics
+                .into_iter()
+                .filter(|(_, end)| *end >= from)
+                .collect(),
+            rows,
+            cursor: Some(from),
+            rows_done: false,
+            error: None,
+        })
+    }
+
+    fn refill(&mut self) {
+        let Some(cursor) = self.cursor else {
+            self.rows_done = true;
+            return;
+        };
+        let fetched: Result<Vec<RawInterval>, mysql::Error> = self.q.exec(
+            format!(
+                "SELECT address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address > :c \
+                 AND {BUSY_ROW} ORDER BY address LIMIT {BATCH}"
+            ),
+            params! {"s" => self.subnet_id, "c" => Addr::new(self.family, cursor).to_bytes()},
+        );
+        match fetched {
+            Err(e) => {
+                self.error = Some(Failure::Db(e));
+                self.rows_done = true;
+            }
+            Ok(batch) => {
+                if batch.len() < BATCH {
+                    self.rows_done = true;
+                }
+                for (a, b) in batch {
+                    match (Addr::from_bytes(&a), Addr::from_bytes(&b)) {
+                        (Ok(a), Ok(b)) => {
+                            self.cursor = Some(a.value);
+                            self.rows.push_back((a.value, b.value));
+                        }
+                        (Err(e), _) | (_, Err(e)) => {
+                            self.error = Some(Failure::Domain(e));
+                            self.rows_done = true;
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<Q: Queryable> Iterator for Walker<'_, Q> {
+    type Item = (u128, u128);
+
+    fn next(&mut self) -> Option<(u128, u128)> {
+        if self.rows.is_empty() && !self.rows_done {
+            self.refill();
+        }
+        match (self.rows.front(), self.statics.front()) {
+            (Some(r), Some(s)) if s <= r => self.statics.pop_front(),
+            (Some(_), _) => self.rows.pop_front(),
+            (None, Some(_)) => self.statics.pop_front(),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The range a search covers, clipped to the subnet.
+pub fn clip(range: AddrRange, subnet: &Subnet) -> AddrRange {
+    let s = subnet.cidr.range();
+    AddrRange {
+        family: range.family,
+        start: range.start.max(s.start),
+        end: range.end.min(s.end),
+    }
+}

@@ -1,0 +1,196 @@
+//! Subnets, pools and address rows as stored, and how they are read back.
+
+use crate::error::{Error, Result};
+use crate::net::range::AddrRange;
+use crate::net::{Addr, Cidr, Family, ReservationRules};
+use mysql::Row;
+use mysql::prelude::FromValue;
+
+pub const SUBNET_COLUMNS: &str = "id, name, family, network, prefix_len, parent_id, gateway, vlan, \
+    description, stored, rules_json, reserved_text, excluded_text, \
+    CAST(assigned_count AS CHAR) AS assigned_count, CAST(reserved_count AS CHAR) AS reserved_count, next_hint";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subnet {
+    pub id: u64,
+    pub name: String,
+    pub cidr: Cidr,
+    pub parent_id: Option<u64>,
+    pub gateway: Option<Addr>,
+    pub vlan: Option<u16>,
+    pub description: String,
+    pub stored: bool,
+    pub rules: ReservationRules,
+    pub reserved_text: String,
+    pub excluded_text: String,
+    pub assigned_count: u128,
+    pub reserved_count: u128,
+    pub next_hint: Option<Addr>,
+}
+
+impl Subnet {
+    pub fn from_row(mut row: Row) -> Result<Subnet> {
+        let family: u8 = take(&mut row, "family")?;
+        let family = Family::from_number(family).ok_or_else(|| {
+            Error::Internal(format!("Stored subnet has unknown family {family}."))
+        })?;
+        let network = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "network")?)?;
+        let rules_json: String = take(&mut row, "rules_json")?;
+        let rules = serde_json::from_str(&rules_json).map_err(|e| {
+            Error::Internal(format!("Stored reservation rules are unreadable: {e}."))
+        })?;
+        let subnet = Subnet {
+            id: take(&mut row, "id")?,
+            name: take(&mut row, "name")?,
+            cidr: Cidr::from_parts(network, take(&mut row, "prefix_len")?),
+            parent_id: take(&mut row, "parent_id")?,
+            gateway: take::<Option<Vec<u8>>>(&mut row, "gateway")?
+                .map(|b| Addr::from_bytes(&b))
+                .transpose()?,
+            vlan: take(&mut row, "vlan")?,
+            description: take(&mut row, "description")?,
+            stored: take::<u8>(&mut row, "stored")? == 1,
+            rules,
+            reserved_text: take(&mut row, "reserved_text")?,
+            excluded_text: take(&mut row, "excluded_text")?,
+            assigned_count: decimal(&take::<String>(&mut row, "assigned_count")?)?,
+            reserved_count: decimal(&take::<String>(&mut row, "reserved_count")?)?,
+            next_hint: take::<Option<Vec<u8>>>(&mut row, "next_hint")?
+                .map(|b| Addr::from_bytes(&b))
+                .transpose()?,
+        };
+        if subnet.cidr.network != network || network.family != family {
+            return Err(Error::Internal(format!(
+                "Stored subnet {} is not normalised.",
+                subnet.id
+            )));
+        }
+        Ok(subnet)
+    }
+
+    pub fn family(&self) -> Family {
+        self.cidr.family()
+    }
+
+    /// Ranges the admin typed, parsed again (they were validated when saved).
+    pub fn reserved_ranges(&self) -> Vec<AddrRange> {
+        AddrRange::parse_list(&self.reserved_text, &self.cidr, "Reserved address")
+            .unwrap_or_default()
+    }
+
+    pub fn excluded_ranges(&self) -> Vec<AddrRange> {
+        AddrRange::parse_list(&self.excluded_text, &self.cidr, "Excluded address")
+            .unwrap_or_default()
+    }
+}
+
+pub const POOL_COLUMNS: &str = "id, subnet_id, name, range_start, range_end, unit_prefix_len, \
+    description, CAST(assigned_count AS CHAR) AS assigned_count, next_hint";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pool {
+    pub id: u64,
+    pub subnet_id: u64,
+    pub name: String,
+    pub range: AddrRange,
+    /// The prefix length handed out: the family's full length for single addresses.
+    pub unit_prefix_len: u8,
+    pub description: String,
+    pub assigned_count: u128,
+    pub next_hint: Option<Addr>,
+}
+
+impl Pool {
+    pub fn from_row(mut row: Row) -> Result<Pool> {
+        let start = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "range_start")?)?;
+        let end = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "range_end")?)?;
+        Ok(Pool {
+            id: take(&mut row, "id")?,
+            subnet_id: take(&mut row, "subnet_id")?,
+            name: take(&mut row, "name")?,
+            range: AddrRange::new(start, end),
+            unit_prefix_len: take(&mut row, "unit_prefix_len")?,
+            description: take(&mut row, "description")?,
+            assigned_count: decimal(&take::<String>(&mut row, "assigned_count")?)?,
+            next_hint: take::<Option<Vec<u8>>>(&mut row, "next_hint")?
+                .map(|b| Addr::from_bytes(&b))
+                .transpose()?,
+        })
+    }
+
+    pub fn family(&self) -> Family {
+        self.range.family
+    }
+
+    pub fn hands_out_prefixes(&self) -> bool {
+        self.unit_prefix_len < self.family().bits()
+    }
+
+    pub fn unit_host_bits(&self) -> u8 {
+        self.family().bits() - self.unit_prefix_len
+    }
+}
+
+/// The five states of an address row. "free" rows exist only in stored subnets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Free,
+    Reserved,
+    Assigned,
+    Releasing,
+    Quarantined,
+}
+
+impl State {
+    pub const ALL: [State; 5] = [
+        State::Free,
+        State::Reserved,
+        State::Assigned,
+        State::Releasing,
+        State::Quarantined,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Free => "free",
+            State::Reserved => "reserved",
+            State::Assigned => "assigned",
+            State::Releasing => "releasing",
+            State::Quarantined => "quarantined",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<State> {
+        State::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text.trim())
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "State '{}' is not known; use one of free, reserved, assigned, releasing, quarantined.",
+                    text.trim()
+                ))
+            })
+    }
+
+    /// Counted as "assigned" in utilization: a releasing address may still be on a server.
+    pub fn counts_as_assigned(self) -> bool {
+        matches!(self, State::Assigned | State::Releasing)
+    }
+}
+
+/// Reads a named column; a missing or mistyped column is a bug, not user input.
+pub fn take<T: FromValue>(row: &mut Row, column: &str) -> Result<T> {
+    row.take_opt::<T, _>(column)
+        .ok_or_else(|| {
+            Error::Internal(format!("Column '{column}' is missing from a query result."))
+        })?
+        .map_err(|e| Error::Internal(format!("Column '{column}' has an unexpected value: {e}.")))
+}
+
+/// DECIMAL(39,0) read as text.
+pub fn decimal(text: &str) -> Result<u128> {
+    text.trim()
+        .parse::<u128>()
+        .map_err(|_| Error::Internal(format!("A stored count '{text}' is not a whole number.")))
+}

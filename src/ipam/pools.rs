@@ -1,0 +1,335 @@
+//! Pools: a subnet, or a range or child CIDR of it, handing out addresses or prefixes.
+
+use super::field_errors::FieldErrors;
+use super::model::{POOL_COLUMNS, Pool, Subnet};
+use super::{addresses, subnets};
+use crate::error::{Error, Result};
+use crate::input::Fields;
+use crate::net::{AddrRange, Cidr};
+use crate::store::{Db, Failure, Outcome, RetryPolicy};
+use mysql::params;
+use mysql::prelude::Queryable;
+use serde_json::Value;
+
+pub const FIELDS: &[&str] = &[
+    "subnet_id",
+    "name",
+    "range",
+    "cidr",
+    "prefix_len",
+    "description",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolSpec {
+    pub subnet_id: u64,
+    pub name: String,
+    pub range: AddrRange,
+    pub unit_prefix_len: u8,
+    pub description: String,
+}
+
+/// Reads and checks a pool form; `existing` for edits (the subnet cannot change).
+pub fn spec(
+    db: &Db,
+    input: &Value,
+    existing: Option<&Pool>,
+) -> Result<std::result::Result<PoolSpec, FieldErrors>> {
+    let mut errors = FieldErrors::default();
+    let fields = match Fields::new("pool", input) {
+        Ok(f) => f,
+        Err(e) => {
+            errors.add("form", e.to_string());
+            return Ok(Err(errors));
+        }
+    };
+    if let Err(e) = fields.allow_only(FIELDS) {
+        errors.add("form", e.to_string());
+    }
+    let subnet_id = match existing {
+        Some(pool) => Some(pool.subnet_id),
+        None => match errors
+            .check("subnet_id", fields.optional_int("subnet_id", 1, i64::MAX))
+            .flatten()
+        {
+            Some(id) => Some(id as u64),
+            None => {
+                if !errors.has("subnet_id") {
+                    errors.add("subnet_id", "Choose the subnet the pool belongs to.");
+                }
+                None
+            }
+        },
+    };
+    let subnet = match subnet_id.map(|id| subnets::get(db, id)) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(Error::NotFound(m))) => {
+            errors.add("subnet_id", m);
+            None
+        }
+        Some(Err(e)) => return Err(e),
+        None => None,
+    };
+    let name = errors
+        .check("name", fields.optional_str("name"))
+        .flatten()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if name.is_empty() {
+        errors.add("name", "Give the pool a name, e.g. \"Proxmox VPS pool\".");
+    } else if name.chars().count() > 190 {
+        errors.add("name", "The name is longer than 190 characters.");
+    } else if name_taken(db, &name, existing.map(|p| p.id))? {
+        errors.add(
+            "name",
+            format!("A pool named \"{name}\" already exists; pool names are unique."),
+        );
+    }
+    let description = errors
+        .check("description", fields.optional_str("description"))
+        .flatten()
+        .unwrap_or_default();
+    let Some(subnet) = subnet else {
+        return Ok(Err(errors));
+    };
+    let range = pool_range(&fields, &subnet, &mut errors);
+    let unit = unit_prefix_len(&fields, &subnet, existing, &mut errors);
+    if let (Some(range), Some(unit)) = (range, unit) {
+        let host_bits = subnet.family().bits() - unit;
+        if super::gaps::first_fit(range, host_bits, 0, std::iter::empty()).is_none() {
+            errors.add("prefix_len", format!("A /{unit} prefix does not fit in the pool range {range}; choose a longer prefix or a larger range."));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let (Some(range), Some(unit_prefix_len)) = (range, unit) else {
+        return Ok(Err(errors));
+    };
+    Ok(Ok(PoolSpec {
+        subnet_id: subnet.id,
+        name,
+        range,
+        unit_prefix_len,
+        description,
+    }))
+}
+
+fn pool_range(fields: &Fields<'_>, subnet: &Subnet, errors: &mut FieldErrors) -> Option<AddrRange> {
+    let range_text = errors
+        .check("range", fields.optional_str("range"))
+        .flatten()
+        .filter(|s| !s.trim().is_empty());
+    let cidr_text = errors
+        .check("cidr", fields.optional_str("cidr"))
+        .flatten()
+        .filter(|s| !s.trim().is_empty());
+    match (range_text, cidr_text) {
+        (Some(_), Some(_)) => {
+            errors.add(
+                "range",
+                "Give either a range or a CIDR for the pool, not both.",
+            );
+            None
+        }
+        (Some(text), None) => {
+            if !text.contains('-') {
+                errors.add(
+                    "range",
+                    format!(
+                        "Write the range as first-last, e.g. {}-{}.",
+                        subnet.cidr.network,
+                        subnet.cidr.last()
+                    ),
+                );
+                return None;
+            }
+            errors.check(
+                "range",
+                AddrRange::parse_within(&text, &subnet.cidr, "Pool range"),
+            )
+        }
+        (None, Some(text)) => {
+            let cidr = errors.check("cidr", Cidr::parse(&text))?;
+            if !subnet.cidr.contains_cidr(&cidr) {
+                errors.add(
+                    "cidr",
+                    format!("Pool CIDR {cidr} is outside the subnet {}.", subnet.cidr),
+                );
+                return None;
+            }
+            Some(cidr.range())
+        }
+        (None, None) => Some(subnet.cidr.range()),
+    }
+}
+
+fn unit_prefix_len(
+    fields: &Fields<'_>,
+    subnet: &Subnet,
+    existing: Option<&Pool>,
+    errors: &mut FieldErrors,
+) -> Option<u8> {
+    let bits = subnet.family().bits();
+    let wanted = errors
+        .check(
+            "prefix_len",
+            fields.optional_int("prefix_len", 1, i64::from(bits)),
+        )
+        .flatten()
+        .map(|n| n as u8)
+        .or(existing.map(|p| p.unit_prefix_len))
+        .unwrap_or(bits);
+    if wanted < subnet.cidr.prefix_len {
+        errors.add(
+            "prefix_len",
+            format!(
+                "A /{wanted} is larger than the subnet {} itself.",
+                subnet.cidr
+            ),
+        );
+        return None;
+    }
+    if wanted < bits && subnet.stored {
+        errors.add("prefix_len", format!(
+            "Subnet {} stores one row per address, so it hands out single addresses only; create the subnet without \"Store free IPs\" to hand out prefixes.",
+            subnet.cidr
+        ));
+        return None;
+    }
+    if let Some(pool) = existing
+        && pool.unit_prefix_len != wanted
+        && pool.assigned_count > 0
+    {
+        errors.add(
+            "prefix_len",
+            "The prefix length cannot change while the pool has assignments.",
+        );
+        return None;
+    }
+    Some(wanted)
+}
+
+fn name_taken(db: &Db, name: &str, except: Option<u64>) -> Result<bool> {
+    db.run(RetryPolicy::Transient, |conn| {
+        let id: Option<u64> = conn.exec_first(
+            "SELECT id FROM mod_ipmanager_pools WHERE name = :name",
+            params! {"name" => name},
+        )?;
+        Ok(id.is_some_and(|id| Some(id) != except))
+    })
+}
+
+pub fn create(db: &Db, input: &Value) -> Result<Pool> {
+    let spec = spec(db, input, None)?.map_err(FieldErrors::into_error)?;
+    let id = db.transaction(RetryPolicy::Transient, |tx| {
+        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => spec.subnet_id})?;
+        tx.exec_drop(
+            "INSERT INTO mod_ipmanager_pools (subnet_id, name, range_start, range_end, unit_prefix_len, description, created_at, updated_at) \
+             VALUES (:subnet, :name, :start, :end, :unit, :description, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
+            params! {
+                "subnet" => spec.subnet_id, "name" => &spec.name, "start" => spec.range.first().to_bytes(),
+                "end" => spec.range.last().to_bytes(), "unit" => spec.unit_prefix_len, "description" => &spec.description,
+            },
+        )
+        .map_err(|e| duplicate_name(e, &spec.name))?;
+        tx.last_insert_id().ok_or_else(|| Error::Internal("The new pool got no id.".into()).into())
+    })?;
+    get(db, id)
+}
+
+pub fn update(db: &Db, id: u64, input: &Value) -> Result<Pool> {
+    let existing = get(db, id)?;
+    let spec = spec(db, input, Some(&existing))?.map_err(FieldErrors::into_error)?;
+    db.transaction(RetryPolicy::Transient, |tx| {
+        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => spec.subnet_id})?;
+        let outside: Option<Vec<u8>> = tx.exec_first(
+            "SELECT address FROM mod_ipmanager_addresses WHERE pool_id = :id AND state IN ('assigned','releasing','quarantined') \
+             AND (address < :start OR last_address > :end) LIMIT 1",
+            params! {"id" => id, "start" => spec.range.first().to_bytes(), "end" => spec.range.last().to_bytes()},
+        )?;
+        if let Some(bytes) = outside {
+            let addr = crate::net::Addr::from_bytes(&bytes).map_err(Failure::Domain)?;
+            return Err(Error::Conflict(format!(
+                "The new range {} leaves out {addr}, which this pool has handed out; release it first or keep it in the range.",
+                spec.range
+            ))
+            .into());
+        }
+        tx.exec_drop(
+            "UPDATE mod_ipmanager_pools SET name = :name, range_start = :start, range_end = :end, unit_prefix_len = :unit, \
+             description = :description, next_hint = NULL, updated_at = UTC_TIMESTAMP() WHERE id = :id",
+            params! {
+                "name" => &spec.name, "start" => spec.range.first().to_bytes(), "end" => spec.range.last().to_bytes(),
+                "unit" => spec.unit_prefix_len, "description" => &spec.description, "id" => id,
+            },
+        )
+        .map_err(|e| duplicate_name(e, &spec.name))?;
+        Ok(())
+    })?;
+    get(db, id)
+}
+
+/// Refuses while the pool has addresses in use, unless `force`, which releases them (free).
+pub fn delete(db: &Db, id: u64, force: bool) -> Result<u64> {
+    let pool = get(db, id)?;
+    db.transaction(RetryPolicy::Transient, |tx| {
+        let subnet = subnets::load(tx, pool.subnet_id)?;
+        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => subnet.id})?;
+        let rows = addresses::rows_of_pool(tx, id)?;
+        let in_use = rows.iter().filter(|r| r.state.counts_as_assigned()).count() as u64;
+        if in_use > 0 && !force {
+            return Err(Error::Conflict(format!(
+                "Pool \"{}\" has {in_use} address(es) in use; release them first, or delete with force to release them.",
+                pool.name
+            ))
+            .into());
+        }
+        for row in &rows {
+            addresses::set_free(tx, &subnet, row)?;
+        }
+        tx.exec_drop("DELETE FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => id})?;
+        Ok(in_use)
+    })
+}
+
+pub fn get(db: &Db, id: u64) -> Result<Pool> {
+    db.run(RetryPolicy::Transient, |conn| load(conn, id))
+}
+
+pub fn load(q: &mut impl Queryable, id: u64) -> Outcome<Pool> {
+    let row = q.exec_first(
+        format!("SELECT {POOL_COLUMNS} FROM mod_ipmanager_pools WHERE id = :id"),
+        params! {"id" => id},
+    )?;
+    let row = row.ok_or_else(|| {
+        Error::NotFound(format!(
+            "Pool #{id} does not exist (it may have been deleted)."
+        ))
+    })?;
+    Pool::from_row(row).map_err(Failure::Domain)
+}
+
+pub fn list(db: &Db, subnet_id: Option<u64>) -> Result<Vec<Pool>> {
+    db.run(RetryPolicy::Transient, |conn| {
+        let rows: Vec<mysql::Row> = conn.exec(
+            format!(
+                "SELECT {POOL_COLUMNS} FROM mod_ipmanager_pools WHERE (:subnet IS NULL OR subnet_id = :subnet) ORDER BY subnet_id, range_start, name"
+            ),
+            params! {"subnet" => subnet_id},
+        )?;
+        rows.into_iter().map(|r| Pool::from_row(r).map_err(Failure::Domain)).collect()
+    })
+}
+
+fn duplicate_name(e: mysql::Error, name: &str) -> Failure {
+    match &e {
+        mysql::Error::MySqlError(m) if m.code == crate::store::retry::ER_DUP_ENTRY => {
+            Failure::Domain(Error::Conflict(format!(
+                "A pool named \"{name}\" already exists; pool names are unique."
+            )))
+        }
+        _ => Failure::Db(e),
+    }
+}

@@ -1,0 +1,358 @@
+//! A subnet as the admin describes it, checked field by field before the database is asked.
+
+use super::field_errors::FieldErrors;
+use super::model::Subnet;
+use crate::error::{Error, Result};
+use crate::input::Fields;
+use crate::net::range::AddrRange;
+use crate::net::rules::BlockReason;
+use crate::net::{Addr, Cidr, Family, ReservationRules};
+use serde_json::Value;
+
+/// The most rows "Store free IPs" pre-generates (an IPv4 /16).
+pub const MAX_STORED_ADDRESSES: u128 = 65_536;
+const MAX_NAME: usize = 190;
+/// First N / last N are meant for a handful of router or infrastructure addresses.
+const MAX_RULE_COUNT: i64 = 65_536;
+
+pub const FIELDS: &[&str] = &[
+    "cidr",
+    "name",
+    "parent_id",
+    "gateway",
+    "excluded",
+    "reserved",
+    "vlan",
+    "description",
+    "store_free_ips",
+    "reserve_network",
+    "reserve_broadcast",
+    "reserve_gateway",
+    "reserve_anycast",
+    "reserve_first",
+    "reserve_last",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubnetSpec {
+    pub name: String,
+    pub cidr: Cidr,
+    pub parent_id: Option<u64>,
+    pub gateway: Option<Addr>,
+    pub vlan: Option<u16>,
+    pub description: String,
+    pub stored: bool,
+    pub rules: ReservationRules,
+    pub reserved: Vec<AddrRange>,
+    pub excluded: Vec<AddrRange>,
+}
+
+impl SubnetSpec {
+    /// Every range never handed out, with its reason (not yet counting child subnets).
+    pub fn blocked(&self) -> Vec<(AddrRange, BlockReason)> {
+        self.rules
+            .blocked(&self.cidr, self.gateway, &self.reserved, &self.excluded)
+    }
+
+    pub fn reserved_text(&self) -> String {
+        join(&self.reserved)
+    }
+
+    pub fn excluded_text(&self) -> String {
+        join(&self.excluded)
+    }
+
+    /// Reads a create (`existing` = None) or edit form. On edit, CIDR, parent and storage are
+    /// fixed: they decide where every address row lives.
+    pub fn from_input(
+        value: &Value,
+        existing: Option<&Subnet>,
+    ) -> std::result::Result<SubnetSpec, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let fields = match Fields::new("subnet", value) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.add("form", e.to_string());
+                return Err(errors);
+            }
+        };
+        if let Err(e) = fields.allow_only(FIELDS) {
+            errors.add("form", e.to_string());
+        }
+
+        let cidr = match existing {
+            Some(subnet) => {
+                if let Ok(Some(text)) = fields.optional_str("cidr")
+                    && Cidr::parse(&text).ok() != Some(subnet.cidr)
+                {
+                    errors.add("cidr", format!(
+                            "The CIDR of an existing subnet cannot change (it is {}); add a new subnet instead.",
+                            subnet.cidr
+                        ));
+                }
+                Some(subnet.cidr)
+            }
+            None => match fields.optional_str("cidr") {
+                Ok(Some(text)) if !text.trim().is_empty() => {
+                    errors.check("cidr", Cidr::parse(&text))
+                }
+                Ok(_) => {
+                    errors.add(
+                        "cidr",
+                        "Enter the subnet in CIDR form, e.g. 192.0.2.0/24 or 2001:db8::/48.",
+                    );
+                    None
+                }
+                Err(e) => {
+                    errors.add("cidr", e.to_string());
+                    None
+                }
+            },
+        };
+
+        let name = errors
+            .check("name", fields.optional_str("name"))
+            .flatten()
+            .unwrap_or_default();
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            errors.add("name", "Give the subnet a name, e.g. \"Frankfurt VPS\".");
+        } else if name.chars().count() > MAX_NAME {
+            errors.add(
+                "name",
+                format!("The name is longer than {MAX_NAME} characters."),
+            );
+        }
+
+        let parent_id = match existing {
+            Some(subnet) => subnet.parent_id,
+            None => errors
+                .check("parent_id", fields.optional_int("parent_id", 0, i64::MAX))
+                .flatten()
+                .filter(|id| *id > 0)
+                .map(|id| id as u64),
+        };
+
+        let vlan = errors
+            .check("vlan", fields.optional_int("vlan", 1, 4094))
+            .flatten()
+            .map(|v| v as u16);
+        let description = errors
+            .check("description", fields.optional_str("description"))
+            .flatten()
+            .unwrap_or_default();
+
+        let defaults = existing.map(|s| s.rules.clone()).unwrap_or_default();
+        let flag = |errors: &mut FieldErrors, key: &'static str, default: bool| {
+            errors
+                .check(key, fields.optional_bool(key))
+                .flatten()
+                .unwrap_or(default)
+        };
+        let count = |errors: &mut FieldErrors, key: &'static str, default: u32| {
+            errors
+                .check(key, fields.optional_int(key, 0, MAX_RULE_COUNT))
+                .flatten()
+                .map_or(default, |n| n as u32)
+        };
+        let rules = ReservationRules {
+            network: flag(&mut errors, "reserve_network", defaults.network),
+            broadcast: flag(&mut errors, "reserve_broadcast", defaults.broadcast),
+            gateway: flag(&mut errors, "reserve_gateway", defaults.gateway),
+            anycast: flag(&mut errors, "reserve_anycast", defaults.anycast),
+            first: count(&mut errors, "reserve_first", defaults.first),
+            last: count(&mut errors, "reserve_last", defaults.last),
+        };
+
+        let Some(cidr) = cidr else {
+            return Err(errors);
+        };
+
+        let stored = match existing {
+            Some(subnet) => {
+                if let Ok(Some(wanted)) = fields.optional_bool("store_free_ips")
+                    && wanted != subnet.stored
+                {
+                    errors.add("store_free_ips", "Storage cannot change after the subnet was created; add a new subnet instead.");
+                }
+                subnet.stored
+            }
+            None => {
+                let wanted = errors
+                    .check("store_free_ips", fields.optional_bool("store_free_ips"))
+                    .flatten();
+                storage_choice(&cidr, wanted)
+                    .map_err(|e| errors.add("store_free_ips", e.to_string()))
+                    .unwrap_or(false)
+            }
+        };
+
+        let gateway = match errors
+            .check("gateway", fields.optional_str("gateway"))
+            .flatten()
+        {
+            Some(text) if !text.trim().is_empty() => {
+                errors.check("gateway", check_gateway(&cidr, &text))
+            }
+            _ => None,
+        };
+        let excluded = errors
+            .check(
+                "excluded",
+                ranges(&fields, "excluded", &cidr, "Excluded address"),
+            )
+            .unwrap_or_default();
+        let reserved = errors
+            .check(
+                "reserved",
+                ranges(&fields, "reserved", &cidr, "Reserved address"),
+            )
+            .unwrap_or_default();
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(SubnetSpec {
+            name,
+            cidr,
+            parent_id,
+            gateway,
+            vlan,
+            description,
+            stored,
+            rules,
+            reserved,
+            excluded,
+        })
+    }
+}
+
+/// Stored is the default for IPv4 up to a /16; sparse for larger IPv4 and all IPv6.
+pub fn storage_choice(cidr: &Cidr, wanted: Option<bool>) -> Result<bool> {
+    let fits =
+        cidr.family() == Family::V4 && cidr.size().is_some_and(|n| n <= MAX_STORED_ADDRESSES);
+    match wanted {
+        None => Ok(fits),
+        Some(false) => Ok(false),
+        Some(true) if fits => Ok(true),
+        Some(true) if cidr.family() == Family::V6 => Err(Error::invalid(format!(
+            "\"Store free IPs\" is for IPv4 only: {cidr} would need more rows than any database holds. Leave it unticked (sparse): only reserved and assigned addresses get rows, and allocation works the same."
+        ))),
+        Some(true) => Err(Error::invalid(format!(
+            "\"Store free IPs\" pre-generates at most {MAX_STORED_ADDRESSES} addresses (a /16); {cidr} has {}. Leave it unticked (sparse): only reserved and assigned addresses get rows, and allocation works the same.",
+            cidr.size().unwrap_or(u128::MAX)
+        ))),
+    }
+}
+
+fn check_gateway(cidr: &Cidr, text: &str) -> Result<Addr> {
+    let gw = Addr::parse(text, "Gateway")?;
+    if !cidr.contains(gw) {
+        return Err(Error::invalid(format!(
+            "Gateway {gw} is outside the subnet {cidr}."
+        )));
+    }
+    if cidr.family() == Family::V4 && cidr.prefix_len <= 30 {
+        if gw == cidr.network {
+            return Err(Error::invalid(format!(
+                "Gateway {gw} is the network address of {cidr}; use a host address."
+            )));
+        }
+        if gw == cidr.last() {
+            return Err(Error::invalid(format!(
+                "Gateway {gw} is the broadcast address of {cidr}; use a host address."
+            )));
+        }
+    }
+    Ok(gw)
+}
+
+fn ranges(fields: &Fields<'_>, key: &str, cidr: &Cidr, what: &str) -> Result<Vec<AddrRange>> {
+    match fields.optional_str(key)? {
+        Some(text) => AddrRange::parse_list(&text, cidr, what),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn join(ranges: &[AddrRange]) -> String {
+    ranges
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn errors_of(value: Value) -> Vec<(&'static str, String)> {
+        match SubnetSpec::from_input(&value, None) {
+            Ok(spec) => panic!("accepted {spec:?}"),
+            Err(e) => e.0.into_iter().map(|f| (f.field, f.message)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_full_ipv4_form_is_read_and_stored_by_default() {
+        let spec = SubnetSpec::from_input(
+            &json!({"cidr": "95.90.94.0/24", "name": " DE-FRE1 ", "gateway": "95.90.94.1",
+                    "excluded": "95.90.94.200-95.90.94.210", "vlan": "100", "reserve_first": "2"}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(spec.name, "DE-FRE1");
+        assert!(spec.stored);
+        assert_eq!(spec.vlan, Some(100));
+        assert_eq!(spec.excluded_text(), "95.90.94.200-95.90.94.210");
+        assert_eq!(spec.rules.first, 2);
+    }
+
+    #[test]
+    fn sparse_is_the_default_for_ipv6_and_large_ipv4() {
+        let v6 =
+            SubnetSpec::from_input(&json!({"cidr": "2001:db8::/48", "name": "v6"}), None).unwrap();
+        assert!(!v6.stored);
+        let big =
+            SubnetSpec::from_input(&json!({"cidr": "10.0.0.0/15", "name": "big"}), None).unwrap();
+        assert!(!big.stored);
+        let errs = errors_of(json!({"cidr": "10.0.0.0/15", "name": "big", "store_free_ips": "on"}));
+        assert_eq!(errs[0].0, "store_free_ips");
+        assert!(
+            errs[0].1.contains("at most 65536") && errs[0].1.contains("sparse"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn each_bad_field_is_reported_next_to_itself() {
+        let errs = errors_of(
+            json!({"cidr": "10.0.0.0/24", "name": "", "gateway": "10.0.1.1",
+                                    "excluded": "10.0.0.9-10.0.0.2", "vlan": "5000"}),
+        );
+        let fields: Vec<&str> = errs.iter().map(|e| e.0).collect();
+        assert_eq!(fields, ["name", "vlan", "gateway", "excluded"], "{errs:?}");
+        assert!(errs[2].1.contains("outside the subnet 10.0.0.0/24"));
+    }
+
+    #[test]
+    fn gateway_cannot_be_network_or_broadcast() {
+        let errs = errors_of(json!({"cidr": "10.0.0.0/24", "name": "n", "gateway": "10.0.0.255"}));
+        assert!(errs[0].1.contains("broadcast address"), "{errs:?}");
+        let errs = errors_of(json!({"cidr": "10.0.0.0/24", "name": "n", "gateway": "10.0.0.0"}));
+        assert!(errs[0].1.contains("network address"), "{errs:?}");
+    }
+
+    #[test]
+    fn host_bits_are_reported_on_the_cidr_field() {
+        let errs = errors_of(json!({"cidr": "10.0.0.7/24", "name": "n"}));
+        assert_eq!(
+            errs,
+            [(
+                "cidr",
+                "10.0.0.7/24 has host bits set; did you mean 10.0.0.0/24?".to_string()
+            )]
+        );
+    }
+}

@@ -1,0 +1,290 @@
+//! Adding, editing, deleting and reading subnets.
+
+use super::field_errors::FieldErrors;
+use super::model::{SUBNET_COLUMNS, Subnet};
+use super::stored_rows::{self, CHILD_SUBNET_NOTE};
+use super::subnet_checks;
+use super::subnet_spec::SubnetSpec;
+use crate::error::{Error, Result};
+use crate::net::AddrRange;
+use crate::net::rules::BlockReason;
+use crate::store::{Db, Failure, Outcome, RetryPolicy};
+use mysql::prelude::Queryable;
+use mysql::{Transaction, params};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Checks a create (`id` = None) or edit form against the rules and the database, writing
+/// nothing. The admin page shows each error next to its field.
+pub fn validate(
+    db: &Db,
+    input: &Value,
+    id: Option<u64>,
+) -> Result<std::result::Result<SubnetSpec, FieldErrors>> {
+    let existing = id.map(|id| get(db, id)).transpose()?;
+    let spec = match SubnetSpec::from_input(input, existing.as_ref()) {
+        Ok(spec) => spec,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if existing.is_some() {
+        return Ok(Ok(spec));
+    }
+    let mut errors = FieldErrors::default();
+    db.run(RetryPolicy::Transient, |conn| {
+        subnet_checks::check_placement(conn, &spec, &mut errors)
+    })?;
+    Ok(if errors.is_empty() {
+        Ok(spec)
+    } else {
+        Err(errors)
+    })
+}
+
+pub fn create(db: &Db, input: &Value) -> Result<Subnet> {
+    let spec = SubnetSpec::from_input(input, None).map_err(FieldErrors::into_error)?;
+    let id = db.transaction(RetryPolicy::Transient, |tx| {
+        // The parent row lock serialises this with allocations in the parent.
+        if let Some(parent) = spec.parent_id {
+            tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => parent})?;
+        }
+        let mut errors = FieldErrors::default();
+        subnet_checks::check_placement(tx, &spec, &mut errors)?;
+        if !errors.is_empty() {
+            return Err(errors.into_error().into());
+        }
+        if let Some(parent) = spec.parent_id {
+            carve_out_of_parent(tx, parent, &spec)?;
+        }
+        tx.exec_drop(
+            "INSERT INTO mod_ipmanager_subnets (name, family, network, last_address, prefix_len, parent_id, gateway, vlan, \
+             description, stored, rules_json, reserved_text, excluded_text, created_at, updated_at) VALUES \
+             (:name, :family, :network, :last, :len, :parent, :gateway, :vlan, :description, :stored, :rules, :reserved, \
+             :excluded, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
+            params! {
+                "name" => &spec.name, "family" => spec.cidr.family().number(),
+                "network" => spec.cidr.network.to_bytes(), "last" => spec.cidr.last().to_bytes(),
+                "len" => spec.cidr.prefix_len, "parent" => spec.parent_id,
+                "gateway" => spec.gateway.map(|g| g.to_bytes()), "vlan" => spec.vlan,
+                "description" => &spec.description, "stored" => spec.stored,
+                "rules" => rules_json(&spec)?, "reserved" => spec.reserved_text(), "excluded" => spec.excluded_text(),
+            },
+        )?;
+        let id = tx.last_insert_id().ok_or_else(|| Error::Internal("The new subnet got no id.".into()))?;
+        let blocked = spec.blocked();
+        write_blocks(tx, id, &blocked)?;
+        if spec.stored {
+            stored_rows::generate(tx, id, spec.cidr.range(), spec.cidr.family().bits(), &blocked)?;
+        }
+        Ok(id)
+    })?;
+    get(db, id)
+}
+
+#[derive(Debug, Serialize)]
+pub struct UpdateReport {
+    /// Addresses in use that now fall inside a reserved or excluded range: left as they are.
+    pub conflicts: Vec<String>,
+}
+
+/// Edits name, gateway, VLAN, description, reservations and exclusions, then re-applies the
+/// rules. Assigned or reserved addresses inside new blocked ranges are reported, not touched.
+pub fn update(db: &Db, id: u64, input: &Value) -> Result<(Subnet, UpdateReport)> {
+    let existing = get(db, id)?;
+    let spec = SubnetSpec::from_input(input, Some(&existing)).map_err(FieldErrors::into_error)?;
+    let conflicts = db.transaction(RetryPolicy::Transient, |tx| {
+        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => id})?;
+        tx.exec_drop(
+            "UPDATE mod_ipmanager_subnets SET name = :name, gateway = :gateway, vlan = :vlan, description = :description, \
+             rules_json = :rules, reserved_text = :reserved, excluded_text = :excluded, next_hint = NULL, \
+             updated_at = UTC_TIMESTAMP() WHERE id = :id",
+            params! {
+                "name" => &spec.name, "gateway" => spec.gateway.map(|g| g.to_bytes()), "vlan" => spec.vlan,
+                "description" => &spec.description, "rules" => rules_json(&spec)?,
+                "reserved" => spec.reserved_text(), "excluded" => spec.excluded_text(), "id" => id,
+            },
+        )?;
+        // Blocked ranges changed: every pool must search again from its start.
+        tx.exec_drop("UPDATE mod_ipmanager_pools SET next_hint = NULL WHERE subnet_id = :id", params! {"id" => id})?;
+        tx.exec_drop("DELETE FROM mod_ipmanager_subnet_blocks WHERE subnet_id = :id", params! {"id" => id})?;
+        let blocked = spec.blocked();
+        write_blocks(tx, id, &blocked)?;
+        if spec.stored {
+            stored_rows::unblock(tx, id, spec.cidr.range(), false)?;
+            for (range, reason) in &blocked {
+                stored_rows::block(tx, id, *range, reason.as_str())?;
+            }
+        }
+        in_use_inside(tx, id, &blocked)
+    })?;
+    Ok((get(db, id)?, UpdateReport { conflicts }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeleteReport {
+    pub deleted: String,
+    pub released_addresses: u64,
+    pub deleted_pools: u64,
+}
+
+/// Refuses while child subnets exist, and while addresses are in use unless `force`, which
+/// releases them.
+pub fn delete(db: &Db, id: u64, force: bool) -> Result<DeleteReport> {
+    let subnet = get(db, id)?;
+    db.transaction(RetryPolicy::Transient, |tx| {
+        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => id})?;
+        let children: Vec<String> = tx.exec(
+            "SELECT name FROM mod_ipmanager_subnets WHERE parent_id = :id ORDER BY network",
+            params! {"id" => id},
+        )?;
+        if !children.is_empty() {
+            return Err(Error::Conflict(format!(
+                "Subnet {} has child subnets ({}); delete them first.",
+                subnet.cidr,
+                children.join(", ")
+            ))
+            .into());
+        }
+        let in_use: Option<u64> = tx.exec_first(
+            "SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE subnet_id = :id AND state IN ('assigned', 'releasing')",
+            params! {"id" => id},
+        )?;
+        let in_use = in_use.unwrap_or(0);
+        if in_use > 0 && !force {
+            return Err(Error::Conflict(format!(
+                "Subnet {} has {in_use} address(es) in use; release them first, or delete with force to release them.",
+                subnet.cidr
+            ))
+            .into());
+        }
+        let pools: Option<u64> = tx.exec_first("SELECT COUNT(*) FROM mod_ipmanager_pools WHERE subnet_id = :id", params! {"id" => id})?;
+        for table in ["mod_ipmanager_addresses", "mod_ipmanager_pools", "mod_ipmanager_subnet_blocks"] {
+            tx.exec_drop(format!("DELETE FROM {table} WHERE subnet_id = :id"), params! {"id" => id})?;
+        }
+        tx.exec_drop("DELETE FROM mod_ipmanager_subnets WHERE id = :id", params! {"id" => id})?;
+        if let Some(parent) = subnet.parent_id {
+            stored_rows::unblock(tx, parent, subnet.cidr.range(), true)?;
+            tx.exec_drop("UPDATE mod_ipmanager_pools SET next_hint = NULL WHERE subnet_id = :id", params! {"id" => parent})?;
+            tx.exec_drop("UPDATE mod_ipmanager_subnets SET next_hint = NULL WHERE id = :id", params! {"id" => parent})?;
+        }
+        Ok(DeleteReport {
+            deleted: format!("{} ({})", subnet.cidr, subnet.name),
+            released_addresses: in_use,
+            deleted_pools: pools.unwrap_or(0),
+        })
+    })
+}
+
+pub fn get(db: &Db, id: u64) -> Result<Subnet> {
+    db.run(RetryPolicy::Transient, |conn| load(conn, id))
+}
+
+pub fn load(q: &mut impl Queryable, id: u64) -> Outcome<Subnet> {
+    let row = q.exec_first(
+        format!("SELECT {SUBNET_COLUMNS} FROM mod_ipmanager_subnets WHERE id = :id"),
+        params! {"id" => id},
+    )?;
+    let row = row.ok_or_else(|| {
+        Error::NotFound(format!(
+            "Subnet #{id} does not exist (it may have been deleted)."
+        ))
+    })?;
+    Subnet::from_row(row).map_err(Failure::Domain)
+}
+
+/// Every subnet, parents before children, in address order within a family.
+pub fn list(db: &Db) -> Result<Vec<Subnet>> {
+    db.run(RetryPolicy::Transient, |conn| {
+        let rows: Vec<mysql::Row> = conn.query(format!(
+            "SELECT {SUBNET_COLUMNS} FROM mod_ipmanager_subnets ORDER BY family, network, prefix_len"
+        ))?;
+        rows.into_iter().map(|r| Subnet::from_row(r).map_err(Failure::Domain)).collect()
+    })
+}
+
+/// Child subnets' ranges: space the parent never hands out.
+pub fn child_ranges(q: &mut impl Queryable, id: u64) -> Outcome<Vec<AddrRange>> {
+    let rows: Vec<(Vec<u8>, Vec<u8>)> = q.exec(
+        "SELECT network, last_address FROM mod_ipmanager_subnets WHERE parent_id = :id ORDER BY network",
+        params! {"id" => id},
+    )?;
+    rows.into_iter()
+        .map(|(a, b)| {
+            Ok(AddrRange::new(
+                crate::net::Addr::from_bytes(&a)?,
+                crate::net::Addr::from_bytes(&b)?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()
+        .map_err(Failure::Domain)
+}
+
+/// A new child takes its range out of the parent; addresses in use there block it.
+fn carve_out_of_parent(tx: &mut Transaction<'_>, parent: u64, spec: &SubnetSpec) -> Outcome<()> {
+    let range = spec.cidr.range();
+    let busy: Vec<(Vec<u8>, String)> = tx.exec(
+        "SELECT address, state FROM mod_ipmanager_addresses WHERE subnet_id = :parent AND blocked = 0 \
+         AND state <> 'free' AND address <= :last AND last_address >= :first ORDER BY address LIMIT 5",
+        params! {"parent" => parent, "first" => range.first().to_bytes(), "last" => range.last().to_bytes()},
+    )?;
+    if let Some((first, state)) = busy.first() {
+        let addr = crate::net::Addr::from_bytes(first).map_err(Failure::Domain)?;
+        return Err(Error::Conflict(format!(
+            "{} cannot become a child subnet: {} address(es) in it are in use in the parent (first: {addr}, {state}); release them first.",
+            spec.cidr,
+            if busy.len() == 5 { "5 or more".to_string() } else { busy.len().to_string() },
+        ))
+        .into());
+    }
+    stored_rows::block(tx, parent, range, CHILD_SUBNET_NOTE)?;
+    tx.exec_drop(
+        "UPDATE mod_ipmanager_pools SET next_hint = NULL WHERE subnet_id = :id",
+        params! {"id" => parent},
+    )?;
+    Ok(())
+}
+
+fn write_blocks(
+    tx: &mut Transaction<'_>,
+    id: u64,
+    blocked: &[(AddrRange, BlockReason)],
+) -> Outcome<()> {
+    for (range, reason) in blocked {
+        tx.exec_drop(
+            "INSERT INTO mod_ipmanager_subnet_blocks (subnet_id, start_address, end_address, reason) \
+             VALUES (:id, :start, :end, :reason)",
+            params! {"id" => id, "start" => range.first().to_bytes(), "end" => range.last().to_bytes(), "reason" => reason.as_str()},
+        )?;
+    }
+    Ok(())
+}
+
+/// Addresses in use (not free, not blocked rows) inside any of `blocked`.
+fn in_use_inside(
+    tx: &mut Transaction<'_>,
+    id: u64,
+    blocked: &[(AddrRange, BlockReason)],
+) -> Outcome<Vec<String>> {
+    let mut conflicts = Vec::new();
+    for (range, reason) in blocked {
+        let rows: Vec<(Vec<u8>, String, Option<u32>)> = tx.exec(
+            "SELECT address, state, service_id FROM mod_ipmanager_addresses WHERE subnet_id = :id AND blocked = 0 \
+             AND state NOT IN ('free') AND address <= :last AND last_address >= :first ORDER BY address LIMIT 50",
+            params! {"id" => id, "first" => range.first().to_bytes(), "last" => range.last().to_bytes()},
+        )?;
+        for (bytes, state, service) in rows {
+            let addr = crate::net::Addr::from_bytes(&bytes).map_err(Failure::Domain)?;
+            let owner = service
+                .map(|s| format!(" to service #{s}"))
+                .unwrap_or_default();
+            conflicts.push(format!(
+                "{addr} is {state}{owner} and lies in the {} range {range}; it was left as it is.",
+                reason.as_str()
+            ));
+        }
+    }
+    Ok(conflicts)
+}
+
+fn rules_json(spec: &SubnetSpec) -> Outcome<String> {
+    serde_json::to_string(&spec.rules).map_err(|e| Failure::Domain(Error::Internal(e.to_string())))
+}

@@ -1,0 +1,197 @@
+//! A subnet in CIDR form, parsed strictly and normalised.
+
+use super::addr::{Addr, Family};
+use super::range::AddrRange;
+use crate::error::{Error, Result};
+use ipnet::IpNet;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Cidr {
+    pub network: Addr,
+    pub prefix_len: u8,
+}
+
+impl Cidr {
+    /// Parses `a.b.c.d/n` or `x::/n`. Host bits set are refused, naming the network meant.
+    pub fn parse(text: &str) -> Result<Cidr> {
+        let trimmed = text.trim();
+        let Some((addr_text, len_text)) = trimmed.split_once('/') else {
+            return Err(Error::invalid(format!(
+                "'{trimmed}' is not in CIDR form: write the network and prefix length, e.g. 192.0.2.0/24 or 2001:db8::/48."
+            )));
+        };
+        let addr = Addr::parse(addr_text, "Network address")?;
+        let bits = addr.family.bits();
+        let prefix_len: u8 = len_text
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n <= bits)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "Prefix length '/{}' is out of range: an {} prefix length is 0 to {bits}.",
+                    len_text.trim(),
+                    family_name(addr.family)
+                ))
+            })?;
+        let cidr = Cidr::from_parts(addr, prefix_len);
+        if cidr.network != addr {
+            return Err(Error::invalid(format!(
+                "{trimmed} has host bits set; did you mean {cidr}?"
+            )));
+        }
+        Ok(cidr)
+    }
+
+    /// The network containing `addr` at `prefix_len` (host bits cleared).
+    pub fn from_parts(addr: Addr, prefix_len: u8) -> Cidr {
+        let mask = mask(addr.family, prefix_len);
+        Cidr {
+            network: Addr::new(addr.family, addr.value & mask),
+            prefix_len,
+        }
+    }
+
+    pub fn family(&self) -> Family {
+        self.network.family
+    }
+
+    pub fn host_bits(&self) -> u8 {
+        self.family().bits() - self.prefix_len
+    }
+
+    /// Number of addresses; `None` only for the whole IPv6 space (2^128).
+    pub fn size(&self) -> Option<u128> {
+        1u128.checked_shl(u32::from(self.host_bits()))
+    }
+
+    pub fn last(&self) -> Addr {
+        let host_mask = !mask(self.family(), self.prefix_len) & self.family().max_value();
+        Addr::new(self.family(), self.network.value | host_mask)
+    }
+
+    pub fn range(&self) -> AddrRange {
+        AddrRange::new(self.network, self.last())
+    }
+
+    pub fn contains(&self, addr: Addr) -> bool {
+        addr.family == self.family() && self.range().contains(addr.value)
+    }
+
+    pub fn contains_cidr(&self, other: &Cidr) -> bool {
+        other.family() == self.family()
+            && other.prefix_len >= self.prefix_len
+            && self.contains(other.network)
+    }
+
+    pub fn overlaps(&self, other: &Cidr) -> bool {
+        self.contains_cidr(other) || other.contains_cidr(self)
+    }
+
+    pub fn to_ipnet(&self) -> Option<IpNet> {
+        IpNet::new(self.network.to_ip(), self.prefix_len).ok()
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.network, self.prefix_len)
+    }
+}
+
+impl From<IpNet> for Cidr {
+    fn from(net: IpNet) -> Cidr {
+        let addr = Addr::from(net.network());
+        Cidr::from_parts(addr, net.prefix_len())
+    }
+}
+
+pub fn family_name(family: Family) -> &'static str {
+    match family {
+        Family::V4 => "IPv4",
+        Family::V6 => "IPv6",
+    }
+}
+
+/// The network mask of `prefix_len` bits for the family, as a u128 value.
+pub fn mask(family: Family, prefix_len: u8) -> u128 {
+    let bits = u32::from(family.bits());
+    let host = bits - u32::from(prefix_len);
+    let all = family.max_value();
+    if host >= 128 {
+        0
+    } else {
+        all & !((1u128 << host) - 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_normalises_both_families() {
+        let v4 = Cidr::parse(" 95.90.94.0/24 ").unwrap();
+        assert_eq!(v4.to_string(), "95.90.94.0/24");
+        assert_eq!(v4.size(), Some(256));
+        assert_eq!(v4.last().to_string(), "95.90.94.255");
+        let v6 = Cidr::parse("2001:DB8:0::/48").unwrap();
+        assert_eq!(v6.to_string(), "2001:db8::/48");
+        assert_eq!(v6.last().to_string(), "2001:db8:0:ffff:ffff:ffff:ffff:ffff");
+        assert_eq!(Cidr::parse("::/0").unwrap().size(), None);
+        assert_eq!(Cidr::parse("0.0.0.0/0").unwrap().size(), Some(1 << 32));
+    }
+
+    #[test]
+    fn host_bits_name_the_network_that_was_meant() {
+        let msg = Cidr::parse("10.1.2.3/16").unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "10.1.2.3/16 has host bits set; did you mean 10.1.0.0/16?"
+        );
+        let msg = Cidr::parse("2001:db8::1/64").unwrap_err().to_string();
+        assert!(msg.contains("did you mean 2001:db8::/64?"), "{msg}");
+    }
+
+    #[test]
+    fn bad_forms_and_prefix_lengths_are_refused() {
+        assert!(
+            Cidr::parse("10.0.0.0")
+                .unwrap_err()
+                .to_string()
+                .contains("CIDR form")
+        );
+        assert!(
+            Cidr::parse("10.0.0.0/33")
+                .unwrap_err()
+                .to_string()
+                .contains("0 to 32")
+        );
+        assert!(
+            Cidr::parse("2001:db8::/129")
+                .unwrap_err()
+                .to_string()
+                .contains("0 to 128")
+        );
+        assert!(Cidr::parse("10.0.0.0/-1").is_err());
+        assert!(
+            Cidr::parse("banana/24")
+                .unwrap_err()
+                .to_string()
+                .contains("'banana'")
+        );
+    }
+
+    #[test]
+    fn containment_and_overlap() {
+        let parent = Cidr::parse("10.0.0.0/16").unwrap();
+        let child = Cidr::parse("10.0.5.0/24").unwrap();
+        let other = Cidr::parse("10.1.0.0/24").unwrap();
+        assert!(parent.contains_cidr(&child) && !child.contains_cidr(&parent));
+        assert!(parent.overlaps(&child) && child.overlaps(&parent));
+        assert!(!parent.overlaps(&other));
+        let v6 = Cidr::parse("::/0").unwrap();
+        assert!(!v6.overlaps(&parent), "families never overlap");
+    }
+}

@@ -1,0 +1,38 @@
+//! Helpers for IPAM tests: a migrated database and terse constructors.
+#![allow(dead_code)]
+
+use super::TestDb;
+use ipmanager::ipam::allocator::{self, Target};
+use ipmanager::ipam::model::{Pool, Subnet};
+use ipmanager::ipam::{pools, subnets};
+use ipmanager::store::migrations;
+use serde_json::{Value, json};
+
+pub fn migrated(label: &str) -> TestDb {
+    let test = TestDb::new(label);
+    migrations::migrate(&test.db).unwrap();
+    test
+}
+
+pub fn subnet(test: &TestDb, input: Value) -> Subnet {
+    subnets::create(&test.db, &input).unwrap_or_else(|e| panic!("{input}: {e}"))
+}
+
+pub fn pool(test: &TestDb, input: Value) -> Pool {
+    pools::create(&test.db, &input).unwrap_or_else(|e| panic!("{input}: {e}"))
+}
+
+pub fn take(test: &TestDb, pool: &Pool, service: u32) -> String {
+    allocator::allocate(&test.db, Target::Pool(pool.id), service, 1).unwrap()[0]
+        .address
+        .clone()
+}
+
+pub fn simple(test: &TestDb, cidr: &str) -> (Subnet, Pool) {
+    let s = subnet(test, json!({"cidr": cidr, "name": cidr}));
+    let p = pool(
+        test,
+        json!({"subnet_id": s.id, "name": format!("pool {cidr}")}),
+    );
+    (s, p)
+}

@@ -229,11 +229,20 @@ fn place(
     let pool_id = pool.map(|p| p.id);
     let id = match &reuse {
         Some(row) => {
+            // The state condition is the last line of defence: never overwrite a taken row.
             tx.exec_drop(
                 "UPDATE mod_ipmanager_addresses SET state = 'assigned', pool_id = :pool, service_id = :svc, \
-                 quarantine_until = NULL, note = '', updated_at = UTC_TIMESTAMP() WHERE id = :id",
+                 quarantine_until = NULL, note = '', updated_at = UTC_TIMESTAMP() WHERE id = :id \
+                 AND (state = 'free' OR (state = 'quarantined' AND quarantine_until <= UTC_TIMESTAMP()))",
                 params! {"pool" => pool_id, "svc" => service_id, "id" => row.id},
             )?;
+            if tx.affected_rows() != 1 {
+                return Err(Error::Internal(format!(
+                    "{} was taken while being assigned; nothing was changed. Please report this.",
+                    row.display()
+                ))
+                .into());
+            }
             row.id
         }
         None => {

@@ -4,7 +4,7 @@ use super::config::DbConfig;
 use super::retry::{self, MAX_ATTEMPTS, RetryPolicy, Transient};
 use crate::error::{Error, Result};
 use mysql::prelude::Queryable;
-use mysql::{Pool, PooledConn, Transaction, TxOpts};
+use mysql::{IsolationLevel, Pool, PooledConn, Transaction, TxOpts};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What a unit of work can fail with: a database error (maybe worth a retry) or a
@@ -144,7 +144,11 @@ fn in_transaction<T>(
     conn: &mut PooledConn,
     work: &mut impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
 ) -> Outcome<T> {
-    let mut tx = conn.start_transaction(TxOpts::default())?;
+    // READ COMMITTED: after a row lock is granted, every later read sees what the previous
+    // holder committed. Under REPEATABLE READ a read made before the lock would pin an older
+    // snapshot, and two workers could both see the same address as free.
+    let opts = TxOpts::default().set_isolation_level(Some(IsolationLevel::ReadCommitted));
+    let mut tx = conn.start_transaction(opts)?;
     let value = work(&mut tx)?;
     tx.commit()?;
     Ok(value)

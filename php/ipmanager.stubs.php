@@ -98,4 +98,137 @@ namespace {
      * @return list<array{id:int, domain:string, product:string, status:string, ips:list<string>}>
      */
     function ipmanager_client_services(int $client_id): array {}
+
+    // ---------------------------------------------------------------- subnets
+
+    /**
+     * Checks a subnet form without saving: every problem with the field it concerns.
+     * Fields: cidr, name, parent_id, gateway, excluded ("a" or "a-b", separated by commas or
+     * lines), reserved (same syntax), vlan, description, store_free_ips, reserve_network,
+     * reserve_broadcast, reserve_gateway, reserve_anycast, reserve_first, reserve_last.
+     *
+     * @param array<string,mixed> $input
+     * @param int|null $id the subnet being edited, or null for a new one
+     * @return list<array{field:string, message:string}> empty when the form is valid
+     */
+    function ipmanager_subnet_validate(array $input, ?int $id = null): array {}
+
+    /**
+     * Adds a subnet. Stored ("store_free_ips") is the default for IPv4 up to a /16: one row
+     * per address is generated. IPv6 and larger IPv4 are sparse.
+     *
+     * @param array<string,mixed> $input see ipmanager_subnet_validate()
+     * @return array the subnet, as ipmanager_subnet_get() returns it
+     * @throws \IpManager\Exception\InvalidInput naming each bad field (host bits set, overlap, ...)
+     */
+    function ipmanager_subnet_create(array $input): array {}
+
+    /**
+     * Edits name, gateway, VLAN, description, reservation rules and exclusions; re-applies
+     * the rules. CIDR, parent and storage cannot change.
+     *
+     * @return array{subnet: array, conflicts: list<string>} conflicts: addresses in use that
+     *         now fall inside a reserved or excluded range (left as they are)
+     */
+    function ipmanager_subnet_update(int $id, array $input): array {}
+
+    /**
+     * Deletes a subnet with its pools. Refused while child subnets exist, and while addresses
+     * are in use unless $force, which releases them.
+     *
+     * @return array{deleted:string, released_addresses:int, deleted_pools:int}
+     * @throws \IpManager\Exception\Conflict|\IpManager\Exception\NotFound
+     */
+    function ipmanager_subnet_delete(int $id, bool $force = false): array {}
+
+    /**
+     * One subnet with its rules, blocked ranges and utilization.
+     *
+     * @return array{id:int, name:string, cidr:string, family:int, prefix_len:int, parent_id:?int,
+     *   depth:int, gateway:?string, vlan:?int, description:string, stored:bool, rules:array,
+     *   reserved:string, excluded:string, blocked:list<array{range:string, reason:string}>,
+     *   pool_count:int, utilization:array{unit:string, total:int|string, usable:int|string,
+     *   assigned:int|string, reserved:int|string, free:int|string, percent:float}}
+     *   Counts beyond PHP's integer range (IPv6) are decimal strings.
+     */
+    function ipmanager_subnet_get(int $id): array {}
+
+    /** Every subnet, parents before children (see 'depth'), each as ipmanager_subnet_get(). */
+    function ipmanager_subnet_list(): array {}
+
+    // ------------------------------------------------------------------ pools
+
+    /**
+     * Checks a pool form without saving. Fields: subnet_id, name (unique), range ("a-b") or
+     * cidr (inside the subnet; neither = the whole subnet), prefix_len (what is handed out:
+     * 32/128 for single addresses, e.g. 64 for a /64 per service), description.
+     *
+     * @return list<array{field:string, message:string}>
+     */
+    function ipmanager_pool_validate(array $input, ?int $id = null): array {}
+
+    /** @return array the pool, as ipmanager_pool_get() returns it */
+    function ipmanager_pool_create(array $input): array {}
+
+    /** Edits a pool; the subnet cannot change, the range must keep what the pool handed out. */
+    function ipmanager_pool_update(int $id, array $input): array {}
+
+    /**
+     * Deletes a pool; refused while it has addresses in use unless $force (releases them).
+     *
+     * @return int how many addresses were released
+     */
+    function ipmanager_pool_delete(int $id, bool $force = false): int {}
+
+    /**
+     * @return array{id:int, subnet_id:int, subnet_cidr:string, subnet_name:string, name:string,
+     *   range:string, cidr:?string, prefix_len:int, hands_out:string, description:string,
+     *   utilization:array} utilization counts units (addresses, or prefixes of prefix_len)
+     */
+    function ipmanager_pool_get(int $id): array {}
+
+    /** Pools, optionally of one subnet. */
+    function ipmanager_pool_list(?int $subnet_id = null): array {}
+
+    // -------------------------------------------------------------- addresses
+
+    /**
+     * Addresses in use (assigned, reserved, releasing, quarantined), in address order.
+     * Filters: subnet_id, pool_id, state, service_id, search (an address or a CIDR), page
+     * (from 1), per_page (1-500, default 50). Free addresses: ipmanager_free_list().
+     *
+     * @return array{items: list<array{id:int, address:string, ip:string, prefix_len:int,
+     *   family:int, subnet_id:int, pool_id:?int, state:string, service_id:?int,
+     *   quarantine_until:?string, note:string}>, total:int, page:int, per_page:int}
+     */
+    function ipmanager_address_list(?array $filters = null): array {}
+
+    /**
+     * The next free units of a pool or subnet, lowest first, for stored and sparse subnets
+     * alike. Request: pool_id or subnet_id, after (continue after this address), limit (1-500).
+     *
+     * @return list<string>
+     */
+    function ipmanager_free_list(array $request): array {}
+
+    /**
+     * Makes sure a service holds `count` units (default 1) of a pool or subnet and returns
+     * them. Idempotent per service and pool; all or nothing.
+     * Request: pool_id or subnet_id, service_id (tblhosting.id), count.
+     *
+     * @return list<array{address:string, ip:string, prefix_len:int, subnet_id:int,
+     *   pool_id:?int, service_id:int, new:bool}>
+     * @throws \IpManager\Exception\PoolExhausted naming the pool; nothing is assigned
+     * @throws \IpManager\Exception\NotFound for an unknown pool or subnet
+     */
+    function ipmanager_allocate(array $request): array {}
+
+    /**
+     * Releases an address or prefix ('address'), or everything a service holds
+     * ('service_id', optionally with 'pool_id'). mode 'quarantine' (default: held back for
+     * the addon's "Release quarantine (hours)", or 'quarantine_hours') or 'free'.
+     *
+     * @return list<array{address:string, subnet_id:int, service_id:?int, state:string}>
+     */
+    function ipmanager_release(array $request): array {}
 }

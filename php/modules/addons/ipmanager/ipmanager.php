@@ -33,6 +33,13 @@ function ipmanager_config()
                 'Default' => '80',
                 'Description' => 'Email the first admin when a subnet or pool reaches this usage.',
             ],
+            'release_quarantine_hours' => [
+                'FriendlyName' => 'Release quarantine (hours)',
+                'Type' => 'text',
+                'Size' => '4',
+                'Default' => '24',
+                'Description' => 'How long a released IP waits before it can be handed out again (0 = at once).',
+            ],
             'delete_data_on_deactivate' => [
                 'FriendlyName' => 'Delete data on deactivate',
                 'Type' => 'yesno',

@@ -8,6 +8,11 @@ if (!defined('WHMCS')) {
 require_once __DIR__ . '/Html.php';
 require_once __DIR__ . '/Runtime.php';
 require_once __DIR__ . '/Admin/Layout.php';
+require_once __DIR__ . '/Admin/Form.php';
+require_once __DIR__ . '/Admin/Usage.php';
 require_once __DIR__ . '/Admin/DashboardPage.php';
+require_once __DIR__ . '/Admin/SubnetsPage.php';
+require_once __DIR__ . '/Admin/PoolsPage.php';
+require_once __DIR__ . '/Admin/AddressesPage.php';
 require_once __DIR__ . '/Admin/Router.php';
 require_once __DIR__ . '/ClientArea.php';

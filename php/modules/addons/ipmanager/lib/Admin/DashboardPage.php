@@ -8,11 +8,18 @@ use IpManager\Addon\Runtime;
 /** Version, PHP build, database and schema state; runs pending migrations on request. */
 final class DashboardPage
 {
-    public static function handlePost(array $vars, string $do): array
+    /** @return array{0: list<array{0:string,1:string}>, 1: string} */
+    public static function handle(array $vars): array
     {
-        if ($do !== 'migrate') {
-            return [];
+        $messages = [];
+        if (($_SERVER['REQUEST_METHOD'] ?? 'GET') === 'POST' && ($_POST['do'] ?? '') === 'migrate') {
+            $messages = self::migrate($vars);
         }
+        return [$messages, self::render($vars)];
+    }
+
+    private static function migrate(array $vars): array
+    {
         $report = ipmanager_migrate();
         $lang = $vars['_lang'];
         $text = $report['applied'] === []

@@ -10,6 +10,9 @@ final class Layout
     /** @var array<string,string> page key => lang key */
     public const PAGES = [
         'dashboard' => 'nav_dashboard',
+        'subnets' => 'nav_subnets',
+        'pools' => 'nav_pools',
+        'addresses' => 'nav_addresses',
     ];
 
     public static function page(array $vars, string $current, string $body, array $messages = []): string

@@ -11,6 +11,14 @@ use IpManager\Addon\Runtime;
  */
 final class Router
 {
+    /** Each page handles its own GET and (CSRF-checked) POST and returns messages and body. */
+    private const PAGE_CLASSES = [
+        'dashboard' => DashboardPage::class,
+        'subnets' => SubnetsPage::class,
+        'pools' => PoolsPage::class,
+        'addresses' => AddressesPage::class,
+    ];
+
     private array $vars;
 
     public function __construct(array $vars)
@@ -26,39 +34,19 @@ final class Router
             return Layout::page($this->vars, 'dashboard', '', [['danger', $lang['unknown_page']]]);
         }
         $messages = [];
+        $body = '';
         try {
             Runtime::connect();
             if (($_SERVER['REQUEST_METHOD'] ?? 'GET') === 'POST') {
                 check_token('WHMCS.admin.default');
-                $messages = $this->handlePost($action, (string) ($_POST['do'] ?? ''));
             }
-            $body = $this->page($action);
+            [$messages, $body] = self::PAGE_CLASSES[$action]::handle($this->vars);
         } catch (\IpManager\Exception $e) {
             $messages[] = ['danger', $lang['error_prefix'] . ': ' . $e->getMessage()];
-            $body = '';
         } catch (\IpManager\Addon\ExtensionMissing $e) {
             $messages[] = ['danger', $e->getMessage()];
-            $body = '';
         }
         return Layout::page($this->vars, $action, $body, $messages);
-    }
-
-    private function handlePost(string $action, string $do): array
-    {
-        switch ($action) {
-            case 'dashboard':
-                return DashboardPage::handlePost($this->vars, $do);
-        }
-        return [];
-    }
-
-    private function page(string $action): string
-    {
-        switch ($action) {
-            case 'dashboard':
-            default:
-                return DashboardPage::render($this->vars);
-        }
     }
 
     public static function sidebar(array $vars): string

@@ -1,0 +1,18 @@
+<?php
+// One PHP worker of the concurrency test: waits for the start signal, then allocates for its
+// services and prints one JSON line per result. Argv: start-file pool-id service...
+[$_, $startFile, $poolId] = $argv;
+$services = array_slice($argv, 3);
+ipmanager_configure(json_decode((string) getenv('IPMANAGER_TEST_DB'), true));
+$deadline = microtime(true) + 30;
+while (!file_exists($startFile) && microtime(true) < $deadline) {
+    usleep(1000);
+}
+foreach ($services as $service) {
+    try {
+        $got = ipmanager_allocate(['pool_id' => (int) $poolId, 'service_id' => (int) $service]);
+        echo json_encode(['service' => (int) $service, 'address' => $got[0]['address']]), "\n";
+    } catch (IpManager\Exception $e) {
+        echo json_encode(['service' => (int) $service, 'error' => get_class($e), 'message' => $e->getMessage()]), "\n";
+    }
+}

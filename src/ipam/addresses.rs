@@ -1,7 +1,7 @@
 //! Address rows: reading them, changing their state while keeping the subnet and pool
 //! counters exact, and listing them for the admin pages.
 
-use super::model::{State, Subnet, decimal, take};
+use super::model::{State, decimal, take};
 use crate::error::{Error, Result};
 use crate::net::{Addr, Cidr};
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
@@ -144,34 +144,15 @@ pub fn adjust_counters(
     Ok(())
 }
 
-/// Makes the row's addresses free again: stored subnets keep a free row, sparse ones drop it
-/// and lower the search hints so the address is found again.
-pub fn set_free(q: &mut impl Queryable, subnet: &Subnet, row: &AddressRow) -> Outcome<()> {
+/// Makes the row's addresses free again. The row stays, marked free, in stored and sparse
+/// subnets alike: the allocator finds freed units through the state index, so its gap walk
+/// never has to go back below the high-water mark.
+pub fn set_free(q: &mut impl Queryable, row: &AddressRow) -> Outcome<()> {
     adjust_counters(q, row, Some(row.state), None)?;
-    if subnet.stored {
-        q.exec_drop(
-            "UPDATE mod_ipmanager_addresses SET state = 'free', pool_id = NULL, service_id = NULL, \
-             quarantine_until = NULL, note = '', updated_at = UTC_TIMESTAMP() WHERE id = :id",
-            params! {"id" => row.id},
-        )?;
-    } else {
-        q.exec_drop(
-            "DELETE FROM mod_ipmanager_addresses WHERE id = :id",
-            params! {"id" => row.id},
-        )?;
-    }
-    lower_hints(q, subnet.id, row.first)
-}
-
-pub fn lower_hints(q: &mut impl Queryable, subnet_id: u64, addr: Addr) -> Outcome<()> {
-    let bytes = addr.to_bytes();
     q.exec_drop(
-        "UPDATE mod_ipmanager_pools SET next_hint = :a WHERE subnet_id = :s AND next_hint > :a",
-        params! {"a" => &bytes, "s" => subnet_id},
-    )?;
-    q.exec_drop(
-        "UPDATE mod_ipmanager_subnets SET next_hint = :a WHERE id = :s AND next_hint > :a",
-        params! {"a" => &bytes, "s" => subnet_id},
+        "UPDATE mod_ipmanager_addresses SET state = 'free', pool_id = NULL, service_id = NULL, \
+         quarantine_until = NULL, note = '', updated_at = UTC_TIMESTAMP() WHERE id = :id",
+        params! {"id" => row.id},
     )?;
     Ok(())
 }

@@ -8,7 +8,7 @@
 use super::addresses::{self, AddressRow, ROW_COLUMNS};
 use super::busy::{self, Walker};
 use super::gaps::{self, unit_size};
-use super::model::{Pool, State, Subnet};
+use super::model::{Pool, SUBNET_COLUMNS, State, Subnet};
 use super::{pools, subnets};
 use crate::error::{Error, Result};
 use crate::net::{Addr, AddrRange, Cidr};
@@ -43,14 +43,10 @@ pub struct Allocation {
 /// supply every missing unit, nothing is taken and `PoolExhausted` names the pool.
 pub fn allocate(db: &Db, target: Target, service_id: u32, count: u32) -> Result<Vec<Allocation>> {
     if service_id == 0 {
-        return Err(Error::invalid(
-            "Service id must be a positive whole number (tblhosting.id).",
-        ));
+        return Err(Error::invalid("Service id must be a positive whole number (tblhosting.id)."));
     }
     if count == 0 || count > MAX_COUNT {
-        return Err(Error::invalid(format!(
-            "Count must be from 1 to {MAX_COUNT}, got {count}."
-        )));
+        return Err(Error::invalid(format!("Count must be from 1 to {MAX_COUNT}, got {count}.")));
     }
     db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
         let (subnet, pool) = lock_target(tx, target)?;
@@ -64,23 +60,22 @@ pub fn allocate(db: &Db, target: Target, service_id: u32, count: u32) -> Result<
             Some(p) => (busy::clip(p.range, &subnet), p.unit_prefix_len),
             None => (subnet.cidr.range(), subnet.family().bits()),
         };
-        let host_bits = subnet.family().bits() - unit_prefix;
-        let mut hint = pool
-            .as_ref()
-            .map_or(subnet.next_hint, |p| p.next_hint)
-            .map(|a| a.value);
-        let statics = busy::static_intervals(tx, &subnet)?;
+        let search = Search { subnet: &subnet, range, host_bits: subnet.family().bits() - unit_prefix };
+        let mut hint = pool.as_ref().map_or(subnet.next_hint, |p| p.next_hint).map(|a| a.value);
+        let mut statics: Option<Vec<(u128, u128)>> = None;
+        let mut taken = Taken::default();
         while out.len() < count as usize {
-            let Some(start) = next_unit(tx, &subnet, range, host_bits, hint, &statics)? else {
-                return Err(
-                    exhausted(&subnet, pool.as_ref(), service_id, count, held.len()).into(),
-                );
+            let Some((start, beyond_hint)) = search.next_unit(tx, hint, &mut statics)? else {
+                return Err(exhausted(&subnet, pool.as_ref(), service_id, count, held.len()).into());
             };
             let row = place(tx, &subnet, pool.as_ref(), start, unit_prefix, service_id)?;
+            taken.add(&row);
+            if beyond_hint {
+                hint = Some(row.last.value.saturating_add(1));
+            }
             out.push(view(&row, service_id, true));
-            hint = Some(row.last.value.saturating_add(1));
         }
-        save_hint(tx, &subnet, pool.as_ref(), hint)?;
+        taken.save(tx, &subnet, pool.as_ref(), hint)?;
         Ok(out)
     })
 }
@@ -88,20 +83,20 @@ pub fn allocate(db: &Db, target: Target, service_id: u32, count: u32) -> Result<
 fn lock_target(tx: &mut Transaction<'_>, target: Target) -> Outcome<(Subnet, Option<Pool>)> {
     let subnet_id = match target {
         Target::Subnet(id) => id,
-        Target::Pool(id) => pools::load(tx, id)?.subnet_id,
+        Target::Pool(id) => {
+            let subnet: Option<u64> =
+                tx.exec_first("SELECT subnet_id FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => id})?;
+            subnet.ok_or_else(|| Error::NotFound(format!("Pool #{id} does not exist (it may have been deleted).")))?
+        }
     };
-    let locked: Option<u64> = tx.exec_first(
-        "SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE",
+    // Locks and reads the subnet in one step; under READ COMMITTED every read after it sees
+    // what the previous lock holder committed (hints, rows, counters).
+    let row = tx.exec_first(
+        format!("SELECT {SUBNET_COLUMNS} FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE"),
         params! {"id" => subnet_id},
     )?;
-    if locked.is_none() {
-        return Err(Error::NotFound(format!(
-            "Subnet #{subnet_id} does not exist (it may have been deleted)."
-        ))
-        .into());
-    }
-    // Read again under the lock: the hints must be the ones the last holder wrote.
-    let subnet = subnets::load(tx, subnet_id)?;
+    let row = row.ok_or_else(|| Error::NotFound(format!("Subnet #{subnet_id} does not exist (it may have been deleted).")))?;
+    let subnet = Subnet::from_row(row).map_err(Failure::Domain)?;
     let pool = match target {
         Target::Pool(id) => Some(pools::load(tx, id)?),
         Target::Subnet(_) => None,
@@ -109,12 +104,7 @@ fn lock_target(tx: &mut Transaction<'_>, target: Target) -> Outcome<(Subnet, Opt
     Ok((subnet, pool))
 }
 
-fn held_by(
-    tx: &mut Transaction<'_>,
-    subnet: &Subnet,
-    pool: Option<&Pool>,
-    service_id: u32,
-) -> Outcome<Vec<AddressRow>> {
+fn held_by(tx: &mut Transaction<'_>, subnet: &Subnet, pool: Option<&Pool>, service_id: u32) -> Outcome<Vec<AddressRow>> {
     let rows: Vec<Row> = match pool {
         Some(p) => tx.exec(
             format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE service_id = :svc AND pool_id = :pool \
@@ -127,103 +117,96 @@ fn held_by(
             params! {"svc" => service_id, "subnet" => subnet.id},
         )?,
     };
-    rows.into_iter()
-        .map(|r| AddressRow::from_row(r).map_err(Failure::Domain))
-        .collect()
+    rows.into_iter().map(|r| AddressRow::from_row(r).map_err(Failure::Domain)).collect()
 }
 
-/// The lowest free unit of the range. Stored subnets ask their free-row index; sparse ones
-/// walk busy intervals from the hint (every unit below it is known to be taken), also
-/// considering run-out quarantines below the hint.
-fn next_unit(
-    tx: &mut Transaction<'_>,
-    subnet: &Subnet,
+/// Where units are looked for: a range of one subnet, units of `host_bits`.
+struct Search<'a> {
+    subnet: &'a Subnet,
     range: AddrRange,
     host_bits: u8,
-    hint: Option<u128>,
-    statics: &[(u128, u128)],
-) -> Outcome<Option<u128>> {
-    let first = |tx: &mut Transaction<'_>, sql: &str| -> Outcome<Option<u128>> {
-        let found: Option<Vec<u8>> = tx.exec_first(
-            sql,
-            params! {
-                "s" => subnet.id, "lo" => range.first().to_bytes(), "hi" => range.last().to_bytes(),
-                "len" => subnet.family().bits() - host_bits,
-            },
-        )?;
-        found
-            .map(|b| {
-                Addr::from_bytes(&b)
-                    .map(|a| a.value)
-                    .map_err(Failure::Domain)
-            })
-            .transpose()
-    };
-    let expired = first(
-        tx,
-        "SELECT address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'quarantined' \
-         AND quarantine_until <= UTC_TIMESTAMP() AND prefix_len = :len AND address BETWEEN :lo AND :hi \
-         ORDER BY address LIMIT 1",
-    )?;
-    if subnet.stored {
-        let free = first(
-            tx,
-            "SELECT address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
-             AND address BETWEEN :lo AND :hi AND :len = :len ORDER BY address LIMIT 1",
-        )?;
-        return Ok(match (free, expired) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        });
-    }
-    let from = hint.unwrap_or(range.start).max(range.start);
-    let from = expired.map_or(from, |e| e.min(from));
-    let mut walker = Walker::new(tx, subnet, statics.to_vec(), from)?;
-    let found = gaps::first_fit(range, host_bits, from, &mut walker);
-    if let Some(error) = walker.error.take() {
-        return Err(error);
-    }
-    Ok(found)
 }
 
-/// Takes the unit at `start` for the service: updates a free or run-out row where one
-/// exists, else inserts the row.
-fn place(
-    tx: &mut Transaction<'_>,
-    subnet: &Subnet,
-    pool: Option<&Pool>,
-    start: u128,
-    unit_prefix: u8,
-    service_id: u32,
-) -> Outcome<AddressRow> {
+impl Search<'_> {
+    /// The lowest free unit and whether it lies at or beyond the hint. Two places hold free
+    /// units: rows marked free (every address of a stored subnet, units released in a sparse
+    /// one) or whose quarantine ran out, found through the state index; and, in sparse
+    /// subnets, the never-used space from the hint on, found by walking busy intervals.
+    /// Below the hint every unit has a row, so neither search depends on the subnet's size.
+    fn next_unit(
+        &self,
+        tx: &mut Transaction<'_>,
+        hint: Option<u128>,
+        statics: &mut Option<Vec<(u128, u128)>>,
+    ) -> Outcome<Option<(u128, bool)>> {
+        let reusable = self.lowest_reusable_row(tx)?;
+        if self.subnet.stored {
+            return Ok(reusable.map(|a| (a, false)));
+        }
+        let from = hint.unwrap_or(self.range.start).max(self.range.start);
+        if reusable.is_some_and(|a| a < from) {
+            return Ok(reusable.map(|a| (a, false)));
+        }
+        if statics.is_none() {
+            *statics = Some(busy::static_intervals(tx, self.subnet)?);
+        }
+        let mut walker = Walker::new(tx, self.subnet, statics.clone().unwrap_or_default(), from)?;
+        let fresh = gaps::first_fit(self.range, self.host_bits, from, &mut walker);
+        if let Some(error) = walker.error.take() {
+            return Err(error);
+        }
+        Ok(match (reusable, fresh) {
+            (Some(r), Some(f)) if r < f => Some((r, false)),
+            (_, Some(f)) => Some((f, true)),
+            (r, None) => r.map(|a| (a, false)),
+        })
+    }
+
+    fn lowest_reusable_row(&self, tx: &mut Transaction<'_>) -> Outcome<Option<u128>> {
+        let found: Vec<Vec<u8>> = tx.exec(
+            "(SELECT address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
+               AND prefix_len = :len AND address BETWEEN :lo AND :hi ORDER BY address LIMIT 1) \
+             UNION ALL \
+             (SELECT address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'quarantined' \
+               AND quarantine_until <= UTC_TIMESTAMP() AND prefix_len = :len AND address BETWEEN :lo AND :hi \
+               ORDER BY address LIMIT 1)",
+            params! {
+                "s" => self.subnet.id, "lo" => self.range.first().to_bytes(), "hi" => self.range.last().to_bytes(),
+                "len" => self.subnet.family().bits() - self.host_bits,
+            },
+        )?;
+        let mut lowest: Option<u128> = None;
+        for bytes in found {
+            let value = Addr::from_bytes(&bytes).map_err(Failure::Domain)?.value;
+            lowest = Some(lowest.map_or(value, |l| l.min(value)));
+        }
+        Ok(lowest)
+    }
+}
+
+/// Takes the unit at `start` for the service: reuses a free or run-out row at that start,
+/// else inserts one; other free or run-out rows overlapping the unit give way to it.
+fn place(tx: &mut Transaction<'_>, subnet: &Subnet, pool: Option<&Pool>, start: u128, unit_prefix: u8, service_id: u32) -> Outcome<AddressRow> {
     let family = subnet.family();
     let first = Addr::new(family, start);
     let size = unit_size(family.bits() - unit_prefix).unwrap_or(u128::MAX);
     let last = Addr::new(family, start + (size - 1));
-    // Run-out quarantines inside the unit give way to it.
     let stale: Vec<Row> = tx.exec(
-        format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address BETWEEN :a AND :b \
-                 AND state IN ('free', 'quarantined')"),
+        format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address <= :b \
+                 AND last_address >= :a AND state IN ('free', 'quarantined') AND blocked = 0"),
         params! {"s" => subnet.id, "a" => first.to_bytes(), "b" => last.to_bytes()},
     )?;
     let mut reuse: Option<AddressRow> = None;
     for row in stale {
         let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
         if row.state == State::Quarantined && !row.expired {
-            return Err(Error::Internal(format!(
-                "{} is still quarantined but was chosen as free.",
-                row.display()
-            ))
-            .into());
+            return Err(Error::Internal(format!("{} is still quarantined but was chosen as free.", row.display())).into());
         }
-        if subnet.stored && row.first == first {
+        if row.first == first && row.prefix_len == unit_prefix {
             reuse = Some(row);
         } else {
             addresses::adjust_counters(tx, &row, Some(row.state), None)?;
-            tx.exec_drop(
-                "DELETE FROM mod_ipmanager_addresses WHERE id = :id",
-                params! {"id" => row.id},
-            )?;
+            tx.exec_drop("DELETE FROM mod_ipmanager_addresses WHERE id = :id", params! {"id" => row.id})?;
         }
     }
     let pool_id = pool.map(|p| p.id);
@@ -243,6 +226,10 @@ fn place(
                 ))
                 .into());
             }
+            // A run-out quarantine was counted as reserved until now.
+            if row.state == State::Quarantined {
+                addresses::adjust_counters(tx, row, Some(State::Quarantined), None)?;
+            }
             row.id
         }
         None => {
@@ -254,54 +241,48 @@ fn place(
                     "len" => unit_prefix, "size" => size.to_string(), "svc" => service_id,
                 },
             )?;
-            tx.last_insert_id().ok_or_else(|| {
-                Failure::Domain(Error::Internal("The new address row got no id.".into()))
-            })?
+            tx.last_insert_id().ok_or_else(|| Failure::Domain(Error::Internal("The new address row got no id.".into())))?
         }
     };
-    let row = AddressRow {
-        id,
-        subnet_id: subnet.id,
-        pool_id,
-        first,
-        last,
-        prefix_len: unit_prefix,
-        size,
-        state: State::Assigned,
-        blocked: false,
-        service_id: Some(service_id),
-        quarantine_until: None,
-        expired: false,
-        note: String::new(),
-    };
-    let before = reuse.as_ref().map(|r| r.state);
-    addresses::adjust_counters(tx, &row, before, Some(State::Assigned))?;
-    Ok(row)
+    Ok(AddressRow {
+        id, subnet_id: subnet.id, pool_id, first, last, prefix_len: unit_prefix, size, state: State::Assigned,
+        blocked: false, service_id: Some(service_id), quarantine_until: None, expired: false, note: String::new(),
+    })
 }
 
-fn save_hint(
-    tx: &mut Transaction<'_>,
-    subnet: &Subnet,
-    pool: Option<&Pool>,
-    hint: Option<u128>,
-) -> Outcome<()> {
-    if subnet.stored {
-        return Ok(());
+/// What one allocate call took, written to the counters and hints in one statement.
+#[derive(Default)]
+struct Taken {
+    addresses: u128,
+    units: u64,
+}
+
+impl Taken {
+    fn add(&mut self, row: &AddressRow) {
+        self.addresses = self.addresses.saturating_add(row.size);
+        self.units += 1;
     }
-    let bytes = hint
-        .filter(|h| *h <= subnet.cidr.last().value)
-        .map(|h| Addr::new(subnet.family(), h).to_bytes());
-    match pool {
-        Some(p) => tx.exec_drop(
-            "UPDATE mod_ipmanager_pools SET next_hint = :h WHERE id = :id",
-            params! {"h" => bytes, "id" => p.id},
-        )?,
-        None => tx.exec_drop(
-            "UPDATE mod_ipmanager_subnets SET next_hint = :h WHERE id = :id",
-            params! {"h" => bytes, "id" => subnet.id},
-        )?,
+
+    fn save(&self, tx: &mut Transaction<'_>, subnet: &Subnet, pool: Option<&Pool>, hint: Option<u128>) -> Outcome<()> {
+        // Stored subnets find every free unit through their rows and keep no hint.
+        let hint = hint
+            .filter(|h| !subnet.stored && *h <= subnet.cidr.last().value)
+            .map(|h| Addr::new(subnet.family(), h).to_bytes());
+        match pool {
+            Some(p) => tx.exec_drop(
+                "UPDATE mod_ipmanager_subnets s JOIN mod_ipmanager_pools p ON p.id = :pool \
+                 SET s.assigned_count = s.assigned_count + CAST(:a AS DECIMAL(39,0)), \
+                     p.assigned_count = p.assigned_count + :u, p.next_hint = :h WHERE s.id = :s",
+                params! {"pool" => p.id, "a" => self.addresses.to_string(), "u" => self.units, "h" => hint, "s" => subnet.id},
+            )?,
+            None => tx.exec_drop(
+                "UPDATE mod_ipmanager_subnets SET assigned_count = assigned_count + CAST(:a AS DECIMAL(39,0)), \
+                 next_hint = :h WHERE id = :s",
+                params! {"a" => self.addresses.to_string(), "h" => hint, "s" => subnet.id},
+            )?,
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 fn exhausted(
@@ -419,7 +400,7 @@ fn release_row(
         addresses::adjust_counters(tx, row, Some(row.state), Some(State::Quarantined))?;
         State::Quarantined
     } else {
-        addresses::set_free(tx, subnet, row)?;
+        addresses::set_free(tx, row)?;
         State::Free
     };
     Ok(Released {

@@ -53,44 +53,51 @@ pub struct Walker<'q, Q: Queryable> {
 }
 
 impl<'q, Q: Queryable> Walker<'q, Q> {
-    /// Starts at the row that covers `from` (if any), so a unit there is seen as busy.
-    pub fn new(
-        q: &'q mut Q,
-        subnet: &Subnet,
-        statics: Vec<(u128, u128)>,
-        from: u128,
-    ) -> Outcome<Walker<'q, Q>> {
+    /// Starts at the row that covers `from` (if any), so a unit there is seen as busy; that
+    /// row and the first batch after `from` come in one round trip.
+    pub fn new(q: &'q mut Q, subnet: &Subnet, statics: Vec<(u128, u128)>, from: u128) -> Outcome<Walker<'q, Q>> {
         let family = subnet.family();
-        let covering: Option<(Vec<u8>, Vec<u8>)> = q.exec_first(
+        let first: Vec<(u8, Vec<u8>, Vec<u8>)> = q.exec(
             format!(
-                "SELECT address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address <= :from \
-                 AND {BUSY_ROW} ORDER BY address DESC LIMIT 1"
+                "(SELECT 0 AS part, address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s \
+                  AND address <= :from AND {BUSY_ROW} ORDER BY address DESC LIMIT 1) \
+                 UNION ALL \
+                 (SELECT 1 AS part, address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s \
+                  AND address > :from AND {BUSY_ROW} ORDER BY address LIMIT {BATCH})"
             ),
             params! {"s" => subnet.id, "from" => Addr::new(family, from).to_bytes()},
         )?;
-        let mut rows = VecDeque::new();
-        if let Some((a, b)) = covering {
-            let (a, b) = (
-                Addr::from_bytes(&a).map_err(Failure::Domain)?,
-                Addr::from_bytes(&b).map_err(Failure::Domain)?,
-            );
-            if b.value >= from {
-                rows.push_back((a.value, b.value));
-            }
-        }
-        Ok(Walker {
+        let mut walker = Walker {
             q,
             subnet_id: subnet.id,
             family,
-            statics: statics
-                .into_iter()
-                .filter(|(_, end)| *end >= from)
-                .collect(),
-            rows,
+            statics: statics.into_iter().filter(|(_, end)| *end >= from).collect(),
+            rows: VecDeque::new(),
             cursor: Some(from),
             rows_done: false,
             error: None,
-        })
+        };
+        let mut after = 0usize;
+        let mut rows: Vec<(u8, u128, u128)> = Vec::with_capacity(first.len());
+        for (part, a, b) in first {
+            let (a, b) = (Addr::from_bytes(&a).map_err(Failure::Domain)?, Addr::from_bytes(&b).map_err(Failure::Domain)?);
+            rows.push((part, a.value, b.value));
+        }
+        // The covering row first, then the batch in address order.
+        rows.sort_by_key(|(part, a, _)| (*part, *a));
+        for (part, a, b) in rows {
+            if part == 0 {
+                if b >= from {
+                    walker.rows.push_back((a, b));
+                }
+            } else {
+                after += 1;
+                walker.cursor = Some(a);
+                walker.rows.push_back((a, b));
+            }
+        }
+        walker.rows_done = after < BATCH;
+        Ok(walker)
     }
 
     fn refill(&mut self) {

@@ -275,8 +275,7 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<Pool> {
 pub fn delete(db: &Db, id: u64, force: bool) -> Result<u64> {
     let pool = get(db, id)?;
     db.transaction(RetryPolicy::Transient, |tx| {
-        let subnet = subnets::load(tx, pool.subnet_id)?;
-        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => subnet.id})?;
+        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => pool.subnet_id})?;
         let rows = addresses::rows_of_pool(tx, id)?;
         let in_use = rows.iter().filter(|r| r.state.counts_as_assigned()).count() as u64;
         if in_use > 0 && !force {
@@ -287,7 +286,7 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<u64> {
             .into());
         }
         for row in &rows {
-            addresses::set_free(tx, &subnet, row)?;
+            addresses::set_free(tx, row)?;
         }
         tx.exec_drop("DELETE FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => id})?;
         Ok(in_use)

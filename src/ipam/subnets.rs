@@ -108,11 +108,11 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<(Subnet, UpdateReport)>
         tx.exec_drop("DELETE FROM mod_ipmanager_subnet_blocks WHERE subnet_id = :id", params! {"id" => id})?;
         let blocked = spec.blocked();
         write_blocks(tx, id, &blocked)?;
-        if spec.stored {
-            stored_rows::unblock(tx, id, spec.cidr.range(), false)?;
-            for (range, reason) in &blocked {
-                stored_rows::block(tx, id, *range, reason.as_str())?;
-            }
+        // Free rows (every address of a stored subnet, released units of a sparse one)
+        // follow the new rules.
+        stored_rows::unblock(tx, id, spec.cidr.range(), false)?;
+        for (range, reason) in &blocked {
+            stored_rows::block(tx, id, *range, reason.as_str())?;
         }
         in_use_inside(tx, id, &blocked)
     })?;

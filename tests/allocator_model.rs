@@ -5,7 +5,8 @@
 mod support;
 
 use ipmanager::Error;
-use ipmanager::ipam::allocator::{self, ReleaseMode, Target};
+use ipmanager::ipam::allocator::{self, Target};
+use ipmanager::ipam::release::{self, ReleaseMode};
 use ipmanager::ipam::{api, pools, subnets};
 use ipmanager::net::{Addr, Cidr};
 use mysql::prelude::Queryable;
@@ -265,11 +266,11 @@ fn allocator_agrees_with_the_reference() {
                     }
                 }
                 Op::ReleaseFree { service } => {
-                    allocator::release_service(&test.db, service, None, ReleaseMode::Free).unwrap();
+                    release::release_service(&test.db, service, None, ReleaseMode::Free).unwrap();
                     model.units.retain(|_, (s, q)| *s != service || *q);
                 }
                 Op::ReleaseQuarantine { service } => {
-                    allocator::release_service(&test.db, service, None, ReleaseMode::Quarantine { hours: 2 }).unwrap();
+                    release::release_service(&test.db, service, None, ReleaseMode::Quarantine { hours: 2 }).unwrap();
                     for (s, q) in model.units.values_mut() { if *s == service { *q = true; } }
                 }
                 Op::ExpireQuarantines => {

@@ -3,7 +3,8 @@
 mod support;
 
 use ipmanager::Error;
-use ipmanager::ipam::allocator::{self, ReleaseMode, Target};
+use ipmanager::ipam::allocator::{self, Target};
+use ipmanager::ipam::release::{self, ReleaseMode};
 use ipmanager::ipam::{api, pools, subnets};
 use mysql::prelude::Queryable;
 use serde_json::json;
@@ -328,8 +329,7 @@ fn quarantined_addresses_wait_then_come_back_lowest_first() {
         let p = pool(&test, json!({"subnet_id": s.id, "name": cidr}));
         let a = take(&test, &p, 1);
         take(&test, &p, 2);
-        allocator::release_service(&test.db, 1, None, ReleaseMode::Quarantine { hours: 5 })
-            .unwrap();
+        release::release_service(&test.db, 1, None, ReleaseMode::Quarantine { hours: 5 }).unwrap();
         assert_ne!(
             take(&test, &p, 3),
             a,

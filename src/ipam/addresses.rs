@@ -262,21 +262,33 @@ pub fn list(db: &Db, filter: &ListFilter) -> Result<AddressPage> {
     })
 }
 
-/// The row holding `addr`. Child subnets are carved out of their parents, so at most one
-/// unblocked row covers an address: the nearest row at or below it.
+/// The row holding `addr`: in the most specific subnet containing it, the nearest row at
+/// or below it (child subnets are carved out of their parents, so rows never overlap).
 pub fn find(q: &mut impl Queryable, addr: Addr) -> Outcome<Option<AddressRow>> {
     let bytes = addr.to_bytes();
-    let row: Option<Row> = q.exec_first(
-        format!(
-            "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE address <= :a AND LENGTH(address) = :len \
-             AND blocked = 0 ORDER BY address DESC LIMIT 1"
-        ),
-        params! {"a" => &bytes, "len" => bytes.len()},
+    let subnets: Vec<u64> = q.exec(
+        "SELECT id FROM mod_ipmanager_subnets WHERE family = :f AND network <= :a AND last_address >= :a \
+         ORDER BY prefix_len DESC",
+        params! {"f" => addr.family.number(), "a" => &bytes},
     )?;
-    let row = row
-        .map(|r| AddressRow::from_row(r).map_err(Failure::Domain))
-        .transpose()?;
-    Ok(row.filter(|r| r.last.value >= addr.value && r.state != State::Free))
+    for subnet in subnets {
+        let row: Option<Row> = q.exec_first(
+            format!(
+                "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address <= :a \
+                 ORDER BY address DESC LIMIT 1"
+            ),
+            params! {"s" => subnet, "a" => &bytes},
+        )?;
+        let row = row
+            .map(|r| AddressRow::from_row(r).map_err(Failure::Domain))
+            .transpose()?;
+        if let Some(row) =
+            row.filter(|r| r.last.value >= addr.value && !r.blocked && r.state != State::Free)
+        {
+            return Ok(Some(row));
+        }
+    }
+    Ok(None)
 }
 
 pub fn not_found(addr: &str) -> Error {

@@ -1,17 +1,20 @@
-//! Handing out addresses and prefixes, and taking them back.
+//! Handing out addresses and prefixes: the hot path.
 //!
 //! Every allocation in a subnet runs under that subnet's row lock (`SELECT … FOR UPDATE`),
 //! so concurrent PHP workers are serialised where they could collide: pools of one subnet may
 //! overlap, and prefixes and single addresses share the subnet's space. The unique key on
 //! (subnet, address) is the last line of defence; a duplicate key re-runs the transaction.
+//!
+//! A typical allocation is six round trips: begin, lock (subnet, pool and child subnets in
+//! one query), read (what the service holds, reusable rows and the first stretch of busy
+//! rows from the hint, in one query), insert, counters and hint, commit.
 
-use super::addresses::{self, AddressRow, ROW_COLUMNS};
+use super::addresses::{AddressRow, ROW_COLUMNS, adjust_counters};
 use super::busy::{self, Walker};
 use super::gaps::{self, unit_size};
-use super::model::{Pool, SUBNET_COLUMNS, State, Subnet};
-use super::{pools, subnets};
+use super::model::{Pool, State, Subnet, take};
 use crate::error::{Error, Result};
-use crate::net::{Addr, AddrRange, Cidr};
+use crate::net::{Addr, AddrRange};
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::prelude::Queryable;
 use mysql::{Row, Transaction, params};
@@ -43,210 +46,394 @@ pub struct Allocation {
 /// supply every missing unit, nothing is taken and `PoolExhausted` names the pool.
 pub fn allocate(db: &Db, target: Target, service_id: u32, count: u32) -> Result<Vec<Allocation>> {
     if service_id == 0 {
-        return Err(Error::invalid("Service id must be a positive whole number (tblhosting.id)."));
+        return Err(Error::invalid(
+            "Service id must be a positive whole number (tblhosting.id).",
+        ));
     }
     if count == 0 || count > MAX_COUNT {
-        return Err(Error::invalid(format!("Count must be from 1 to {MAX_COUNT}, got {count}.")));
+        return Err(Error::invalid(format!(
+            "Count must be from 1 to {MAX_COUNT}, got {count}."
+        )));
     }
     db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
-        let (subnet, pool) = lock_target(tx, target)?;
-        let held = held_by(tx, &subnet, pool.as_ref(), service_id)?;
-        let mut out: Vec<Allocation> = held.iter().map(|r| view(r, service_id, false)).collect();
+        let locked = lock_target(tx, target)?;
+        let (subnet, pool) = (&locked.subnet, locked.pool.as_ref());
+        let (range, unit_prefix) = match pool {
+            Some(p) => (busy::clip(p.range, subnet), p.unit_prefix_len),
+            None => (subnet.cidr.range(), subnet.family().bits()),
+        };
+        let search = Search {
+            subnet,
+            pool,
+            range,
+            unit_prefix,
+            statics: locked.statics,
+        };
+        let mut hint = pool
+            .map_or(subnet.next_hint, |p| p.next_hint)
+            .map(|a| a.value);
+        let mut snapshot = Some(search.snapshot(tx, service_id, hint)?);
+        let held = snapshot.as_ref().map_or(0, |s| s.held.len());
+        let mut out: Vec<Allocation> = snapshot
+            .as_ref()
+            .map(|s| s.held.iter().map(|r| view(r, service_id, false)).collect())
+            .unwrap_or_default();
         if out.len() >= count as usize {
             out.truncate(count as usize);
             return Ok(out);
         }
-        let (range, unit_prefix) = match &pool {
-            Some(p) => (busy::clip(p.range, &subnet), p.unit_prefix_len),
-            None => (subnet.cidr.range(), subnet.family().bits()),
-        };
-        let search = Search { subnet: &subnet, range, host_bits: subnet.family().bits() - unit_prefix };
-        let mut hint = pool.as_ref().map_or(subnet.next_hint, |p| p.next_hint).map(|a| a.value);
-        let mut statics: Option<Vec<(u128, u128)>> = None;
         let mut taken = Taken::default();
         while out.len() < count as usize {
-            let Some((start, beyond_hint)) = search.next_unit(tx, hint, &mut statics)? else {
-                return Err(exhausted(&subnet, pool.as_ref(), service_id, count, held.len()).into());
+            let candidate = match snapshot.take() {
+                Some(first) => search.choose(tx, first, hint)?,
+                None => search.next(tx, hint)?,
             };
-            let row = place(tx, &subnet, pool.as_ref(), start, unit_prefix, service_id)?;
+            let row = match candidate {
+                Some(Candidate::Reuse(row)) => reuse(tx, row, pool, service_id)?,
+                Some(Candidate::Fresh(start)) => {
+                    let row = insert(tx, subnet, pool, start, unit_prefix, service_id)?;
+                    hint = Some(row.last.value.saturating_add(1));
+                    row
+                }
+                None => return Err(exhausted(subnet, pool, service_id, count, held).into()),
+            };
             taken.add(&row);
-            if beyond_hint {
-                hint = Some(row.last.value.saturating_add(1));
-            }
             out.push(view(&row, service_id, true));
         }
-        taken.save(tx, &subnet, pool.as_ref(), hint)?;
+        taken.save(tx, subnet, pool, hint)?;
         Ok(out)
     })
 }
 
-fn lock_target(tx: &mut Transaction<'_>, target: Target) -> Outcome<(Subnet, Option<Pool>)> {
-    let subnet_id = match target {
-        Target::Subnet(id) => id,
-        Target::Pool(id) => {
-            let subnet: Option<u64> =
-                tx.exec_first("SELECT subnet_id FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => id})?;
-            subnet.ok_or_else(|| Error::NotFound(format!("Pool #{id} does not exist (it may have been deleted).")))?
-        }
+struct Locked {
+    subnet: Subnet,
+    pool: Option<Pool>,
+    /// Blocked ranges and child subnets: space never handed out, sorted by start.
+    statics: Vec<(u128, u128)>,
+}
+
+/// Locks the subnet (and the pool) and reads both, with the child subnets, in one query.
+/// Under READ COMMITTED every read after it sees what the previous lock holder committed.
+fn lock_target(tx: &mut Transaction<'_>, target: Target) -> Outcome<Locked> {
+    let (pool_id, subnet_id) = match target {
+        Target::Pool(id) => (Some(id), None),
+        Target::Subnet(id) => (None, Some(id)),
     };
-    // Locks and reads the subnet in one step; under READ COMMITTED every read after it sees
-    // what the previous lock holder committed (hints, rows, counters).
-    let row = tx.exec_first(
-        format!("SELECT {SUBNET_COLUMNS} FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE"),
-        params! {"id" => subnet_id},
+    let row: Option<Row> = tx.exec_first(
+        "SELECT s.id, s.name, s.family, s.network, s.prefix_len, s.parent_id, s.gateway, s.vlan, s.description, \
+         s.stored, s.rules_json, s.reserved_text, s.excluded_text, CAST(s.assigned_count AS CHAR) AS assigned_count, \
+         CAST(s.reserved_count AS CHAR) AS reserved_count, s.next_hint, \
+         p.id AS p_id, p.subnet_id AS p_subnet_id, p.name AS p_name, p.range_start AS p_range_start, \
+         p.range_end AS p_range_end, p.unit_prefix_len AS p_unit_prefix_len, p.description AS p_description, \
+         CAST(p.assigned_count AS CHAR) AS p_assigned_count, p.next_hint AS p_next_hint, \
+         (SELECT GROUP_CONCAT(HEX(c.network), '-', HEX(c.last_address)) FROM mod_ipmanager_subnets c \
+          WHERE c.parent_id = s.id) AS children \
+         FROM mod_ipmanager_subnets s LEFT JOIN mod_ipmanager_pools p ON p.id = :pool AND p.subnet_id = s.id \
+         WHERE s.id = IF(:pool IS NULL, :subnet, (SELECT subnet_id FROM mod_ipmanager_pools WHERE id = :pool)) \
+         FOR UPDATE",
+        params! {"pool" => pool_id, "subnet" => subnet_id},
     )?;
-    let row = row.ok_or_else(|| Error::NotFound(format!("Subnet #{subnet_id} does not exist (it may have been deleted).")))?;
-    let subnet = Subnet::from_row(row).map_err(Failure::Domain)?;
-    let pool = match target {
-        Target::Pool(id) => Some(pools::load(tx, id)?),
-        Target::Subnet(_) => None,
+    let Some(mut row) = row else {
+        return Err(match target {
+            Target::Pool(id) => Error::NotFound(format!(
+                "Pool #{id} does not exist (it may have been deleted)."
+            )),
+            Target::Subnet(id) => Error::NotFound(format!(
+                "Subnet #{id} does not exist (it may have been deleted)."
+            )),
+        }
+        .into());
     };
-    Ok((subnet, pool))
+    let subnet = Subnet::from_row_ref(&mut row).map_err(Failure::Domain)?;
+    let pool = match pool_id {
+        Some(_) => Some(Pool::from_row_prefixed(&mut row, "p_").map_err(Failure::Domain)?),
+        None => None,
+    };
+    let children: Option<String> = take(&mut row, "children").map_err(Failure::Domain)?;
+    let mut statics: Vec<(u128, u128)> = subnet
+        .rules
+        .blocked(
+            &subnet.cidr,
+            subnet.gateway,
+            &subnet.reserved_ranges(),
+            &subnet.excluded_ranges(),
+        )
+        .into_iter()
+        .map(|(r, _)| (r.start, r.end))
+        .collect();
+    for pair in children.iter().flat_map(|c| c.split(',')) {
+        statics.push(parse_hex_range(pair).map_err(Failure::Domain)?);
+    }
+    statics.sort();
+    Ok(Locked {
+        subnet,
+        pool,
+        statics,
+    })
 }
 
-fn held_by(tx: &mut Transaction<'_>, subnet: &Subnet, pool: Option<&Pool>, service_id: u32) -> Outcome<Vec<AddressRow>> {
-    let rows: Vec<Row> = match pool {
-        Some(p) => tx.exec(
-            format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE service_id = :svc AND pool_id = :pool \
-                     AND state IN ('assigned', 'releasing') ORDER BY address"),
-            params! {"svc" => service_id, "pool" => p.id},
-        )?,
-        None => tx.exec(
-            format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE service_id = :svc AND subnet_id = :subnet \
-                     AND pool_id IS NULL AND state IN ('assigned', 'releasing') ORDER BY address"),
-            params! {"svc" => service_id, "subnet" => subnet.id},
-        )?,
-    };
-    rows.into_iter().map(|r| AddressRow::from_row(r).map_err(Failure::Domain)).collect()
+fn parse_hex_range(text: &str) -> Result<(u128, u128)> {
+    let bad = || Error::Internal(format!("A child subnet range '{text}' could not be read."));
+    let (a, b) = text.split_once('-').ok_or_else(bad)?;
+    let a = u128::from_str_radix(a, 16).map_err(|_| bad())?;
+    let b = u128::from_str_radix(b, 16).map_err(|_| bad())?;
+    Ok((a, b))
 }
 
-/// Where units are looked for: a range of one subnet, units of `host_bits`.
+enum Candidate {
+    /// A row marked free, or whose quarantine ran out, of exactly the unit's size.
+    Reuse(AddressRow),
+    /// Never-used space at or beyond the hint.
+    Fresh(u128),
+}
+
+/// What the first read of an allocation brings back in one round trip.
+struct Snapshot {
+    held: Vec<AddressRow>,
+    reusable: Option<AddressRow>,
+    covering: Option<(u128, u128)>,
+    batch: Vec<(u128, u128)>,
+}
+
 struct Search<'a> {
     subnet: &'a Subnet,
+    pool: Option<&'a Pool>,
     range: AddrRange,
-    host_bits: u8,
+    unit_prefix: u8,
+    statics: Vec<(u128, u128)>,
 }
 
 impl Search<'_> {
-    /// The lowest free unit and whether it lies at or beyond the hint. Two places hold free
-    /// units: rows marked free (every address of a stored subnet, units released in a sparse
-    /// one) or whose quarantine ran out, found through the state index; and, in sparse
-    /// subnets, the never-used space from the hint on, found by walking busy intervals.
-    /// Below the hint every unit has a row, so neither search depends on the subnet's size.
-    fn next_unit(
+    fn host_bits(&self) -> u8 {
+        self.subnet.family().bits() - self.unit_prefix
+    }
+
+    fn from(&self, hint: Option<u128>) -> u128 {
+        hint.unwrap_or(self.range.start).max(self.range.start)
+    }
+
+    /// Held rows, reusable rows, and (sparse subnets) the first busy rows from the hint.
+    fn snapshot(
         &self,
         tx: &mut Transaction<'_>,
+        service_id: u32,
         hint: Option<u128>,
-        statics: &mut Option<Vec<(u128, u128)>>,
-    ) -> Outcome<Option<(u128, bool)>> {
-        let reusable = self.lowest_reusable_row(tx)?;
+    ) -> Outcome<Snapshot> {
+        let from = Addr::new(self.subnet.family(), self.from(hint)).to_bytes();
+        let walk = if self.subnet.stored {
+            String::new()
+        } else {
+            format!(
+                " UNION ALL (SELECT 3 AS part, {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s \
+                   AND address <= :from ORDER BY address DESC LIMIT 1) \
+                 UNION ALL (SELECT 4 AS part, {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s \
+                   AND address > :from ORDER BY address LIMIT {})",
+                busy::BATCH
+            )
+        };
+        let rows: Vec<Row> = tx.exec(
+            format!(
+                "(SELECT 0 AS part, {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE service_id = :svc \
+                   AND subnet_id = :s AND pool_id <=> :pool AND state IN ('assigned', 'releasing')) \
+                 UNION ALL {} {walk}",
+                reusable_sql()
+            ),
+            params! {
+                "svc" => service_id, "s" => self.subnet.id, "pool" => self.pool.map(|p| p.id),
+                "len" => self.unit_prefix, "lo" => self.range.first().to_bytes(), "hi" => self.range.last().to_bytes(),
+                "from" => from,
+            },
+        )?;
+        let mut snapshot = Snapshot {
+            held: Vec::new(),
+            reusable: None,
+            covering: None,
+            batch: Vec::new(),
+        };
+        for mut row in rows {
+            let part: u8 = take(&mut row, "part").map_err(Failure::Domain)?;
+            let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
+            match part {
+                0 => snapshot.held.push(row),
+                1 | 2 => {
+                    if snapshot
+                        .reusable
+                        .as_ref()
+                        .is_none_or(|r| row.first < r.first)
+                    {
+                        snapshot.reusable = Some(row);
+                    }
+                }
+                3 => snapshot.covering = Some((row.first.value, row.last.value)),
+                _ => snapshot.batch.push((row.first.value, row.last.value)),
+            }
+        }
+        snapshot.held.sort_by_key(|r| r.first);
+        snapshot.batch.sort();
+        Ok(snapshot)
+    }
+
+    /// The first candidate, from the snapshot.
+    fn choose(
+        &self,
+        tx: &mut Transaction<'_>,
+        first: Snapshot,
+        hint: Option<u128>,
+    ) -> Outcome<Option<Candidate>> {
+        let from = self.from(hint);
+        let mut walker = Walker::prefetched(
+            tx,
+            self.subnet,
+            self.statics.clone(),
+            from,
+            first.covering,
+            first.batch,
+        );
+        self.pick(first.reusable, &mut walker, from)
+    }
+
+    /// Later candidates (count > 1): the same two searches, each in its own query.
+    fn next(&self, tx: &mut Transaction<'_>, hint: Option<u128>) -> Outcome<Option<Candidate>> {
+        let rows: Vec<Row> = tx.exec(
+            reusable_sql(),
+            params! {
+                "s" => self.subnet.id, "len" => self.unit_prefix,
+                "lo" => self.range.first().to_bytes(), "hi" => self.range.last().to_bytes(),
+            },
+        )?;
+        let mut reusable: Option<AddressRow> = None;
+        for mut row in rows {
+            let _: u8 = take(&mut row, "part").map_err(Failure::Domain)?;
+            let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
+            if reusable.as_ref().is_none_or(|r| row.first < r.first) {
+                reusable = Some(row);
+            }
+        }
+        let from = self.from(hint);
         if self.subnet.stored {
-            return Ok(reusable.map(|a| (a, false)));
+            return Ok(reusable.map(Candidate::Reuse));
         }
-        let from = hint.unwrap_or(self.range.start).max(self.range.start);
-        if reusable.is_some_and(|a| a < from) {
-            return Ok(reusable.map(|a| (a, false)));
+        let mut walker = Walker::new(tx, self.subnet, self.statics.clone(), from, true)?;
+        self.pick(reusable, &mut walker, from)
+    }
+
+    /// The lower of the reusable row and the first fresh unit from the hint. Below the hint
+    /// every unit has a row, so neither search depends on the size of the subnet.
+    fn pick<Q: Queryable>(
+        &self,
+        reusable: Option<AddressRow>,
+        walker: &mut Walker<'_, Q>,
+        from: u128,
+    ) -> Outcome<Option<Candidate>> {
+        if self.subnet.stored {
+            return Ok(reusable.map(Candidate::Reuse));
         }
-        if statics.is_none() {
-            *statics = Some(busy::static_intervals(tx, self.subnet)?);
+        if let Some(r) = reusable.as_ref().filter(|r| r.first.value < from) {
+            return Ok(Some(Candidate::Reuse(r.clone())));
         }
-        let mut walker = Walker::new(tx, self.subnet, statics.clone().unwrap_or_default(), from)?;
-        let fresh = gaps::first_fit(self.range, self.host_bits, from, &mut walker);
+        let fresh = gaps::first_fit(self.range, self.host_bits(), from, &mut *walker);
         if let Some(error) = walker.error.take() {
             return Err(error);
         }
         Ok(match (reusable, fresh) {
-            (Some(r), Some(f)) if r < f => Some((r, false)),
-            (_, Some(f)) => Some((f, true)),
-            (r, None) => r.map(|a| (a, false)),
+            (Some(r), Some(f)) if r.first.value < f => Some(Candidate::Reuse(r)),
+            (_, Some(f)) => Some(Candidate::Fresh(f)),
+            (r, None) => r.map(Candidate::Reuse),
         })
-    }
-
-    fn lowest_reusable_row(&self, tx: &mut Transaction<'_>) -> Outcome<Option<u128>> {
-        let found: Vec<Vec<u8>> = tx.exec(
-            "(SELECT address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
-               AND prefix_len = :len AND address BETWEEN :lo AND :hi ORDER BY address LIMIT 1) \
-             UNION ALL \
-             (SELECT address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'quarantined' \
-               AND quarantine_until <= UTC_TIMESTAMP() AND prefix_len = :len AND address BETWEEN :lo AND :hi \
-               ORDER BY address LIMIT 1)",
-            params! {
-                "s" => self.subnet.id, "lo" => self.range.first().to_bytes(), "hi" => self.range.last().to_bytes(),
-                "len" => self.subnet.family().bits() - self.host_bits,
-            },
-        )?;
-        let mut lowest: Option<u128> = None;
-        for bytes in found {
-            let value = Addr::from_bytes(&bytes).map_err(Failure::Domain)?.value;
-            lowest = Some(lowest.map_or(value, |l| l.min(value)));
-        }
-        Ok(lowest)
     }
 }
 
-/// Takes the unit at `start` for the service: reuses a free or run-out row at that start,
-/// else inserts one; other free or run-out rows overlapping the unit give way to it.
-fn place(tx: &mut Transaction<'_>, subnet: &Subnet, pool: Option<&Pool>, start: u128, unit_prefix: u8, service_id: u32) -> Outcome<AddressRow> {
-    let family = subnet.family();
-    let first = Addr::new(family, start);
-    let size = unit_size(family.bits() - unit_prefix).unwrap_or(u128::MAX);
-    let last = Addr::new(family, start + (size - 1));
-    let stale: Vec<Row> = tx.exec(
-        format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address <= :b \
-                 AND last_address >= :a AND state IN ('free', 'quarantined') AND blocked = 0"),
-        params! {"s" => subnet.id, "a" => first.to_bytes(), "b" => last.to_bytes()},
-    )?;
-    let mut reuse: Option<AddressRow> = None;
-    for row in stale {
-        let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
-        if row.state == State::Quarantined && !row.expired {
-            return Err(Error::Internal(format!("{} is still quarantined but was chosen as free.", row.display())).into());
-        }
-        if row.first == first && row.prefix_len == unit_prefix {
-            reuse = Some(row);
-        } else {
-            addresses::adjust_counters(tx, &row, Some(row.state), None)?;
-            tx.exec_drop("DELETE FROM mod_ipmanager_addresses WHERE id = :id", params! {"id" => row.id})?;
-        }
-    }
+/// The lowest free row and the lowest run-out quarantine of the unit's size in the range.
+/// The index is forced: left alone, the optimiser walks the address index for the ORDER BY
+/// and steps over every taken row before the first free one.
+fn reusable_sql() -> String {
+    format!(
+        "(SELECT 1 AS part, {ROW_COLUMNS} FROM mod_ipmanager_addresses FORCE INDEX (idx_addresses_state) \
+           WHERE subnet_id = :s AND state = 'free' \
+           AND prefix_len = :len AND address BETWEEN :lo AND :hi ORDER BY address LIMIT 1) \
+         UNION ALL \
+         (SELECT 2 AS part, {ROW_COLUMNS} FROM mod_ipmanager_addresses FORCE INDEX (idx_addresses_state) \
+           WHERE subnet_id = :s AND state = 'quarantined' \
+           AND quarantine_until <= UTC_TIMESTAMP() AND prefix_len = :len AND address BETWEEN :lo AND :hi \
+           ORDER BY address LIMIT 1)"
+    )
+}
+
+/// Takes a free or run-out row. The state condition is the last line of defence: a row
+/// taken meanwhile is never overwritten.
+fn reuse(
+    tx: &mut Transaction<'_>,
+    row: AddressRow,
+    pool: Option<&Pool>,
+    service_id: u32,
+) -> Outcome<AddressRow> {
     let pool_id = pool.map(|p| p.id);
-    let id = match &reuse {
-        Some(row) => {
-            // The state condition is the last line of defence: never overwrite a taken row.
-            tx.exec_drop(
-                "UPDATE mod_ipmanager_addresses SET state = 'assigned', pool_id = :pool, service_id = :svc, \
-                 quarantine_until = NULL, note = '', updated_at = UTC_TIMESTAMP() WHERE id = :id \
-                 AND (state = 'free' OR (state = 'quarantined' AND quarantine_until <= UTC_TIMESTAMP()))",
-                params! {"pool" => pool_id, "svc" => service_id, "id" => row.id},
-            )?;
-            if tx.affected_rows() != 1 {
-                return Err(Error::Internal(format!(
-                    "{} was taken while being assigned; nothing was changed. Please report this.",
-                    row.display()
-                ))
-                .into());
-            }
-            // A run-out quarantine was counted as reserved until now.
-            if row.state == State::Quarantined {
-                addresses::adjust_counters(tx, row, Some(State::Quarantined), None)?;
-            }
-            row.id
-        }
-        None => {
-            tx.exec_drop(
-                "INSERT INTO mod_ipmanager_addresses (subnet_id, pool_id, address, last_address, prefix_len, size, state, \
-                 service_id, updated_at) VALUES (:s, :pool, :a, :b, :len, CAST(:size AS DECIMAL(39,0)), 'assigned', :svc, UTC_TIMESTAMP())",
-                params! {
-                    "s" => subnet.id, "pool" => pool_id, "a" => first.to_bytes(), "b" => last.to_bytes(),
-                    "len" => unit_prefix, "size" => size.to_string(), "svc" => service_id,
-                },
-            )?;
-            tx.last_insert_id().ok_or_else(|| Failure::Domain(Error::Internal("The new address row got no id.".into())))?
-        }
-    };
+    tx.exec_drop(
+        "UPDATE mod_ipmanager_addresses SET state = 'assigned', pool_id = :pool, service_id = :svc, \
+         quarantine_until = NULL, note = '', updated_at = UTC_TIMESTAMP() WHERE id = :id \
+         AND (state = 'free' OR (state = 'quarantined' AND quarantine_until <= UTC_TIMESTAMP()))",
+        params! {"pool" => pool_id, "svc" => service_id, "id" => row.id},
+    )?;
+    if tx.affected_rows() != 1 {
+        return Err(Error::Internal(format!(
+            "{} was taken while being assigned; nothing was changed. Please report this.",
+            row.display()
+        ))
+        .into());
+    }
+    if row.state == State::Quarantined {
+        // It was counted as reserved until now.
+        adjust_counters(tx, &row, Some(State::Quarantined), None)?;
+    }
     Ok(AddressRow {
-        id, subnet_id: subnet.id, pool_id, first, last, prefix_len: unit_prefix, size, state: State::Assigned,
-        blocked: false, service_id: Some(service_id), quarantine_until: None, expired: false, note: String::new(),
+        pool_id,
+        state: State::Assigned,
+        service_id: Some(service_id),
+        quarantine_until: None,
+        expired: false,
+        note: String::new(),
+        ..row
+    })
+}
+
+fn insert(
+    tx: &mut Transaction<'_>,
+    subnet: &Subnet,
+    pool: Option<&Pool>,
+    start: u128,
+    unit_prefix: u8,
+    service_id: u32,
+) -> Outcome<AddressRow> {
+    let family = subnet.family();
+    let size = unit_size(family.bits() - unit_prefix).unwrap_or(u128::MAX);
+    let first = Addr::new(family, start);
+    let last = Addr::new(family, start + (size - 1));
+    let pool_id = pool.map(|p| p.id);
+    tx.exec_drop(
+        "INSERT INTO mod_ipmanager_addresses (subnet_id, pool_id, address, last_address, prefix_len, size, state, \
+         service_id, updated_at) VALUES (:s, :pool, :a, :b, :len, CAST(:size AS DECIMAL(39,0)), 'assigned', :svc, UTC_TIMESTAMP())",
+        params! {
+            "s" => subnet.id, "pool" => pool_id, "a" => first.to_bytes(), "b" => last.to_bytes(),
+            "len" => unit_prefix, "size" => size.to_string(), "svc" => service_id,
+        },
+    )?;
+    let id = tx
+        .last_insert_id()
+        .ok_or_else(|| Failure::Domain(Error::Internal("The new address row got no id.".into())))?;
+    Ok(AddressRow {
+        id,
+        subnet_id: subnet.id,
+        pool_id,
+        first,
+        last,
+        prefix_len: unit_prefix,
+        size,
+        state: State::Assigned,
+        blocked: false,
+        service_id: Some(service_id),
+        quarantine_until: None,
+        expired: false,
+        note: String::new(),
     })
 }
 
@@ -263,7 +450,13 @@ impl Taken {
         self.units += 1;
     }
 
-    fn save(&self, tx: &mut Transaction<'_>, subnet: &Subnet, pool: Option<&Pool>, hint: Option<u128>) -> Outcome<()> {
+    fn save(
+        &self,
+        tx: &mut Transaction<'_>,
+        subnet: &Subnet,
+        pool: Option<&Pool>,
+        hint: Option<u128>,
+    ) -> Outcome<()> {
         // Stored subnets find every free unit through their rows and keep no hint.
         let hint = hint
             .filter(|h| !subnet.stored && *h <= subnet.cidr.last().value)
@@ -316,154 +509,4 @@ fn view(row: &AddressRow, service_id: u32, new: bool) -> Allocation {
         service_id,
         new,
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReleaseMode {
-    /// Held back for `hours` before it can be handed out again (0 = free at once).
-    Quarantine {
-        hours: u32,
-    },
-    Free,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Released {
-    pub address: String,
-    pub subnet_id: u64,
-    pub service_id: Option<u32>,
-    pub state: &'static str,
-}
-
-/// Releases one address or prefix (`192.0.2.5`, `2001:db8:1::/64`).
-pub fn release_address(db: &Db, text: &str, mode: ReleaseMode) -> Result<Released> {
-    let trimmed = text.trim();
-    let addr = if trimmed.contains('/') {
-        Cidr::parse(trimmed)?.network
-    } else {
-        Addr::parse(trimmed, "Address")?
-    };
-    db.transaction(RetryPolicy::Transient, |tx| {
-        let row = addresses::find(tx, addr)?.ok_or_else(|| addresses::not_found(trimmed))?;
-        let subnet = lock_subnet(tx, row.subnet_id)?;
-        release_row(tx, &subnet, &row, mode)
-    })
-}
-
-/// Releases everything `service_id` holds (optionally only from one pool).
-pub fn release_service(
-    db: &Db,
-    service_id: u32,
-    pool_id: Option<u64>,
-    mode: ReleaseMode,
-) -> Result<Vec<Released>> {
-    db.transaction(RetryPolicy::Transient, |tx| {
-        let rows: Vec<Row> = tx.exec(
-            format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE service_id = :svc \
-                     AND (:pool IS NULL OR pool_id = :pool) AND state IN ('assigned', 'releasing') ORDER BY subnet_id, address"),
-            params! {"svc" => service_id, "pool" => pool_id},
-        )?;
-        let rows = rows.into_iter().map(|r| AddressRow::from_row(r).map_err(Failure::Domain)).collect::<Outcome<Vec<_>>>()?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let subnet = lock_subnet(tx, row.subnet_id)?;
-            out.push(release_row(tx, &subnet, &row, mode)?);
-        }
-        Ok(out)
-    })
-}
-
-fn lock_subnet(tx: &mut Transaction<'_>, id: u64) -> Outcome<Subnet> {
-    tx.exec_drop(
-        "SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE",
-        params! {"id" => id},
-    )?;
-    subnets::load(tx, id)
-}
-
-fn release_row(
-    tx: &mut Transaction<'_>,
-    subnet: &Subnet,
-    row: &AddressRow,
-    mode: ReleaseMode,
-) -> Outcome<Released> {
-    let hours = match mode {
-        ReleaseMode::Quarantine { hours } if row.state.counts_as_assigned() => hours,
-        _ => 0,
-    };
-    let state = if hours > 0 {
-        tx.exec_drop(
-            "UPDATE mod_ipmanager_addresses SET state = 'quarantined', \
-             quarantine_until = UTC_TIMESTAMP() + INTERVAL :h HOUR, updated_at = UTC_TIMESTAMP() WHERE id = :id",
-            params! {"h" => hours, "id" => row.id},
-        )?;
-        addresses::adjust_counters(tx, row, Some(row.state), Some(State::Quarantined))?;
-        State::Quarantined
-    } else {
-        addresses::set_free(tx, row)?;
-        State::Free
-    };
-    Ok(Released {
-        address: row.display(),
-        subnet_id: subnet.id,
-        service_id: row.service_id,
-        state: state.as_str(),
-    })
-}
-
-/// The next `limit` free units of a pool or subnet from `after` on: what "free" lists, for
-/// stored and sparse subnets alike.
-pub fn free_units(
-    db: &Db,
-    target: Target,
-    after: Option<&str>,
-    limit: usize,
-) -> Result<Vec<String>> {
-    db.run(RetryPolicy::Transient, |conn| {
-        let (subnet, pool) = match target {
-            Target::Subnet(id) => (subnets::load(conn, id)?, None),
-            Target::Pool(id) => {
-                let pool = pools::load(conn, id)?;
-                (subnets::load(conn, pool.subnet_id)?, Some(pool))
-            }
-        };
-        let (range, unit_prefix) = match &pool {
-            Some(p) => (busy::clip(p.range, &subnet), p.unit_prefix_len),
-            None => (subnet.cidr.range(), subnet.family().bits()),
-        };
-        let host_bits = subnet.family().bits() - unit_prefix;
-        let mut from = match after.map(str::trim).filter(|s| !s.is_empty()) {
-            None => range.start,
-            Some(text) => {
-                let a = if text.contains('/') {
-                    Cidr::parse(text)?.network
-                } else {
-                    Addr::parse(text, "Start")?
-                };
-                a.value
-                    .saturating_add(unit_size(host_bits).unwrap_or(u128::MAX))
-            }
-        };
-        let statics = busy::static_intervals(conn, &subnet)?;
-        let mut out = Vec::new();
-        while out.len() < limit.min(500) {
-            let mut walker = Walker::new(conn, &subnet, statics.clone(), from)?;
-            let found = gaps::first_fit(range, host_bits, from, &mut walker);
-            if let Some(e) = walker.error.take() {
-                return Err(e);
-            }
-            let Some(start) = found else { break };
-            let addr = Addr::new(subnet.family(), start);
-            out.push(if host_bits == 0 {
-                addr.to_string()
-            } else {
-                Cidr::from_parts(addr, unit_prefix).to_string()
-            });
-            match start.checked_add(unit_size(host_bits).unwrap_or(u128::MAX)) {
-                Some(next) => from = next,
-                None => break,
-            }
-        }
-        Ok(out)
-    })
 }

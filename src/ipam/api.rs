@@ -1,8 +1,9 @@
 //! The IPAM operations as the PHP layer calls them: plain input values in, views out.
 
-use super::allocator::{self, ReleaseMode, Released, Target};
+use super::allocator::{self, Target};
 use super::field_errors::{FieldError, FieldErrors};
 use super::model::State;
+use super::release::{self, ReleaseMode, Released};
 use super::views::{self, PoolView, SubnetView};
 use super::{addresses, pools, subnets};
 use crate::error::{Error, Result};
@@ -152,8 +153,8 @@ pub fn release(db: &Db, input: &Value) -> Result<Vec<Released>> {
         .optional_int("pool_id", 1, i64::MAX)?
         .map(|p| p as u64);
     match (address, service) {
-        (Some(a), None) if pool.is_none() => Ok(vec![allocator::release_address(db, &a, mode)?]),
-        (None, Some(s)) => allocator::release_service(db, s, pool, mode),
+        (Some(a), None) if pool.is_none() => Ok(vec![release::release_address(db, &a, mode)?]),
+        (None, Some(s)) => release::release_service(db, s, pool, mode),
         (Some(_), _) => Err(Error::invalid(
             "Give either 'address' or 'service_id' (optionally with 'pool_id'), not both.",
         )),
@@ -216,5 +217,5 @@ pub fn free_list(db: &Db, input: &Value) -> Result<Vec<String>> {
     fields.allow_only(&["pool_id", "subnet_id", "after", "limit"])?;
     let target = target(&fields)?;
     let limit = fields.optional_int("limit", 1, 500)?.unwrap_or(50) as usize;
-    allocator::free_units(db, target, fields.optional_str("after")?.as_deref(), limit)
+    release::free_units(db, target, fields.optional_str("after")?.as_deref(), limit)
 }

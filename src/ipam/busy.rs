@@ -10,7 +10,7 @@ use mysql::params;
 use mysql::prelude::Queryable;
 use std::collections::VecDeque;
 
-const BATCH: usize = 512;
+pub const BATCH: usize = 512;
 
 /// First and last address of a row, as stored.
 type RawInterval = (Vec<u8>, Vec<u8>);
@@ -49,55 +49,82 @@ pub struct Walker<'q, Q: Queryable> {
     rows: VecDeque<(u128, u128)>,
     cursor: Option<u128>,
     rows_done: bool,
+    every_row_busy: bool,
     pub error: Option<Failure>,
 }
 
 impl<'q, Q: Queryable> Walker<'q, Q> {
     /// Starts at the row that covers `from` (if any), so a unit there is seen as busy; that
     /// row and the first batch after `from` come in one round trip.
-    pub fn new(q: &'q mut Q, subnet: &Subnet, statics: Vec<(u128, u128)>, from: u128) -> Outcome<Walker<'q, Q>> {
+    pub fn new(
+        q: &'q mut Q,
+        subnet: &Subnet,
+        statics: Vec<(u128, u128)>,
+        from: u128,
+        every_row_busy: bool,
+    ) -> Outcome<Walker<'q, Q>> {
         let family = subnet.family();
+        let filter = if every_row_busy { "TRUE" } else { BUSY_ROW };
         let first: Vec<(u8, Vec<u8>, Vec<u8>)> = q.exec(
             format!(
                 "(SELECT 0 AS part, address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s \
-                  AND address <= :from AND {BUSY_ROW} ORDER BY address DESC LIMIT 1) \
+                  AND address <= :from AND {filter} ORDER BY address DESC LIMIT 1) \
                  UNION ALL \
                  (SELECT 1 AS part, address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s \
-                  AND address > :from AND {BUSY_ROW} ORDER BY address LIMIT {BATCH})"
+                  AND address > :from AND {filter} ORDER BY address LIMIT {BATCH})"
             ),
             params! {"s" => subnet.id, "from" => Addr::new(family, from).to_bytes()},
         )?;
-        let mut walker = Walker {
-            q,
-            subnet_id: subnet.id,
-            family,
-            statics: statics.into_iter().filter(|(_, end)| *end >= from).collect(),
-            rows: VecDeque::new(),
-            cursor: Some(from),
-            rows_done: false,
-            error: None,
-        };
-        let mut after = 0usize;
-        let mut rows: Vec<(u8, u128, u128)> = Vec::with_capacity(first.len());
+        let mut covering = None;
+        let mut batch = Vec::with_capacity(first.len());
         for (part, a, b) in first {
-            let (a, b) = (Addr::from_bytes(&a).map_err(Failure::Domain)?, Addr::from_bytes(&b).map_err(Failure::Domain)?);
-            rows.push((part, a.value, b.value));
-        }
-        // The covering row first, then the batch in address order.
-        rows.sort_by_key(|(part, a, _)| (*part, *a));
-        for (part, a, b) in rows {
+            let (a, b) = (
+                Addr::from_bytes(&a).map_err(Failure::Domain)?,
+                Addr::from_bytes(&b).map_err(Failure::Domain)?,
+            );
             if part == 0 {
-                if b >= from {
-                    walker.rows.push_back((a, b));
-                }
+                covering = Some((a.value, b.value));
             } else {
-                after += 1;
-                walker.cursor = Some(a);
-                walker.rows.push_back((a, b));
+                batch.push((a.value, b.value));
             }
         }
-        walker.rows_done = after < BATCH;
+        batch.sort();
+        let mut walker = Walker::prefetched(q, subnet, statics, from, covering, batch);
+        walker.every_row_busy = every_row_busy;
         Ok(walker)
+    }
+
+    /// A walk whose covering row and first batch were already read (every row counts as
+    /// busy, as the allocator needs).
+    pub fn prefetched(
+        q: &'q mut Q,
+        subnet: &Subnet,
+        statics: Vec<(u128, u128)>,
+        from: u128,
+        covering: Option<(u128, u128)>,
+        batch: Vec<(u128, u128)>,
+    ) -> Walker<'q, Q> {
+        let rows_done = batch.len() < BATCH;
+        let cursor = batch.last().map(|(a, _)| *a).or(Some(from));
+        let mut rows: VecDeque<(u128, u128)> = covering
+            .filter(|(_, end)| *end >= from)
+            .into_iter()
+            .collect();
+        rows.extend(batch);
+        Walker {
+            q,
+            subnet_id: subnet.id,
+            family: subnet.family(),
+            statics: statics
+                .into_iter()
+                .filter(|(_, end)| *end >= from)
+                .collect(),
+            rows,
+            cursor,
+            rows_done,
+            every_row_busy: true,
+            error: None,
+        }
     }
 
     fn refill(&mut self) {
@@ -105,10 +132,15 @@ impl<'q, Q: Queryable> Walker<'q, Q> {
             self.rows_done = true;
             return;
         };
+        let filter = if self.every_row_busy {
+            "TRUE"
+        } else {
+            BUSY_ROW
+        };
         let fetched: Result<Vec<RawInterval>, mysql::Error> = self.q.exec(
             format!(
                 "SELECT address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address > :c \
-                 AND {BUSY_ROW} ORDER BY address LIMIT {BATCH}"
+                 AND {filter} ORDER BY address LIMIT {BATCH}"
             ),
             params! {"s" => self.subnet_id, "c" => Addr::new(self.family, cursor).to_bytes()},
         );

@@ -8,6 +8,7 @@ pub mod field_errors;
 pub mod gaps;
 pub mod model;
 pub mod pools;
+pub mod release;
 pub mod stored_rows;
 pub mod subnet_checks;
 pub mod subnet_spec;

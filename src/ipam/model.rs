@@ -30,32 +30,36 @@ pub struct Subnet {
 
 impl Subnet {
     pub fn from_row(mut row: Row) -> Result<Subnet> {
-        let family: u8 = take(&mut row, "family")?;
+        Subnet::from_row_ref(&mut row)
+    }
+
+    pub fn from_row_ref(row: &mut Row) -> Result<Subnet> {
+        let family: u8 = take(row, "family")?;
         let family = Family::from_number(family).ok_or_else(|| {
             Error::Internal(format!("Stored subnet has unknown family {family}."))
         })?;
-        let network = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "network")?)?;
-        let rules_json: String = take(&mut row, "rules_json")?;
+        let network = Addr::from_bytes(&take::<Vec<u8>>(row, "network")?)?;
+        let rules_json: String = take(row, "rules_json")?;
         let rules = serde_json::from_str(&rules_json).map_err(|e| {
             Error::Internal(format!("Stored reservation rules are unreadable: {e}."))
         })?;
         let subnet = Subnet {
-            id: take(&mut row, "id")?,
-            name: take(&mut row, "name")?,
-            cidr: Cidr::from_parts(network, take(&mut row, "prefix_len")?),
-            parent_id: take(&mut row, "parent_id")?,
-            gateway: take::<Option<Vec<u8>>>(&mut row, "gateway")?
+            id: take(row, "id")?,
+            name: take(row, "name")?,
+            cidr: Cidr::from_parts(network, take(row, "prefix_len")?),
+            parent_id: take(row, "parent_id")?,
+            gateway: take::<Option<Vec<u8>>>(row, "gateway")?
                 .map(|b| Addr::from_bytes(&b))
                 .transpose()?,
-            vlan: take(&mut row, "vlan")?,
-            description: take(&mut row, "description")?,
-            stored: take::<u8>(&mut row, "stored")? == 1,
+            vlan: take(row, "vlan")?,
+            description: take(row, "description")?,
+            stored: take::<u8>(row, "stored")? == 1,
             rules,
-            reserved_text: take(&mut row, "reserved_text")?,
-            excluded_text: take(&mut row, "excluded_text")?,
-            assigned_count: decimal(&take::<String>(&mut row, "assigned_count")?)?,
-            reserved_count: decimal(&take::<String>(&mut row, "reserved_count")?)?,
-            next_hint: take::<Option<Vec<u8>>>(&mut row, "next_hint")?
+            reserved_text: take(row, "reserved_text")?,
+            excluded_text: take(row, "excluded_text")?,
+            assigned_count: decimal(&take::<String>(row, "assigned_count")?)?,
+            reserved_count: decimal(&take::<String>(row, "reserved_count")?)?,
+            next_hint: take::<Option<Vec<u8>>>(row, "next_hint")?
                 .map(|b| Addr::from_bytes(&b))
                 .transpose()?,
         };
@@ -102,17 +106,23 @@ pub struct Pool {
 
 impl Pool {
     pub fn from_row(mut row: Row) -> Result<Pool> {
-        let start = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "range_start")?)?;
-        let end = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "range_end")?)?;
+        Pool::from_row_prefixed(&mut row, "")
+    }
+
+    /// Reads a pool whose columns carry `prefix` (e.g. "p_" in a join with its subnet).
+    pub fn from_row_prefixed(row: &mut Row, prefix: &str) -> Result<Pool> {
+        let col = |name: &str| format!("{prefix}{name}");
+        let start = Addr::from_bytes(&take::<Vec<u8>>(row, &col("range_start"))?)?;
+        let end = Addr::from_bytes(&take::<Vec<u8>>(row, &col("range_end"))?)?;
         Ok(Pool {
-            id: take(&mut row, "id")?,
-            subnet_id: take(&mut row, "subnet_id")?,
-            name: take(&mut row, "name")?,
+            id: take(row, &col("id"))?,
+            subnet_id: take(row, &col("subnet_id"))?,
+            name: take(row, &col("name"))?,
             range: AddrRange::new(start, end),
-            unit_prefix_len: take(&mut row, "unit_prefix_len")?,
-            description: take(&mut row, "description")?,
-            assigned_count: decimal(&take::<String>(&mut row, "assigned_count")?)?,
-            next_hint: take::<Option<Vec<u8>>>(&mut row, "next_hint")?
+            unit_prefix_len: take(row, &col("unit_prefix_len"))?,
+            description: take(row, &col("description"))?,
+            assigned_count: decimal(&take::<String>(row, &col("assigned_count"))?)?,
+            next_hint: take::<Option<Vec<u8>>>(row, &col("next_hint"))?
                 .map(|b| Addr::from_bytes(&b))
                 .transpose()?,
         })

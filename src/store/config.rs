@@ -81,7 +81,15 @@ impl DbConfig {
             // A TCP login must stay TCP: the server checks user@127.0.0.1, not user@localhost.
             .prefer_socket(false)
             .tcp_connect_timeout(Some(Duration::from_secs(5)))
-            .init(vec!["SET NAMES utf8mb4", "SET time_zone = '+00:00'"])
+            // READ COMMITTED for the whole session (see `Db::transaction`), set once here
+            // rather than with an extra statement before every transaction.
+            .init(vec![
+                "SET NAMES utf8mb4",
+                "SET time_zone = '+00:00'",
+                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                // Child subnet ranges are read with GROUP_CONCAT; never let them be cut off.
+                "SET SESSION group_concat_max_len = 16777216",
+            ])
             // Every checkout would otherwise cost a ping and every return a connection reset,
             // which also throws away the prepared-statement cache: three extra round trips
             // per call on the hot path. Our work never leaves session state behind (each unit

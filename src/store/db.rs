@@ -4,7 +4,7 @@ use super::config::DbConfig;
 use super::retry::{self, MAX_ATTEMPTS, RetryPolicy, Transient};
 use crate::error::{Error, Result};
 use mysql::prelude::Queryable;
-use mysql::{IsolationLevel, Pool, PooledConn, Transaction, TxOpts};
+use mysql::{Pool, PooledConn, Transaction, TxOpts};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What a unit of work can fail with: a database error (maybe worth a retry) or a
@@ -144,11 +144,11 @@ fn in_transaction<T>(
     conn: &mut PooledConn,
     work: &mut impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
 ) -> Outcome<T> {
-    // READ COMMITTED: after a row lock is granted, every later read sees what the previous
-    // holder committed. Under REPEATABLE READ a read made before the lock would pin an older
-    // snapshot, and two workers could both see the same address as free.
-    let opts = TxOpts::default().set_isolation_level(Some(IsolationLevel::ReadCommitted));
-    let mut tx = conn.start_transaction(opts)?;
+    // The session runs READ COMMITTED (set when the connection opens, see `DbConfig::opts`):
+    // after a row lock is granted, every later read sees what the previous holder committed.
+    // Under REPEATABLE READ a read made before the lock would pin an older snapshot, and two
+    // workers could both see the same address as free.
+    let mut tx = conn.start_transaction(TxOpts::default())?;
     let value = work(&mut tx)?;
     tx.commit()?;
     Ok(value)

@@ -69,11 +69,9 @@ pub const MIGRATION: Migration = Migration {
             note VARCHAR(190) NOT NULL DEFAULT '',
             updated_at DATETIME NOT NULL,
             UNIQUE KEY uq_addresses_subnet_address (subnet_id, address),
-            KEY idx_addresses_state (subnet_id, state, address),
-            KEY idx_addresses_address (address),
+            KEY idx_addresses_state (subnet_id, state, prefix_len, address),
             KEY idx_addresses_service (service_id, pool_id),
-            KEY idx_addresses_pool (pool_id, state),
-            KEY idx_addresses_quarantine (state, quarantine_until)
+            KEY idx_addresses_pool (pool_id, state)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
     ],
 };

@@ -16,15 +16,19 @@ whmcs activate
 echo
 whmcs status
 echo
+log "demo: IP Subnets and IP Pools, allocations for every service"
+whmcs ipam-demo
+echo
 
+# Always a fresh server: a running one would still hold the previous build of the extension.
 if [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-  log "demo: web server already running (pid $(cat "$PID_FILE"))"
-else
-  log "demo: serving the harness on http://$HOST:$PORT"
-  nohup php -d extension="$EXT_RELEASE" -S "$HOST:$PORT" -t "$WHMCS_ROOT" "$WHMCS_ROOT/router.php" \
-    >"$VAR/php-server.log" 2>&1 &
-  echo $! >"$PID_FILE"
+  kill "$(cat "$PID_FILE")"
+  sleep 0.3
 fi
+log "demo: serving the harness on http://$HOST:$PORT"
+nohup php -d extension="$EXT_RELEASE" -S "$HOST:$PORT" -t "$WHMCS_ROOT" "$WHMCS_ROOT/router.php" \
+  >"$VAR/php-server.log" 2>&1 &
+echo $! >"$PID_FILE"
 for _ in $(seq 1 50); do
   curl -fsS -o /dev/null "http://$HOST:$PORT/admin/login.php" && break
   sleep 0.1
@@ -35,6 +39,8 @@ cat <<MSG
 
 IP Manager demo is running.
   Admin dashboard:  http://$HOST:$PORT/   (login: admin / admin)
+  IP Subnets:       http://$HOST:$PORT/admin/addonmodules.php?module=ipmanager&action=subnets
+  IP Pools:         http://$HOST:$PORT/admin/addonmodules.php?module=ipmanager&action=pools
   Client area:      http://$HOST:$PORT/index.php?m=ipmanager   (login: demo@example.com / demo)
   Stop everything:  make stop
 MSG

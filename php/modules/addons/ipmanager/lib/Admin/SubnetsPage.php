@@ -70,6 +70,10 @@ final class SubnetsPage
                 $input[$field] = is_string($_POST[$field]) ? $_POST[$field] : '';
             }
         }
+        // "Automatic" storage: the extension picks stored for IPv4 up to a /16, else sparse.
+        if (($input['store_free_ips'] ?? null) === '') {
+            unset($input['store_free_ips']);
+        }
         return $input;
     }
 
@@ -141,7 +145,9 @@ final class SubnetsPage
             }
             $html .= $form->text('cidr', $lang['field_cidr'], $lang['field_cidr_help'])
                 . $form->select('parent_id', $lang['field_parent_id'], $parents)
-                . $form->checkbox('store_free_ips', $lang['field_store_free_ips'], $lang['field_store_free_ips_help']);
+                . $form->select('store_free_ips', $lang['field_store_free_ips'], [
+                    '' => $lang['storage_auto'], '1' => $lang['storage_stored_choice'], '0' => $lang['storage_sparse_choice'],
+                ], $lang['field_store_free_ips_help']);
         } else {
             $html .= '<input type="hidden" name="id" value="' . Html::e($id) . '">'
                 . '<p><strong>' . Html::e($lang['field_cidr']) . ':</strong> <code>' . Html::e($values['cidr'] ?? '') . '</code></p>';

@@ -12,7 +12,8 @@ final class Usage
         $percent = (float) $u['percent'];
         $level = $percent >= 90 ? 'danger' : ($percent >= 75 ? 'warning' : 'success');
         $used = self::add($u['assigned'], $u['reserved']);
-        $text = sprintf($lang['usage_line'], $used, $u['usable'], $u['assigned'], $u['reserved'], $u['free']);
+        $text = sprintf($lang['usage_line'], self::short($used), self::short($u['usable']), self::short($u['assigned']),
+            self::short($u['reserved']), self::short($u['free']));
         if ($u['unit'] !== 'address') {
             $text .= ' (' . $u['unit'] . ')';
         }
@@ -20,6 +21,16 @@ final class Usage
             . '<div class="progress"><div class="progress-bar progress-bar-' . $level . '" role="progressbar" style="width: '
             . Html::e(min(100, $percent)) . '%">' . Html::e($percent) . '%</div></div>'
             . '<small>' . Html::e($text) . '</small></div>';
+    }
+
+    /** IPv6 counts run to 39 digits; above a trillion show them as 5.5×10^19. */
+    public static function short($count): string
+    {
+        $digits = ltrim((string) $count, '0');
+        if (strlen($digits) <= 12) {
+            return $digits === '' ? '0' : $digits;
+        }
+        return $digits[0] . '.' . $digits[1] . '×10^' . (strlen($digits) - 1);
     }
 
     /** Counts may be decimal strings (IPv6); add them without losing digits. */

@@ -2,21 +2,7 @@
 // 32 PHP processes with the real extension allocating from one pool at once: allocations
 // per second, measured from the start signal until the last process is done.
 
-define('WHMCS', true);
-define('ROOTDIR', dirname(__DIR__) . '/harness/whmcs');
-require dirname(__DIR__) . '/harness/lib/bootstrap.php';
-
-const PROCESSES = 32;
-const EACH = 50;
-
-$db = getenv('IPMANAGER_HARNESS_DB');
-$c = Harness\Config::db();
-(new PDO(sprintf('mysql:host=%s;port=%d', $c['host'], $c['port']), $c['username'], $c['password']))
-    ->exec("CREATE DATABASE IF NOT EXISTS `$db`");
-Harness\Db::reset();
-Harness\Seed::base();
-Harness\AddonModule::activate([1]);
-IpManager\Addon\Runtime::connect();
+require __DIR__ . '/setup.php';
 
 echo "32 concurrent PHP processes allocating (" . PROCESSES . " x " . EACH . " allocations)\n";
 foreach ([

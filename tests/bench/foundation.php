@@ -2,18 +2,7 @@
 // Foundation benchmarks: what crossing into the extension and reaching the database cost.
 // Prints figures and ratios measured side by side in this run; asserts nothing.
 
-define('WHMCS', true);
-define('ROOTDIR', dirname(__DIR__) . '/harness/whmcs');
-require dirname(__DIR__) . '/harness/lib/bootstrap.php';
-
-$db = getenv('IPMANAGER_HARNESS_DB');
-$c = Harness\Config::db();
-(new PDO(sprintf('mysql:host=%s;port=%d', $c['host'], $c['port']), $c['username'], $c['password']))
-    ->exec("CREATE DATABASE IF NOT EXISTS `$db`");
-Harness\Db::reset();
-Harness\Seed::base();
-Harness\AddonModule::activate([1]);
-IpManager\Addon\Runtime::connect();
+require __DIR__ . '/setup.php';
 
 function timed(int $n, callable $fn): array
 {

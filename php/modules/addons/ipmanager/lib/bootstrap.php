@@ -9,6 +9,7 @@ require_once __DIR__ . '/Html.php';
 require_once __DIR__ . '/Runtime.php';
 require_once __DIR__ . '/Admin/Layout.php';
 require_once __DIR__ . '/Admin/Form.php';
+require_once __DIR__ . '/Admin/SaveFlow.php';
 require_once __DIR__ . '/Admin/Usage.php';
 require_once __DIR__ . '/Admin/DashboardPage.php';
 require_once __DIR__ . '/Admin/SubnetsPage.php';

@@ -18,18 +18,18 @@ final class PoolsPage
         $id = (int) ($post ? ($_POST['id'] ?? 0) : ($_GET['id'] ?? 0));
 
         if ($post && ($do === 'create' || $do === 'update')) {
-            $input = self::input($do === 'update');
-            $errors = ipmanager_pool_validate($input, $do === 'update' ? $id : null);
-            if ($errors !== []) {
-                return [[['danger', $lang['fix_errors']]], self::form($vars, $input, Form::errorsByField($errors), $do === 'update' ? $id : null)];
-            }
-            try {
-                $pool = $do === 'create' ? ipmanager_pool_create($input) : ipmanager_pool_update($id, $input);
-            } catch (\IpManager\Exception $e) {
-                return [[['danger', $e->getMessage()]], self::form($vars, $input, [], $do === 'update' ? $id : null)];
-            }
-            $key = $do === 'create' ? 'pool_created' : 'pool_updated';
-            return [[['success', sprintf($lang[$key], $pool['name'])]], self::listing($vars)];
+            return SaveFlow::run(
+                $lang,
+                self::input($do === 'update'),
+                $do === 'update' ? $id : null,
+                fn (array $input, ?int $id) => ipmanager_pool_validate($input, $id),
+                function (array $input, ?int $id) use ($lang): array {
+                    $pool = $id === null ? ipmanager_pool_create($input) : ipmanager_pool_update($id, $input);
+                    return [['success', sprintf($lang[$id === null ? 'pool_created' : 'pool_updated'], $pool['name'])]];
+                },
+                fn (array $values, array $errors, ?int $id) => self::form($vars, $values, $errors, $id),
+                fn () => self::listing($vars)
+            );
         }
         if ($post && $do === 'delete') {
             $pool = ipmanager_pool_get($id);

@@ -21,26 +21,25 @@ final class SubnetsPage
         $id = (int) ($post ? ($_POST['id'] ?? 0) : ($_GET['id'] ?? 0));
 
         if ($post && ($do === 'create' || $do === 'update')) {
-            $input = self::input($do === 'update');
-            $errors = ipmanager_subnet_validate($input, $do === 'update' ? $id : null);
-            if ($errors !== []) {
-                return [[['danger', $lang['fix_errors']]], self::form($vars, $input, Form::errorsByField($errors), $do === 'update' ? $id : null)];
-            }
-            try {
-                if ($do === 'create') {
-                    $subnet = ipmanager_subnet_create($input);
-                    $messages = [['success', sprintf($lang['subnet_created'], $subnet['cidr'])]];
-                } else {
+            return SaveFlow::run(
+                $lang,
+                self::input($do === 'update'),
+                $do === 'update' ? $id : null,
+                fn (array $input, ?int $id) => ipmanager_subnet_validate($input, $id),
+                function (array $input, ?int $id) use ($lang): array {
+                    if ($id === null) {
+                        return [['success', sprintf($lang['subnet_created'], ipmanager_subnet_create($input)['cidr'])]];
+                    }
                     $result = ipmanager_subnet_update($id, $input);
                     $messages = [['success', sprintf($lang['subnet_updated'], $result['subnet']['cidr'])]];
                     foreach ($result['conflicts'] as $conflict) {
                         $messages[] = ['warning', $conflict];
                     }
-                }
-            } catch (\IpManager\Exception $e) {
-                return [[['danger', $e->getMessage()]], self::form($vars, $input, [], $do === 'update' ? $id : null)];
-            }
-            return [$messages, self::listing($vars)];
+                    return $messages;
+                },
+                fn (array $values, array $errors, ?int $id) => self::form($vars, $values, $errors, $id),
+                fn () => self::listing($vars)
+            );
         }
         if ($post && $do === 'delete') {
             $report = ipmanager_subnet_delete($id, !empty($_POST['force']));

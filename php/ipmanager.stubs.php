@@ -231,4 +231,24 @@ namespace {
      * @return list<array{address:string, subnet_id:int, service_id:?int, state:string}>
      */
     function ipmanager_release(array $request): array {}
+
+    // ------------------------------------------------------------- change log
+
+    /**
+     * Sets who the following changes are logged as; the addon calls it on every request.
+     *
+     * @param array{type:'admin'|'client'|'cron'|'system', id?:int} $actor
+     */
+    function ipmanager_set_actor(array $actor): void {}
+
+    /**
+     * The change log, newest first. Filters: action (exact, or a prefix ending in ".", e.g.
+     * "subnet."), object_type, object_id, actor_type, actor_id, search (in the message), page,
+     * per_page (1-500, default 50).
+     *
+     * @return array{items: list<array{id:int, created_at:string, actor_type:string, actor_id:int,
+     *   action:string, object_type:string, object_id:?int, before:?array, after:?array,
+     *   message:string}>, total:int, page:int, per_page:int}
+     */
+    function ipmanager_log_list(?array $filters = null): array {}
 }

@@ -2,6 +2,7 @@
 //!
 //! `php` is the binding layer; everything else is plain Rust that never touches PHP.
 
+pub mod audit;
 pub mod error;
 pub mod input;
 pub mod ipam;

@@ -13,12 +13,14 @@ use super::addresses::{AddressRow, ROW_COLUMNS, adjust_counters};
 use super::busy::{self, Walker};
 use super::gaps::{self, unit_size};
 use super::model::{Pool, State, Subnet, take};
+use crate::audit;
 use crate::error::{Error, Result};
 use crate::net::{Addr, AddrRange};
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::prelude::Queryable;
 use mysql::{Row, Transaction, params};
 use serde::Serialize;
+use serde_json::json;
 
 /// Most units one call may ask for (a service with many IPs asks in several relations).
 pub const MAX_COUNT: u32 = 256;
@@ -98,6 +100,15 @@ pub fn allocate(db: &Db, target: Target, service_id: u32, count: u32) -> Result<
                 None => return Err(exhausted(subnet, pool, service_id, count, held).into()),
             };
             taken.add(&row);
+            let from = pool.map_or_else(|| format!("subnet {}", subnet.cidr), |p| format!("pool \"{}\"", p.name));
+            audit::record(
+                tx,
+                "address.assign",
+                ("address", row.id),
+                None,
+                Some(&json!({"address": row.display(), "service_id": service_id, "pool_id": row.pool_id, "subnet_id": subnet.id})),
+                &format!("{} assigned to service #{service_id} from {from}.", row.display()),
+            )?;
             out.push(view(&row, service_id, true));
         }
         taken.save(tx, subnet, pool, hint)?;

@@ -3,13 +3,14 @@
 use super::field_errors::FieldErrors;
 use super::model::{POOL_COLUMNS, Pool, Subnet};
 use super::{addresses, subnets};
+use crate::audit;
 use crate::error::{Error, Result};
 use crate::input::Fields;
 use crate::net::{AddrRange, Cidr};
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub const FIELDS: &[&str] = &[
     "subnet_id",
@@ -234,7 +235,9 @@ pub fn create(db: &Db, input: &Value) -> Result<Pool> {
             },
         )
         .map_err(|e| duplicate_name(e, &spec.name))?;
-        tx.last_insert_id().ok_or_else(|| Error::Internal("The new pool got no id.".into()).into())
+        let id = tx.last_insert_id().ok_or_else(|| Failure::Domain(Error::Internal("The new pool got no id.".into())))?;
+        audit::record(tx, "pool.create", ("pool", id), None, Some(&spec_json(&spec)), &format!("Pool \"{}\" ({}) added.", spec.name, spec.range))?;
+        Ok(id)
     })?;
     get(db, id)
 }
@@ -266,6 +269,7 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<Pool> {
             },
         )
         .map_err(|e| duplicate_name(e, &spec.name))?;
+        audit::record(tx, "pool.update", ("pool", id), Some(&pool_json(&existing)), Some(&spec_json(&spec)), &format!("Pool \"{}\" edited.", spec.name))?;
         Ok(())
     })?;
     get(db, id)
@@ -289,6 +293,7 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<u64> {
             addresses::set_free(tx, row)?;
         }
         tx.exec_drop("DELETE FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => id})?;
+        audit::record(tx, "pool.delete", ("pool", id), Some(&pool_json(&pool)), None, &format!("Pool \"{}\" deleted; {in_use} address(es) released.", pool.name))?;
         Ok(in_use)
     })
 }
@@ -320,6 +325,15 @@ pub fn list(db: &Db, subnet_id: Option<u64>) -> Result<Vec<Pool>> {
         )?;
         rows.into_iter().map(|r| Pool::from_row(r).map_err(Failure::Domain)).collect()
     })
+}
+
+/// What the change log keeps of a pool.
+fn spec_json(spec: &PoolSpec) -> Value {
+    json!({"subnet_id": spec.subnet_id, "name": spec.name, "range": spec.range.to_string(), "prefix_len": spec.unit_prefix_len, "description": spec.description})
+}
+
+fn pool_json(p: &Pool) -> Value {
+    json!({"subnet_id": p.subnet_id, "name": p.name, "range": p.range.to_string(), "prefix_len": p.unit_prefix_len, "description": p.description})
 }
 
 fn duplicate_name(e: mysql::Error, name: &str) -> Failure {

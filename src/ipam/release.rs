@@ -98,6 +98,24 @@ fn release_row(
         addresses::set_free(tx, row)?;
         State::Free
     };
+    let what = match state {
+        State::Quarantined => format!("released into quarantine for {hours} hour(s)"),
+        _ => "released (free)".to_string(),
+    };
+    let owner = row
+        .service_id
+        .map(|s| format!(" from service #{s}"))
+        .unwrap_or_default();
+    crate::audit::record(
+        tx,
+        "address.release",
+        ("address", row.id),
+        Some(
+            &serde_json::json!({"address": row.display(), "state": row.state.as_str(), "service_id": row.service_id, "pool_id": row.pool_id}),
+        ),
+        Some(&serde_json::json!({"address": row.display(), "state": state.as_str()})),
+        &format!("{}{owner} {what}.", row.display()),
+    )?;
     Ok(Released {
         address: row.display(),
         subnet_id: subnet.id,

@@ -5,6 +5,7 @@ use super::model::{SUBNET_COLUMNS, Subnet};
 use super::stored_rows::{self, CHILD_SUBNET_NOTE};
 use super::subnet_checks;
 use super::subnet_spec::SubnetSpec;
+use crate::audit;
 use crate::error::{Error, Result};
 use crate::net::AddrRange;
 use crate::net::rules::BlockReason;
@@ -12,7 +13,7 @@ use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::prelude::Queryable;
 use mysql::{Transaction, params};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Checks a create (`id` = None) or edit form against the rules and the database, writing
 /// nothing. The admin page shows each error next to its field.
@@ -70,6 +71,7 @@ pub fn create(db: &Db, input: &Value) -> Result<Subnet> {
             },
         )?;
         let id = tx.last_insert_id().ok_or_else(|| Error::Internal("The new subnet got no id.".into()))?;
+        audit::record(tx, "subnet.create", ("subnet", id), None, Some(&spec_json(&spec)), &format!("Subnet {} ({}) added.", spec.cidr, spec.name))?;
         let blocked = spec.blocked();
         write_blocks(tx, id, &blocked)?;
         if spec.stored {
@@ -114,7 +116,16 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<(Subnet, UpdateReport)>
         for (range, reason) in &blocked {
             stored_rows::block(tx, id, *range, reason.as_str())?;
         }
-        in_use_inside(tx, id, &blocked)
+        let conflicts = in_use_inside(tx, id, &blocked)?;
+        audit::record(
+            tx,
+            "subnet.update",
+            ("subnet", id),
+            Some(&subnet_json(&existing)),
+            Some(&spec_json(&spec)),
+            &format!("Subnet {} ({}) edited; {} address(es) in use fall in blocked ranges.", spec.cidr, spec.name, conflicts.len()),
+        )?;
+        Ok(conflicts)
     })?;
     Ok((get(db, id)?, UpdateReport { conflicts }))
 }
@@ -161,6 +172,14 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<DeleteReport> {
             tx.exec_drop(format!("DELETE FROM {table} WHERE subnet_id = :id"), params! {"id" => id})?;
         }
         tx.exec_drop("DELETE FROM mod_ipmanager_subnets WHERE id = :id", params! {"id" => id})?;
+        audit::record(
+            tx,
+            "subnet.delete",
+            ("subnet", id),
+            Some(&subnet_json(&subnet)),
+            None,
+            &format!("Subnet {} ({}) deleted; {in_use} address(es) released, {} pool(s) deleted.", subnet.cidr, subnet.name, pools.unwrap_or(0)),
+        )?;
         if let Some(parent) = subnet.parent_id {
             stored_rows::unblock(tx, parent, subnet.cidr.range(), true)?;
             tx.exec_drop("UPDATE mod_ipmanager_pools SET next_hint = NULL WHERE subnet_id = :id", params! {"id" => parent})?;
@@ -283,6 +302,23 @@ fn in_use_inside(
         }
     }
     Ok(conflicts)
+}
+
+/// What the change log keeps of a subnet.
+fn spec_json(spec: &SubnetSpec) -> Value {
+    json!({
+        "cidr": spec.cidr.to_string(), "name": spec.name, "parent_id": spec.parent_id,
+        "gateway": spec.gateway.map(|g| g.to_string()), "vlan": spec.vlan, "description": spec.description,
+        "stored": spec.stored, "rules": spec.rules, "reserved": spec.reserved_text(), "excluded": spec.excluded_text(),
+    })
+}
+
+fn subnet_json(s: &Subnet) -> Value {
+    json!({
+        "cidr": s.cidr.to_string(), "name": s.name, "parent_id": s.parent_id,
+        "gateway": s.gateway.map(|g| g.to_string()), "vlan": s.vlan, "description": s.description,
+        "stored": s.stored, "rules": s.rules, "reserved": s.reserved_text, "excluded": s.excluded_text,
+    })
 }
 
 fn rules_json(spec: &SubnetSpec) -> Outcome<String> {

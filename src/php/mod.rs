@@ -17,5 +17,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = functions::system::register(module);
     let module = functions::client::register(module);
     let module = functions::ipam::register(module);
+    let module = functions::audit::register(module);
     exceptions::register(module)
 }

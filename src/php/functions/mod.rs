@@ -1,5 +1,6 @@
 //! The `ipmanager_*` functions, grouped by what they serve.
 
+pub mod audit;
 pub mod client;
 pub mod ipam;
 pub mod system;

@@ -21,6 +21,22 @@ final class Runtime
             );
         }
         ipmanager_configure(self::credentials());
+        ipmanager_set_actor(self::actor());
+    }
+
+    /** Who this request acts as, for the change log: the admin, else the client, else WHMCS itself. */
+    public static function actor(): array
+    {
+        if (defined('IPMANAGER_CRON')) {
+            return ['type' => 'cron'];
+        }
+        if (!empty($_SESSION['adminid'])) {
+            return ['type' => 'admin', 'id' => (int) $_SESSION['adminid']];
+        }
+        if (!empty($_SESSION['uid'])) {
+            return ['type' => 'client', 'id' => (int) $_SESSION['uid']];
+        }
+        return ['type' => 'system'];
     }
 
     /** @return array{host:string,port:int,username:string,password:string,database:string,socket:string} */

@@ -15,5 +15,6 @@ require_once __DIR__ . '/Admin/DashboardPage.php';
 require_once __DIR__ . '/Admin/SubnetsPage.php';
 require_once __DIR__ . '/Admin/PoolsPage.php';
 require_once __DIR__ . '/Admin/AddressesPage.php';
+require_once __DIR__ . '/Admin/LogsPage.php';
 require_once __DIR__ . '/Admin/Router.php';
 require_once __DIR__ . '/ClientArea.php';

@@ -13,6 +13,7 @@ final class Layout
         'subnets' => 'nav_subnets',
         'pools' => 'nav_pools',
         'addresses' => 'nav_addresses',
+        'logs' => 'nav_logs',
     ];
 
     public static function page(array $vars, string $current, string $body, array $messages = []): string

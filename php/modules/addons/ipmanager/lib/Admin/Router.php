@@ -17,6 +17,7 @@ final class Router
         'subnets' => SubnetsPage::class,
         'pools' => PoolsPage::class,
         'addresses' => AddressesPage::class,
+        'logs' => LogsPage::class,
     ];
 
     private array $vars;

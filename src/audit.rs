@@ -1,0 +1,243 @@
+//! The change log: who changed what, with the state before and after. Rows are written in
+//! the same transaction as the change, so a log row exists exactly when the change does.
+
+use crate::error::{Error, Result};
+use crate::input::Fields;
+use crate::store::{Db, Outcome, RetryPolicy};
+use mysql::params;
+use mysql::prelude::Queryable;
+use parking_lot::Mutex;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Who is acting. PHP sets it at the start of every request (admin, client, cron); code
+/// that runs without a request (tests, CLI) acts as the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Actor {
+    Admin(u32),
+    Client(u32),
+    Cron,
+    System,
+}
+
+impl Actor {
+    fn kind(self) -> &'static str {
+        match self {
+            Actor::Admin(_) => "admin",
+            Actor::Client(_) => "client",
+            Actor::Cron => "cron",
+            Actor::System => "system",
+        }
+    }
+
+    fn id(self) -> u32 {
+        match self {
+            Actor::Admin(id) | Actor::Client(id) => id,
+            Actor::Cron | Actor::System => 0,
+        }
+    }
+
+    /// `type` admin|client|cron|system and, for admin and client, a positive `id`.
+    pub fn from_input(value: &Value) -> Result<Actor> {
+        let fields = Fields::new("actor", value)?;
+        fields.allow_only(&["type", "id"])?;
+        let id = fields
+            .optional_int("id", 1, i64::from(u32::MAX))?
+            .map(|n| n as u32);
+        match (fields.required_str("type")?.trim(), id) {
+            ("admin", Some(id)) => Ok(Actor::Admin(id)),
+            ("client", Some(id)) => Ok(Actor::Client(id)),
+            ("cron", _) => Ok(Actor::Cron),
+            ("system", _) => Ok(Actor::System),
+            ("admin" | "client", None) => Err(Error::invalid(
+                "An admin or client actor needs its 'id' (tbladmins.id or tblclients.id).",
+            )),
+            (other, _) => Err(Error::invalid(format!(
+                "Actor type '{other}' is not known; use admin, client, cron or system."
+            ))),
+        }
+    }
+}
+
+static CURRENT: Mutex<Actor> = Mutex::new(Actor::System);
+
+pub fn set_actor(actor: Actor) {
+    *CURRENT.lock() = actor;
+}
+
+pub fn actor() -> Actor {
+    *CURRENT.lock()
+}
+
+/// One change, written with the current actor inside the caller's transaction.
+pub fn record(
+    q: &mut impl Queryable,
+    action: &str,
+    object: (&str, u64),
+    before: Option<&Value>,
+    after: Option<&Value>,
+    message: &str,
+) -> Outcome<()> {
+    let who = actor();
+    q.exec_drop(
+        "INSERT INTO mod_ipmanager_logs (created_at, actor_type, actor_id, action, object_type, object_id, \
+         before_json, after_json, message) VALUES (UTC_TIMESTAMP(3), :kind, :id, :action, :otype, :oid, :before, :after, :message)",
+        params! {
+            "kind" => who.kind(), "id" => who.id(), "action" => action, "otype" => object.0, "oid" => object.1,
+            "before" => before.map(Value::to_string), "after" => after.map(Value::to_string), "message" => message,
+        },
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+pub struct LogEntry {
+    pub id: u64,
+    pub created_at: String,
+    pub actor_type: String,
+    pub actor_id: u32,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<u64>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LogPage {
+    pub items: Vec<LogEntry>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// Newest first. Filters: action (exact or a prefix ending in '.', e.g. "subnet."),
+/// object_type, object_id, actor_type, actor_id, search (in the message), page, per_page.
+pub fn list(db: &Db, input: &Value) -> Result<LogPage> {
+    let empty = Value::Object(Default::default());
+    let input = if matches!(input, Value::Array(a) if a.is_empty()) {
+        &empty
+    } else {
+        input
+    };
+    let f = Fields::new("log filter", input)?;
+    f.allow_only(&[
+        "action",
+        "object_type",
+        "object_id",
+        "actor_type",
+        "actor_id",
+        "search",
+        "page",
+        "per_page",
+    ])?;
+    let action = f.optional_str("action")?.filter(|s| !s.trim().is_empty());
+    let action_like = action.as_deref().map(|a| {
+        let escaped = a
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        if escaped.ends_with('.') {
+            format!("{escaped}%")
+        } else {
+            escaped
+        }
+    });
+    let search = f
+        .optional_str("search")?
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            format!(
+                "%{}%",
+                s.trim()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
+    let per_page = f.optional_int("per_page", 1, 500)?.unwrap_or(50) as u64;
+    let page = f.optional_int("page", 1, i64::MAX)?.unwrap_or(1) as u64;
+    let object_type = f
+        .optional_str("object_type")?
+        .filter(|s| !s.trim().is_empty());
+    let object_id = f.optional_int("object_id", 1, i64::MAX)?;
+    let actor_type = f
+        .optional_str("actor_type")?
+        .filter(|s| !s.trim().is_empty());
+    let actor_id = f.optional_int("actor_id", 1, i64::from(u32::MAX))?;
+    let condition = "(:action IS NULL OR action LIKE :action) AND (:otype IS NULL OR object_type = :otype) \
+        AND (:oid IS NULL OR object_id = :oid) AND (:atype IS NULL OR actor_type = :atype) \
+        AND (:aid IS NULL OR actor_id = :aid) AND (:search IS NULL OR message LIKE :search)";
+    db.run(RetryPolicy::Transient, |conn| {
+        let p = || {
+            params! {
+                "action" => action_like.clone(), "otype" => object_type.clone(), "oid" => object_id,
+                "atype" => actor_type.clone(), "aid" => actor_id, "search" => search.clone(),
+            }
+        };
+        let total: Option<u64> = conn.exec_first(format!("SELECT COUNT(*) FROM mod_ipmanager_logs WHERE {condition}"), p())?;
+        let mut params = p();
+        if let mysql::Params::Named(map) = &mut params {
+            map.insert(b"limit".to_vec(), per_page.into());
+            map.insert(b"offset".to_vec(), ((page - 1) * per_page).into());
+        }
+        let rows: Vec<mysql::Row> = conn.exec(
+            format!(
+                "SELECT id, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') AS created_at, actor_type, actor_id, action, \
+                 object_type, object_id, before_json, after_json, message FROM mod_ipmanager_logs WHERE {condition} \
+                 ORDER BY id DESC LIMIT :limit OFFSET :offset"
+            ),
+            params,
+        )?;
+        let mut items = Vec::with_capacity(rows.len());
+        for mut row in rows {
+            use crate::ipam::model::take;
+            let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+            items.push(LogEntry {
+                id: take(&mut row, "id")?,
+                created_at: take(&mut row, "created_at")?,
+                actor_type: take(&mut row, "actor_type")?,
+                actor_id: take(&mut row, "actor_id")?,
+                action: take(&mut row, "action")?,
+                object_type: take(&mut row, "object_type")?,
+                object_id: take(&mut row, "object_id")?,
+                before: json(take(&mut row, "before_json")?),
+                after: json(take(&mut row, "after_json")?),
+                message: take(&mut row, "message")?,
+            });
+        }
+        Ok(LogPage { items, total: total.unwrap_or(0), page, per_page })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn actors_are_read_strictly() {
+        assert_eq!(
+            Actor::from_input(&json!({"type": "admin", "id": 3})).unwrap(),
+            Actor::Admin(3)
+        );
+        assert_eq!(
+            Actor::from_input(&json!({"type": "cron"})).unwrap(),
+            Actor::Cron
+        );
+        assert!(
+            Actor::from_input(&json!({"type": "client"}))
+                .unwrap_err()
+                .to_string()
+                .contains("needs its 'id'")
+        );
+        assert!(
+            Actor::from_input(&json!({"type": "robot"}))
+                .unwrap_err()
+                .to_string()
+                .contains("'robot'")
+        );
+    }
+}

@@ -251,4 +251,54 @@ namespace {
      *   message:string}>, total:int, page:int, per_page:int}
      */
     function ipmanager_log_list(?array $filters = null): array {}
+
+    // ----------------------------------------------------------- provisioning
+
+    /**
+     * What the PreModuleCreate hook runs: allocates per the matching relations (all pools
+     * of the service in one transaction), writes tblhosting.dedicatedip and assignedips (or
+     * the configuration's custom field), and returns the overriding parameters:
+     * ['dedicatedip' => .., 'assignedips' => ..] or [.., 'customfields' => [..]];
+     * ['abortcmd' => true, 'abortmsg' => ..] when a relation applies but its pool is
+     * exhausted; [] when no relation applies. Repeating it returns the same IPs.
+     *
+     * @param array $params $vars['params'] of PreModuleCreate (needs 'serviceid')
+     */
+    function ipmanager_premodule_create(array $params): array {}
+
+    /**
+     * Creates (no 'id') or edits a configuration: name, ipv4_count and ipv6_count (units per
+     * service, 0-64), omit_dedicated_ip, custom_field (product custom field that receives the
+     * IPs instead of assignedips; '' for assignedips).
+     *
+     * @return int the configuration id
+     */
+    function ipmanager_configuration_save(array $input): int {}
+
+    /** Deletes a configuration with its relations. */
+    function ipmanager_configuration_delete(int $id): void {}
+
+    /**
+     * Every configuration with its relations.
+     *
+     * @return list<array{id:int, name:string, omit_dedicated_ip:bool, custom_field:string,
+     *   ipv4_count:int, ipv6_count:int, relations: list<array{id:int, target_type:string,
+     *   target_id:int, target_name:string, option_value_id:?int, extra_count:int,
+     *   pool_id:?int, subnet_id:?int, draws_from:string}>}>
+     */
+    function ipmanager_configuration_list(): array {}
+
+    /**
+     * Links one target to a pool or subnet: configuration_id, target_type (product, server,
+     * addon, configoption), target_id (the WHMCS id), pool_id or subnet_id, extra_count
+     * (addon/configoption: IPs per addon or per unit), option_value_id (configoption: the
+     * value that adds extra_count; none = a quantity option adding qty × extra_count).
+     *
+     * @return int the relation id
+     * @throws \IpManager\Exception\NotFound for an unknown target, pool or subnet
+     */
+    function ipmanager_relation_add(array $input): int {}
+
+    /** Removes one relation. */
+    function ipmanager_relation_delete(int $id): void {}
 }

@@ -25,7 +25,7 @@ use serde_json::json;
 /// Most units one call may ask for (a service with many IPs asks in several relations).
 pub const MAX_COUNT: u32 = 256;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Target {
     Pool(u64),
     Subnet(u64),
@@ -58,62 +58,81 @@ pub fn allocate(db: &Db, target: Target, service_id: u32, count: u32) -> Result<
         )));
     }
     db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
-        let locked = lock_target(tx, target)?;
-        let (subnet, pool) = (&locked.subnet, locked.pool.as_ref());
-        let (range, unit_prefix) = match pool {
-            Some(p) => (busy::clip(p.range, subnet), p.unit_prefix_len),
-            None => (subnet.cidr.range(), subnet.family().bits()),
-        };
-        let search = Search {
-            subnet,
-            pool,
-            range,
-            unit_prefix,
-            statics: locked.statics,
-        };
-        let mut hint = pool
-            .map_or(subnet.next_hint, |p| p.next_hint)
-            .map(|a| a.value);
-        let mut snapshot = Some(search.snapshot(tx, service_id, hint)?);
-        let held = snapshot.as_ref().map_or(0, |s| s.held.len());
-        let mut out: Vec<Allocation> = snapshot
-            .as_ref()
-            .map(|s| s.held.iter().map(|r| view(r, service_id, false)).collect())
-            .unwrap_or_default();
-        if out.len() >= count as usize {
-            out.truncate(count as usize);
-            return Ok(out);
-        }
-        let mut taken = Taken::default();
-        while out.len() < count as usize {
-            let candidate = match snapshot.take() {
-                Some(first) => search.choose(tx, first, hint)?,
-                None => search.next(tx, hint)?,
-            };
-            let row = match candidate {
-                Some(Candidate::Reuse(row)) => reuse(tx, row, pool, service_id)?,
-                Some(Candidate::Fresh(start)) => {
-                    let row = insert(tx, subnet, pool, start, unit_prefix, service_id)?;
-                    hint = Some(row.last.value.saturating_add(1));
-                    row
-                }
-                None => return Err(exhausted(subnet, pool, service_id, count, held).into()),
-            };
-            taken.add(&row);
-            let from = pool.map_or_else(|| format!("subnet {}", subnet.cidr), |p| format!("pool \"{}\"", p.name));
-            audit::record(
-                tx,
-                "address.assign",
-                ("address", row.id),
-                None,
-                Some(&json!({"address": row.display(), "service_id": service_id, "pool_id": row.pool_id, "subnet_id": subnet.id})),
-                &format!("{} assigned to service #{service_id} from {from}.", row.display()),
-            )?;
-            out.push(view(&row, service_id, true));
-        }
-        taken.save(tx, subnet, pool, hint)?;
-        Ok(out)
+        allocate_in(tx, target, service_id, count)
     })
+}
+
+/// `allocate` inside the caller's transaction, so that several pools can be served all or
+/// nothing (provisioning). Callers lock subnets in ascending id order to avoid deadlocks.
+pub fn allocate_in(
+    tx: &mut Transaction<'_>,
+    target: Target,
+    service_id: u32,
+    count: u32,
+) -> Outcome<Vec<Allocation>> {
+    let locked = lock_target(tx, target)?;
+    let (subnet, pool) = (&locked.subnet, locked.pool.as_ref());
+    let (range, unit_prefix) = match pool {
+        Some(p) => (busy::clip(p.range, subnet), p.unit_prefix_len),
+        None => (subnet.cidr.range(), subnet.family().bits()),
+    };
+    let search = Search {
+        subnet,
+        pool,
+        range,
+        unit_prefix,
+        statics: locked.statics,
+    };
+    let mut hint = pool
+        .map_or(subnet.next_hint, |p| p.next_hint)
+        .map(|a| a.value);
+    let mut snapshot = Some(search.snapshot(tx, service_id, hint)?);
+    let held = snapshot.as_ref().map_or(0, |s| s.held.len());
+    let mut out: Vec<Allocation> = snapshot
+        .as_ref()
+        .map(|s| s.held.iter().map(|r| view(r, service_id, false)).collect())
+        .unwrap_or_default();
+    if out.len() >= count as usize {
+        out.truncate(count as usize);
+        return Ok(out);
+    }
+    let mut taken = Taken::default();
+    while out.len() < count as usize {
+        let candidate = match snapshot.take() {
+            Some(first) => search.choose(tx, first, hint)?,
+            None => search.next(tx, hint)?,
+        };
+        let row = match candidate {
+            Some(Candidate::Reuse(row)) => reuse(tx, row, pool, service_id)?,
+            Some(Candidate::Fresh(start)) => {
+                let row = insert(tx, subnet, pool, start, unit_prefix, service_id)?;
+                hint = Some(row.last.value.saturating_add(1));
+                row
+            }
+            None => return Err(exhausted(subnet, pool, service_id, count, held).into()),
+        };
+        taken.add(&row);
+        let from = pool.map_or_else(
+            || format!("subnet {}", subnet.cidr),
+            |p| format!("pool \"{}\"", p.name),
+        );
+        audit::record(
+            tx,
+            "address.assign",
+            ("address", row.id),
+            None,
+            Some(
+                &json!({"address": row.display(), "service_id": service_id, "pool_id": row.pool_id, "subnet_id": subnet.id}),
+            ),
+            &format!(
+                "{} assigned to service #{service_id} from {from}.",
+                row.display()
+            ),
+        )?;
+        out.push(view(&row, service_id, true));
+    }
+    taken.save(tx, subnet, pool, hint)?;
+    Ok(out)
 }
 
 struct Locked {

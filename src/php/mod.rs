@@ -18,5 +18,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = functions::client::register(module);
     let module = functions::ipam::register(module);
     let module = functions::audit::register(module);
+    let module = functions::provision::register(module);
     exceptions::register(module)
 }

@@ -3,4 +3,5 @@
 pub mod audit;
 pub mod client;
 pub mod ipam;
+pub mod provision;
 pub mod system;

@@ -8,6 +8,7 @@
 mod v001_foundation;
 mod v002_logs;
 mod v003_ipam;
+mod v004_provisioning;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -27,6 +28,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v001_foundation::MIGRATION,
     v002_logs::MIGRATION,
     v003_ipam::MIGRATION,
+    v004_provisioning::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";

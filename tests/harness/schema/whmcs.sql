@@ -120,3 +120,10 @@ CREATE TABLE IF NOT EXISTS harness_localapi_calls (
   created_at DATETIME NOT NULL, command VARCHAR(64) NOT NULL, params LONGTEXT NOT NULL,
   result LONGTEXT NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Harness only: what the provisioning module received (CreateAccount etc.), for tests.
+CREATE TABLE IF NOT EXISTS harness_module_calls (
+  id INT(10) NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  created_at DATETIME NOT NULL, module VARCHAR(64) NOT NULL, action VARCHAR(64) NOT NULL,
+  serviceid INT(10) NOT NULL, params LONGTEXT NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

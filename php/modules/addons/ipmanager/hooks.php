@@ -10,6 +10,25 @@ if (!defined('WHMCS')) {
 
 require_once __DIR__ . '/lib/bootstrap.php';
 
+// Provisioning: allocate per the configurations' relations before the module creates the
+// account, and hand it the IPs through the overriding parameters. Any failure stops the
+// create with a message rather than provisioning a server without its IP.
+add_hook('PreModuleCreate', 1, static function ($vars) {
+    $params = $vars['params'] ?? [];
+    try {
+        \IpManager\Addon\Runtime::connect();
+        $result = ipmanager_premodule_create($params);
+    } catch (\IpManager\Exception | \IpManager\Addon\ExtensionMissing $e) {
+        $result = ['abortcmd' => true, 'abortmsg' => 'IP Manager could not assign IPs: ' . $e->getMessage()];
+    }
+    if (!empty($result['abortcmd'])) {
+        logActivity($result['abortmsg'], (int) ($params['userid'] ?? 0));
+    } elseif ($result !== []) {
+        logActivity(sprintf('IP Manager assigned %s to service #%d', trim(($result['dedicatedip'] ?? '') . ' ' . str_replace("\n", ' ', $result['assignedips'] ?? '')), (int) ($params['serviceid'] ?? 0)), (int) ($params['userid'] ?? 0));
+    }
+    return $result === [] ? null : $result;
+});
+
 // Client area: a navbar entry to the client's IP list, for logged-in clients only.
 add_hook('ClientAreaPrimaryNavbar', 10, static function ($navbar) {
     // WHMCS passes the MenuItem itself to navbar hooks.

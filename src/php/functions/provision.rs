@@ -1,0 +1,59 @@
+//! Configurations, relations, and what the PreModuleCreate hook runs.
+
+use crate::php::args;
+use crate::php::convert::to_php;
+use crate::provision::{configs, create};
+use crate::store::registry;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::Zval;
+
+/// PreModuleCreate: returns the overriding parameters, `['abortcmd' => true, ...]`, or `[]`.
+#[php_function]
+pub fn ipmanager_premodule_create(params: &Zval) -> PhpResult<Zval> {
+    let params = args::array(params, "The module parameters")?;
+    let outcome = create::pre_module_create(&*registry::db()?, &params)?;
+    Ok(to_php(&outcome.into_hook_result())?)
+}
+
+/// Creates (no 'id') or edits a configuration; returns its id.
+#[php_function]
+pub fn ipmanager_configuration_save(input: &Zval) -> PhpResult<i64> {
+    let input = args::array(input, "The configuration")?;
+    Ok(configs::save(&*registry::db()?, &input)? as i64)
+}
+
+#[php_function]
+pub fn ipmanager_configuration_delete(id: &Zval) -> PhpResult<()> {
+    let id = args::id(id, "Configuration id")?;
+    configs::delete(&*registry::db()?, id)?;
+    Ok(())
+}
+
+#[php_function]
+pub fn ipmanager_configuration_list() -> PhpResult<Zval> {
+    Ok(to_php(&configs::list(&*registry::db()?)?)?)
+}
+
+/// Adds a relation; returns its id.
+#[php_function]
+pub fn ipmanager_relation_add(input: &Zval) -> PhpResult<i64> {
+    let input = args::array(input, "The relation")?;
+    Ok(configs::add_relation(&*registry::db()?, &input)? as i64)
+}
+
+#[php_function]
+pub fn ipmanager_relation_delete(id: &Zval) -> PhpResult<()> {
+    let id = args::id(id, "Relation id")?;
+    configs::delete_relation(&*registry::db()?, id)?;
+    Ok(())
+}
+
+pub fn register(module: ModuleBuilder) -> ModuleBuilder {
+    module
+        .function(wrap_function!(ipmanager_premodule_create))
+        .function(wrap_function!(ipmanager_configuration_save))
+        .function(wrap_function!(ipmanager_configuration_delete))
+        .function(wrap_function!(ipmanager_configuration_list))
+        .function(wrap_function!(ipmanager_relation_add))
+        .function(wrap_function!(ipmanager_relation_delete))
+}

@@ -1,0 +1,370 @@
+//! Configurations (how many IPs, where they are written) and relations (which product,
+//! server, addon or configurable option draws from which pool or subnet).
+
+use super::plan::{Configuration, Relation, TargetKind};
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::input::Fields;
+use crate::ipam::allocator::Target;
+use crate::ipam::model::take;
+use crate::net::Family;
+use crate::store::{Db, Failure, Outcome, RetryPolicy};
+use mysql::prelude::Queryable;
+use mysql::{Row, params};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, Serialize)]
+pub struct ConfigurationView {
+    pub id: u64,
+    pub name: String,
+    pub omit_dedicated_ip: bool,
+    pub custom_field: String,
+    pub ipv4_count: u32,
+    pub ipv6_count: u32,
+    pub relations: Vec<RelationView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RelationView {
+    pub id: u64,
+    pub target_type: &'static str,
+    pub target_id: u32,
+    pub target_name: String,
+    pub option_value_id: Option<u32>,
+    pub extra_count: u32,
+    pub pool_id: Option<u64>,
+    pub subnet_id: Option<u64>,
+    pub draws_from: String,
+}
+
+/// Creates (no `id`) or edits a configuration.
+pub fn save(db: &Db, input: &Value) -> Result<u64> {
+    let f = Fields::new("configuration", input)?;
+    f.allow_only(&[
+        "id",
+        "name",
+        "omit_dedicated_ip",
+        "custom_field",
+        "ipv4_count",
+        "ipv6_count",
+    ])?;
+    let id = f.optional_int("id", 1, i64::MAX)?.map(|n| n as u64);
+    let name = f.required_str("name")?.trim().to_string();
+    if name.is_empty() || name.chars().count() > 190 {
+        return Err(Error::invalid(
+            "Give the configuration a name of 1 to 190 characters, e.g. \"Proxmox VPS/VDS\".",
+        ));
+    }
+    let omit = f.optional_bool("omit_dedicated_ip")?.unwrap_or(false);
+    let custom_field = f
+        .optional_str("custom_field")?
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let v4 = f.optional_int("ipv4_count", 0, 64)?.unwrap_or(1) as u32;
+    let v6 = f.optional_int("ipv6_count", 0, 64)?.unwrap_or(0) as u32;
+    db.transaction(RetryPolicy::Transient, |tx| {
+        let taken: Option<u64> = tx.exec_first(
+            "SELECT id FROM mod_ipmanager_configurations WHERE name = :name",
+            params! {"name" => &name},
+        )?;
+        if taken.is_some_and(|t| Some(t) != id) {
+            return Err(Error::Conflict(format!("A configuration named \"{name}\" already exists.")).into());
+        }
+        let values = params! {"name" => &name, "omit" => omit, "cf" => &custom_field, "v4" => v4, "v6" => v6, "id" => id};
+        let id = match id {
+            Some(id) => {
+                tx.exec_drop(
+                    "UPDATE mod_ipmanager_configurations SET name = :name, omit_dedicated_ip = :omit, custom_field = :cf, \
+                     ipv4_count = :v4, ipv6_count = :v6, updated_at = UTC_TIMESTAMP() WHERE id = :id",
+                    values,
+                )?;
+                if tx.affected_rows() == 0 {
+                    let exists: Option<u64> = tx.exec_first("SELECT id FROM mod_ipmanager_configurations WHERE id = :id", params! {"id" => id})?;
+                    if exists.is_none() {
+                        return Err(Error::NotFound(format!("Configuration #{id} does not exist.")).into());
+                    }
+                }
+                id
+            }
+            None => {
+                tx.exec_drop(
+                    "INSERT INTO mod_ipmanager_configurations (name, omit_dedicated_ip, custom_field, ipv4_count, ipv6_count, \
+                     created_at, updated_at) VALUES (:name, :omit, :cf, :v4, :v6, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
+                    values,
+                )?;
+                tx.last_insert_id().ok_or_else(|| Failure::Domain(Error::Internal("The configuration got no id.".into())))?
+            }
+        };
+        let after = json!({"name": name, "omit_dedicated_ip": omit, "custom_field": custom_field, "ipv4_count": v4, "ipv6_count": v6});
+        audit::record(tx, "configuration.save", ("configuration", id), None, Some(&after), &format!("Configuration \"{name}\" saved."))?;
+        Ok(id)
+    })
+}
+
+pub fn delete(db: &Db, id: u64) -> Result<()> {
+    db.transaction(RetryPolicy::Transient, |tx| {
+        let name: Option<String> = tx.exec_first(
+            "SELECT name FROM mod_ipmanager_configurations WHERE id = :id",
+            params! {"id" => id},
+        )?;
+        let name =
+            name.ok_or_else(|| Error::NotFound(format!("Configuration #{id} does not exist.")))?;
+        tx.exec_drop(
+            "DELETE FROM mod_ipmanager_relations WHERE configuration_id = :id",
+            params! {"id" => id},
+        )?;
+        tx.exec_drop(
+            "DELETE FROM mod_ipmanager_configurations WHERE id = :id",
+            params! {"id" => id},
+        )?;
+        audit::record(
+            tx,
+            "configuration.delete",
+            ("configuration", id),
+            Some(&json!({"name": name})),
+            None,
+            &format!("Configuration \"{name}\" and its relations deleted."),
+        )?;
+        Ok(())
+    })
+}
+
+/// Adds a relation after checking that its target exists in WHMCS and its pool or subnet in
+/// IP Manager.
+pub fn add_relation(db: &Db, input: &Value) -> Result<u64> {
+    let f = Fields::new("relation", input)?;
+    f.allow_only(&[
+        "configuration_id",
+        "target_type",
+        "target_id",
+        "option_value_id",
+        "extra_count",
+        "pool_id",
+        "subnet_id",
+    ])?;
+    let configuration_id =
+        f.optional_int("configuration_id", 1, i64::MAX)?
+            .ok_or_else(|| Error::invalid("'configuration_id' is required."))? as u64;
+    let kind_text = f.required_str("target_type")?;
+    let kind = kind_from(kind_text.trim())?;
+    let target_id = f
+        .optional_int("target_id", 1, i64::from(u32::MAX))?
+        .ok_or_else(|| {
+            Error::invalid(
+                "'target_id' is required (the product, server, addon or configurable option id).",
+            )
+        })? as u32;
+    let option_value_id = f
+        .optional_int("option_value_id", 1, i64::from(u32::MAX))?
+        .map(|n| n as u32);
+    let extra_count = f.optional_int("extra_count", 1, 64)?.unwrap_or(1) as u32;
+    let pool_id = f.optional_int("pool_id", 1, i64::MAX)?.map(|n| n as u64);
+    let subnet_id = f.optional_int("subnet_id", 1, i64::MAX)?.map(|n| n as u64);
+    if pool_id.is_some() == subnet_id.is_some() {
+        return Err(Error::invalid(
+            "A relation draws from exactly one pool ('pool_id') or one subnet ('subnet_id').",
+        ));
+    }
+    if option_value_id.is_some() && kind != TargetKind::ConfigOption {
+        return Err(Error::invalid(
+            "'option_value_id' belongs to configurable option relations only.",
+        ));
+    }
+    db.transaction(RetryPolicy::Transient, |tx| {
+        let config: Option<String> = tx.exec_first("SELECT name FROM mod_ipmanager_configurations WHERE id = :id", params! {"id" => configuration_id})?;
+        let config = config.ok_or_else(|| Error::NotFound(format!("Configuration #{configuration_id} does not exist.")))?;
+        let target_name = target_name(tx, kind, target_id)?.ok_or_else(|| {
+            Error::NotFound(format!("{} #{target_id} does not exist in WHMCS; pick one from the list.", kind_label(kind)))
+        })?;
+        if let Some(value) = option_value_id {
+            let belongs: Option<u32> = tx.exec_first(
+                "SELECT id FROM tblproductconfigoptionssub WHERE id = :v AND configid = :c",
+                params! {"v" => value, "c" => target_id},
+            )?;
+            if belongs.is_none() {
+                return Err(Error::invalid(format!("Option value #{value} is not a value of configurable option #{target_id}.")).into());
+            }
+        }
+        let draws_from = match (pool_id, subnet_id) {
+            (Some(p), _) => tx.exec_first::<String, _, _>("SELECT name FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => p})?
+                .map(|n| format!("pool \"{n}\""))
+                .ok_or_else(|| Error::NotFound(format!("Pool #{p} does not exist (it may have been deleted).")))?,
+            (_, Some(s)) => tx.exec_first::<String, _, _>("SELECT name FROM mod_ipmanager_subnets WHERE id = :id", params! {"id" => s})?
+                .map(|n| format!("subnet \"{n}\""))
+                .ok_or_else(|| Error::NotFound(format!("Subnet #{s} does not exist (it may have been deleted).")))?,
+            (None, None) => return Err(Error::Internal("A relation without a pool or subnet passed validation.".into()).into()),
+        };
+        tx.exec_drop(
+            "INSERT INTO mod_ipmanager_relations (configuration_id, target_type, target_id, option_value_id, extra_count, \
+             pool_id, subnet_id, created_at) VALUES (:c, :kind, :target, :value, :extra, :pool, :subnet, UTC_TIMESTAMP())",
+            params! {
+                "c" => configuration_id, "kind" => kind_text.trim(), "target" => target_id, "value" => option_value_id,
+                "extra" => extra_count, "pool" => pool_id, "subnet" => subnet_id,
+            },
+        )?;
+        let id = tx.last_insert_id().ok_or_else(|| Failure::Domain(Error::Internal("The relation got no id.".into())))?;
+        audit::record(
+            tx, "relation.add", ("relation", id), None,
+            Some(&json!({"configuration_id": configuration_id, "target_type": kind_text.trim(), "target_id": target_id, "pool_id": pool_id, "subnet_id": subnet_id})),
+            &format!("Configuration \"{config}\": {} \"{target_name}\" draws from {draws_from}.", kind_label(kind)),
+        )?;
+        Ok(id)
+    })
+}
+
+pub fn delete_relation(db: &Db, id: u64) -> Result<()> {
+    db.transaction(RetryPolicy::Transient, |tx| {
+        tx.exec_drop(
+            "DELETE FROM mod_ipmanager_relations WHERE id = :id",
+            params! {"id" => id},
+        )?;
+        if tx.affected_rows() == 0 {
+            return Err(Error::NotFound(format!("Relation #{id} does not exist.")).into());
+        }
+        audit::record(
+            tx,
+            "relation.delete",
+            ("relation", id),
+            None,
+            None,
+            &format!("Relation #{id} deleted."),
+        )?;
+        Ok(())
+    })
+}
+
+pub fn list(db: &Db) -> Result<Vec<ConfigurationView>> {
+    db.run(RetryPolicy::Transient, |conn| {
+        let configs = load_configurations(conn)?;
+        let mut out = Vec::with_capacity(configs.len());
+        for c in configs {
+            let rows: Vec<Row> = conn.exec(
+                "SELECT r.id, r.target_type, r.target_id, r.option_value_id, r.extra_count, r.pool_id, r.subnet_id, \
+                 COALESCE(CONCAT('pool \"', p.name, '\"'), CONCAT('subnet \"', s.name, '\"'), '(deleted)') AS draws_from \
+                 FROM mod_ipmanager_relations r LEFT JOIN mod_ipmanager_pools p ON p.id = r.pool_id \
+                 LEFT JOIN mod_ipmanager_subnets s ON s.id = r.subnet_id WHERE r.configuration_id = :id ORDER BY r.id",
+                params! {"id" => c.id},
+            )?;
+            let mut relations = Vec::with_capacity(rows.len());
+            for mut row in rows {
+                let kind_text: String = take(&mut row, "target_type")?;
+                let kind = kind_from(&kind_text)?;
+                let target_id: u32 = take(&mut row, "target_id")?;
+                relations.push(RelationView {
+                    id: take(&mut row, "id")?,
+                    target_type: kind_str(kind),
+                    target_id,
+                    target_name: target_name(conn, kind, target_id)?.unwrap_or_else(|| "(deleted in WHMCS)".into()),
+                    option_value_id: take(&mut row, "option_value_id")?,
+                    extra_count: take(&mut row, "extra_count")?,
+                    pool_id: take(&mut row, "pool_id")?,
+                    subnet_id: take(&mut row, "subnet_id")?,
+                    draws_from: take(&mut row, "draws_from")?,
+                });
+            }
+            out.push(ConfigurationView {
+                id: c.id, name: c.name, omit_dedicated_ip: c.omit_dedicated_ip, custom_field: c.custom_field,
+                ipv4_count: c.ipv4_count, ipv6_count: c.ipv6_count, relations,
+            });
+        }
+        Ok(out)
+    })
+}
+
+pub fn load_configurations(q: &mut impl Queryable) -> Outcome<Vec<Configuration>> {
+    let rows: Vec<(u64, String, u8, String, u32, u32)> = q.query(
+        "SELECT id, name, omit_dedicated_ip, custom_field, ipv4_count, ipv6_count FROM mod_ipmanager_configurations ORDER BY id",
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, omit, custom_field, ipv4_count, ipv6_count)| Configuration {
+                id,
+                name,
+                omit_dedicated_ip: omit == 1,
+                custom_field,
+                ipv4_count,
+                ipv6_count,
+            },
+        )
+        .collect())
+}
+
+/// Relations that can matter for a service (its product, server, addons, config options),
+/// with the family of the pool or subnet they draw from. Relations whose pool or subnet was
+/// deleted are left out.
+pub fn load_relations(q: &mut impl Queryable) -> Outcome<Vec<Relation>> {
+    let rows: Vec<Row> = q.query(
+        "SELECT r.id, r.configuration_id, r.target_type, r.target_id, r.option_value_id, r.extra_count, r.pool_id, r.subnet_id, \
+         COALESCE(ps.family, s.family) AS family FROM mod_ipmanager_relations r \
+         LEFT JOIN mod_ipmanager_pools p ON p.id = r.pool_id LEFT JOIN mod_ipmanager_subnets ps ON ps.id = p.subnet_id \
+         LEFT JOIN mod_ipmanager_subnets s ON s.id = r.subnet_id \
+         WHERE COALESCE(ps.family, s.family) IS NOT NULL ORDER BY r.id",
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for mut row in rows {
+        let kind_text: String = take(&mut row, "target_type")?;
+        let family: u8 = take(&mut row, "family")?;
+        let pool: Option<u64> = take(&mut row, "pool_id")?;
+        let subnet: Option<u64> = take(&mut row, "subnet_id")?;
+        out.push(Relation {
+            id: take(&mut row, "id")?,
+            configuration_id: take(&mut row, "configuration_id")?,
+            kind: kind_from(&kind_text)?,
+            target_id: take(&mut row, "target_id")?,
+            option_value_id: take(&mut row, "option_value_id")?,
+            extra_count: take(&mut row, "extra_count")?,
+            target: match (pool, subnet) {
+                (Some(p), _) => Target::Pool(p),
+                (None, Some(s)) => Target::Subnet(s),
+                (None, None) => continue,
+            },
+            family: Family::from_number(family)
+                .ok_or_else(|| Error::Internal(format!("Unknown family {family}.")))?,
+        });
+    }
+    Ok(out)
+}
+
+fn kind_from(text: &str) -> Result<TargetKind> {
+    match text {
+        "product" => Ok(TargetKind::Product),
+        "server" => Ok(TargetKind::Server),
+        "addon" => Ok(TargetKind::Addon),
+        "configoption" => Ok(TargetKind::ConfigOption),
+        other => Err(Error::invalid(format!(
+            "Relation target '{other}' is not known; use product, server, addon or configoption."
+        ))),
+    }
+}
+
+fn kind_str(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::Product => "product",
+        TargetKind::Server => "server",
+        TargetKind::Addon => "addon",
+        TargetKind::ConfigOption => "configoption",
+    }
+}
+
+fn kind_label(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::Product => "Product",
+        TargetKind::Server => "Server",
+        TargetKind::Addon => "Product addon",
+        TargetKind::ConfigOption => "Configurable option",
+    }
+}
+
+/// The WHMCS name of a relation target, or None if WHMCS has no such row.
+fn target_name(q: &mut impl Queryable, kind: TargetKind, id: u32) -> Outcome<Option<String>> {
+    let sql = match kind {
+        TargetKind::Product => "SELECT name FROM tblproducts WHERE id = :id",
+        TargetKind::Server => "SELECT name FROM tblservers WHERE id = :id",
+        TargetKind::Addon => "SELECT name FROM tbladdons WHERE id = :id",
+        TargetKind::ConfigOption => "SELECT optionname FROM tblproductconfigoptions WHERE id = :id",
+    };
+    Ok(q.exec_first(sql, params! {"id" => id})?)
+}

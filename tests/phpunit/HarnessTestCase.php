@@ -32,6 +32,18 @@ abstract class HarnessTestCase extends TestCase
         return Db::pdo()->query("SHOW TABLES LIKE 'mod\\_ipmanager\\_%'")->fetchAll(PDO::FETCH_COLUMN);
     }
 
+    /** Asserts that $call throws exactly $class with $message in it. */
+    protected function expectFailure(string $class, string $message, callable $call): void
+    {
+        try {
+            $call();
+            $this->fail("expected $class");
+        } catch (IpManager\Exception $e) {
+            $this->assertInstanceOf($class, $e, $e->getMessage());
+            $this->assertStringContainsString($message, $e->getMessage());
+        }
+    }
+
     /**
      * Runs `php -n -d extension=<the build> ...$args` in a separate process, for what one
      * process cannot show (a fresh, unconfigured extension; php -m; php -i).

@@ -13,17 +13,6 @@ final class IpamFunctionsTest extends HarnessTestCase
         Runtime::connect();
     }
 
-    private function expectFailure(string $class, string $message, callable $call): void
-    {
-        try {
-            $call();
-            $this->fail("expected $class");
-        } catch (IpManager\Exception $e) {
-            $this->assertInstanceOf($class, $e, $e->getMessage());
-            $this->assertStringContainsString($message, $e->getMessage());
-        }
-    }
-
     public function testBadSubnetsAreRefusedWithAPreciseMessageAndNothingIsCreated(): void
     {
         ipmanager_subnet_create(['cidr' => '10.0.0.0/16', 'name' => 'parent', 'store_free_ips' => false]);

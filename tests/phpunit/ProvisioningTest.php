@@ -148,15 +148,4 @@ final class ProvisioningTest extends HarnessTestCase
         sort($ips);
         $this->assertSame(['192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13'], $ips);
     }
-
-    private function expectFailure(string $class, string $message, callable $call): void
-    {
-        try {
-            $call();
-            $this->fail("expected $class");
-        } catch (IpManager\Exception $e) {
-            $this->assertInstanceOf($class, $e, $e->getMessage());
-            $this->assertStringContainsString($message, $e->getMessage());
-        }
-    }
 }

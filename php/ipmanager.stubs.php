@@ -267,6 +267,15 @@ namespace {
     function ipmanager_premodule_create(array $params): array {}
 
     /**
+     * What the AfterModuleCreate hook runs: tells the panel integration for the module
+     * ($params['moduletype']) about the service's IPs. With no integration enabled nothing
+     * happens ('integration' is null).
+     *
+     * @return array{integration:?string, addresses:list<string>, error:?string}
+     */
+    function ipmanager_after_module_create(array $params): array {}
+
+    /**
      * Creates (no 'id') or edits a configuration: name, ipv4_count and ipv6_count (units per
      * service, 0-64), omit_dedicated_ip, custom_field (product custom field that receives the
      * IPs instead of assignedips; '' for assignedips).

@@ -9,6 +9,7 @@ pub mod ipam;
 pub mod lifecycle;
 pub mod net;
 pub mod php;
+pub mod providers;
 pub mod provision;
 pub mod status;
 pub mod store;

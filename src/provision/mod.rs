@@ -1,5 +1,6 @@
 //! The WHMCS provisioning flow: configurations and relations, and what PreModuleCreate does.
 
+pub mod after_create;
 pub mod configs;
 pub mod create;
 pub mod facts;

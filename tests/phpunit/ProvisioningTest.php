@@ -45,6 +45,11 @@ final class ProvisioningTest extends HarnessTestCase
         $this->assertStringContainsString('IP Manager assigned 192.0.2.10 2001:db8:1:1::/64 to service #' . $service,
             (string) Db::value('SELECT description FROM tblactivitylog ORDER BY id DESC LIMIT 1'));
 
+        // AfterModuleCreate ran; with no panel integration enabled it changed nothing.
+        $this->assertSame(0, ipmanager_log_list(['action' => 'provider.'])['total']);
+        $this->assertSame(['integration' => null, 'addresses' => ['192.0.2.10', '2001:db8:1:1::/64'], 'error' => null],
+            ipmanager_after_module_create($module));
+
         // Create retried: the same IPs, nothing new taken.
         $again = Provisioning::create($service);
         $this->assertSame('192.0.2.10', $again['params']['dedicatedip']);

@@ -2,7 +2,8 @@
 
 use crate::php::args;
 use crate::php::convert::to_php;
-use crate::provision::{configs, create};
+use crate::providers::NoIntegrations;
+use crate::provision::{after_create, configs, create};
 use crate::store::registry;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
@@ -13,6 +14,15 @@ pub fn ipmanager_premodule_create(params: &Zval) -> PhpResult<Zval> {
     let params = args::array(params, "The module parameters")?;
     let outcome = create::pre_module_create(&*registry::db()?, &params)?;
     Ok(to_php(&outcome.into_hook_result())?)
+}
+
+/// AfterModuleCreate: tells the panel integration for the module about the service's IPs
+/// (none is enabled until the integrations are configured: then nothing happens).
+#[php_function]
+pub fn ipmanager_after_module_create(params: &Zval) -> PhpResult<Zval> {
+    let params = args::array(params, "The module parameters")?;
+    let report = after_create::after_module_create(&*registry::db()?, &params, &NoIntegrations)?;
+    Ok(to_php(&report)?)
 }
 
 /// Creates (no 'id') or edits a configuration; returns its id.
@@ -51,6 +61,7 @@ pub fn ipmanager_relation_delete(id: &Zval) -> PhpResult<()> {
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .function(wrap_function!(ipmanager_premodule_create))
+        .function(wrap_function!(ipmanager_after_module_create))
         .function(wrap_function!(ipmanager_configuration_save))
         .function(wrap_function!(ipmanager_configuration_delete))
         .function(wrap_function!(ipmanager_configuration_list))

@@ -29,6 +29,22 @@ add_hook('PreModuleCreate', 1, static function ($vars) {
     return $result === [] ? null : $result;
 });
 
+// After the account exists: tell the panel integration of the module about the IPs, if one
+// is enabled. A refusal is logged; the create itself has already succeeded.
+add_hook('AfterModuleCreate', 1, static function ($vars) {
+    $params = $vars['params'] ?? [];
+    try {
+        \IpManager\Addon\Runtime::connect();
+        $report = ipmanager_after_module_create($params);
+        if ($report['error'] !== null) {
+            logActivity('IP Manager: ' . $report['integration'] . ' did not take the IPs of service #'
+                . (int) ($params['serviceid'] ?? 0) . ': ' . $report['error'], (int) ($params['userid'] ?? 0));
+        }
+    } catch (\IpManager\Exception | \IpManager\Addon\ExtensionMissing $e) {
+        logActivity('IP Manager (after create): ' . $e->getMessage(), (int) ($params['userid'] ?? 0));
+    }
+});
+
 // Client area: a navbar entry to the client's IP list, for logged-in clients only.
 add_hook('ClientAreaPrimaryNavbar', 10, static function ($navbar) {
     // WHMCS passes the MenuItem itself to navbar hooks.

@@ -1,0 +1,110 @@
+//! AfterModuleCreate: tell the panel about the service's IPs through the provider seam.
+
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::input::Fields;
+use crate::providers::{IpChange, Providers, ServerAccess};
+use crate::store::{Db, RetryPolicy};
+use mysql::params;
+use mysql::prelude::Queryable;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct AfterCreate {
+    /// The integration that was told, if one is enabled for the module.
+    pub integration: Option<String>,
+    pub addresses: Vec<String>,
+    /// What the panel answered when it refused (the create itself already succeeded).
+    pub error: Option<String>,
+}
+
+pub fn after_module_create(
+    db: &Db,
+    params: &Value,
+    providers: &dyn Providers,
+) -> Result<AfterCreate> {
+    let f = Fields::new("module parameters", params)?;
+    let service_id = f
+        .optional_int("serviceid", 1, i64::from(u32::MAX))?
+        .ok_or_else(|| Error::invalid("The module parameters have no 'serviceid'."))?
+        as u32;
+    let module = f.optional_str("moduletype")?.unwrap_or_default();
+    let addresses = held_addresses(db, service_id)?;
+    let Some(provider) = providers.for_module(&module) else {
+        return Ok(AfterCreate {
+            integration: None,
+            addresses,
+            error: None,
+        });
+    };
+    if addresses.is_empty() {
+        return Ok(AfterCreate {
+            integration: Some(provider.name().to_string()),
+            addresses,
+            error: None,
+        });
+    }
+    let text = |key: &str| f.optional_str(key).map(Option::unwrap_or_default);
+    let change = IpChange {
+        module: module.clone(),
+        service_id,
+        username: text("username")?,
+        domain: text("domain")?,
+        server: ServerAccess {
+            hostname: text("serverhostname")?,
+            ip: text("serverip")?,
+            username: text("serverusername")?,
+            password: text("serverpassword")?,
+            access_hash: text("serveraccesshash")?,
+            secure: f.optional_bool("serversecure")?.unwrap_or(false),
+        },
+        addresses: addresses.clone(),
+    };
+    let outcome = provider.add_ips(&change);
+    let error = outcome.err().map(|e| e.to_string());
+    let message = match &error {
+        None => format!(
+            "{} told to add {} to service #{service_id}.",
+            provider.name(),
+            addresses.join(", ")
+        ),
+        Some(e) => format!(
+            "{} refused to add {} to service #{service_id}: {e}",
+            provider.name(),
+            addresses.join(", ")
+        ),
+    };
+    db.transaction(RetryPolicy::Transient, |tx| {
+        audit::record(
+            tx,
+            "provider.add",
+            ("service", u64::from(service_id)),
+            None,
+            Some(&json!({"addresses": addresses, "error": error})),
+            &message,
+        )
+    })?;
+    Ok(AfterCreate {
+        integration: Some(provider.name().to_string()),
+        addresses,
+        error,
+    })
+}
+
+fn held_addresses(db: &Db, service_id: u32) -> Result<Vec<String>> {
+    db.run(RetryPolicy::Transient, |conn| {
+        let rows: Vec<(Vec<u8>, u8)> = conn.exec(
+            "SELECT address, prefix_len FROM mod_ipmanager_addresses WHERE service_id = :s AND state = 'assigned' \
+             ORDER BY LENGTH(address), address",
+            params! {"s" => service_id},
+        )?;
+        rows.into_iter()
+            .map(|(bytes, len)| {
+                let addr = crate::net::Addr::from_bytes(&bytes)?;
+                Ok(if len == addr.family.bits() { addr.to_string() } else { crate::net::Cidr::from_parts(addr, len).to_string() })
+            })
+            .collect::<Result<Vec<_>>>()
+            .map_err(Into::into)
+    })
+}

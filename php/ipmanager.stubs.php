@@ -310,4 +310,19 @@ namespace {
 
     /** Removes one relation. */
     function ipmanager_relation_delete(int $id): void {}
+
+    // ------------------------------------------------------------------- jobs
+
+    /**
+     * Synchronize: imports tblhosting.dedicatedip and assignedips (addresses or prefixes) as
+     * assignments. Options: live_only (default true: Active and Pending services only),
+     * dry_run (the same report, nothing written). Never moves an address between services;
+     * running it twice changes nothing the second time.
+     *
+     * @return array{dry_run:bool, live_only:bool, services_scanned:int,
+     *   imported:list<array{service_id:int, address:string, reason:string}>,
+     *   already_correct:list<array>, not_in_subnet:list<array>, conflicting:list<array>,
+     *   unparsable:list<array>}
+     */
+    function ipmanager_sync(?array $options = null): array {}
 }

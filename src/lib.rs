@@ -6,6 +6,7 @@ pub mod audit;
 pub mod error;
 pub mod input;
 pub mod ipam;
+pub mod jobs;
 pub mod lifecycle;
 pub mod net;
 pub mod php;

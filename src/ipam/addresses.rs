@@ -144,6 +144,45 @@ pub fn adjust_counters(
     Ok(())
 }
 
+/// Inserts a new assigned row for `cidr` (a single address is a /32 or /128) and returns it.
+/// Counters are the caller's: the allocator adds them up per call, imports one by one.
+pub fn insert_assigned(
+    q: &mut mysql::Transaction<'_>,
+    subnet_id: u64,
+    pool_id: Option<u64>,
+    cidr: Cidr,
+    service_id: u32,
+) -> Outcome<AddressRow> {
+    let (first, last) = (cidr.network, cidr.last());
+    let size = cidr.size().unwrap_or(u128::MAX);
+    q.exec_drop(
+        "INSERT INTO mod_ipmanager_addresses (subnet_id, pool_id, address, last_address, prefix_len, size, state, \
+         service_id, updated_at) VALUES (:s, :pool, :a, :b, :len, CAST(:size AS DECIMAL(39,0)), 'assigned', :svc, UTC_TIMESTAMP())",
+        params! {
+            "s" => subnet_id, "pool" => pool_id, "a" => first.to_bytes(), "b" => last.to_bytes(),
+            "len" => cidr.prefix_len, "size" => size.to_string(), "svc" => service_id,
+        },
+    )?;
+    let id = q
+        .last_insert_id()
+        .ok_or_else(|| Failure::Domain(Error::Internal("The new address row got no id.".into())))?;
+    Ok(AddressRow {
+        id,
+        subnet_id,
+        pool_id,
+        first,
+        last,
+        prefix_len: cidr.prefix_len,
+        size,
+        state: State::Assigned,
+        blocked: false,
+        service_id: Some(service_id),
+        quarantine_until: None,
+        expired: false,
+        note: String::new(),
+    })
+}
+
 /// Makes the row's addresses free again. The row stays, marked free, in stored and sparse
 /// subnets alike: the allocator finds freed units through the state index, so its gap walk
 /// never has to go back below the high-water mark.

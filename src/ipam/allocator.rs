@@ -9,9 +9,9 @@
 //! one query), read (what the service holds, reusable rows and the first stretch of busy
 //! rows from the hint, in one query), insert, counters and hint, commit.
 
-use super::addresses::{AddressRow, ROW_COLUMNS, adjust_counters};
+use super::addresses::{AddressRow, ROW_COLUMNS, adjust_counters, insert_assigned};
 use super::busy::{self, Walker};
-use super::gaps::{self, unit_size};
+use super::gaps;
 use super::model::{Pool, State, Subnet, take};
 use crate::audit;
 use crate::error::{Error, Result};
@@ -434,37 +434,8 @@ fn insert(
     unit_prefix: u8,
     service_id: u32,
 ) -> Outcome<AddressRow> {
-    let family = subnet.family();
-    let size = unit_size(family.bits() - unit_prefix).unwrap_or(u128::MAX);
-    let first = Addr::new(family, start);
-    let last = Addr::new(family, start + (size - 1));
-    let pool_id = pool.map(|p| p.id);
-    tx.exec_drop(
-        "INSERT INTO mod_ipmanager_addresses (subnet_id, pool_id, address, last_address, prefix_len, size, state, \
-         service_id, updated_at) VALUES (:s, :pool, :a, :b, :len, CAST(:size AS DECIMAL(39,0)), 'assigned', :svc, UTC_TIMESTAMP())",
-        params! {
-            "s" => subnet.id, "pool" => pool_id, "a" => first.to_bytes(), "b" => last.to_bytes(),
-            "len" => unit_prefix, "size" => size.to_string(), "svc" => service_id,
-        },
-    )?;
-    let id = tx
-        .last_insert_id()
-        .ok_or_else(|| Failure::Domain(Error::Internal("The new address row got no id.".into())))?;
-    Ok(AddressRow {
-        id,
-        subnet_id: subnet.id,
-        pool_id,
-        first,
-        last,
-        prefix_len: unit_prefix,
-        size,
-        state: State::Assigned,
-        blocked: false,
-        service_id: Some(service_id),
-        quarantine_until: None,
-        expired: false,
-        note: String::new(),
-    })
+    let cidr = crate::net::Cidr::from_parts(Addr::new(subnet.family(), start), unit_prefix);
+    insert_assigned(tx, subnet.id, pool.map(|p| p.id), cidr, service_id)
 }
 
 /// What one allocate call took, written to the counters and hints in one statement.

@@ -19,5 +19,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = functions::ipam::register(module);
     let module = functions::audit::register(module);
     let module = functions::provision::register(module);
+    let module = functions::jobs::register(module);
     exceptions::register(module)
 }

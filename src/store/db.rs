@@ -83,11 +83,30 @@ impl Db {
     pub fn transaction<T>(
         &self,
         policy: RetryPolicy,
+        work: impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
+    ) -> Result<T> {
+        self.in_transaction(policy, work, true)
+    }
+
+    /// Like `transaction`, but rolls back at the end: a dry run that goes through exactly the
+    /// same statements as the real thing and keeps nothing.
+    pub fn rehearse<T>(
+        &self,
+        policy: RetryPolicy,
+        work: impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
+    ) -> Result<T> {
+        self.in_transaction(policy, work, false)
+    }
+
+    fn in_transaction<T>(
+        &self,
+        policy: RetryPolicy,
         mut work: impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
+        commit: bool,
     ) -> Result<T> {
         self.retrying(policy, || {
             let mut conn = self.pool.get_conn()?;
-            let outcome = in_transaction(&mut conn, &mut work);
+            let outcome = in_transaction(&mut conn, &mut work, commit);
             discard_if_failed(&mut conn, &outcome);
             outcome
         })
@@ -143,6 +162,7 @@ impl Db {
 fn in_transaction<T>(
     conn: &mut PooledConn,
     work: &mut impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
+    commit: bool,
 ) -> Outcome<T> {
     // The session runs READ COMMITTED (set when the connection opens, see `DbConfig::opts`):
     // after a row lock is granted, every later read sees what the previous holder committed.
@@ -150,7 +170,11 @@ fn in_transaction<T>(
     // workers could both see the same address as free.
     let mut tx = conn.start_transaction(TxOpts::default())?;
     let value = work(&mut tx)?;
-    tx.commit()?;
+    if commit {
+        tx.commit()?;
+    } else {
+        tx.rollback()?;
+    }
     Ok(value)
 }
 

@@ -3,5 +3,6 @@
 pub mod audit;
 pub mod client;
 pub mod ipam;
+pub mod jobs;
 pub mod provision;
 pub mod system;

@@ -1,0 +1,3 @@
+//! Jobs over many services: synchronize (later: orphans, the IP cleaner, usage alerts).
+
+pub mod sync;

@@ -325,4 +325,24 @@ namespace {
      *   unparsable:list<array>}
      */
     function ipmanager_sync(?array $options = null): array {}
+
+    /**
+     * Assignments whose service is not Active or Pending (or no longer exists), with the
+     * service's status, client and product. Filters: page, per_page.
+     *
+     * @return array{items: list<array{id:int, address:string, state:string, service_id:?int,
+     *   service_status:string, domain:string, client:string, product:string, error:string}>,
+     *   total:int, page:int, per_page:int}
+     */
+    function ipmanager_orphan_list(?array $filters = null): array {}
+
+    /**
+     * Releases one orphan ('id' from ipmanager_orphan_list) or all ('all' => true): the
+     * panel integration removes the IP first; then it is unassigned (mode 'quarantine', the
+     * default, or 'free') and cleared from the service's dedicated/assigned IPs. If the panel
+     * refuses, the address stays 'releasing' with the error and is retried next time.
+     *
+     * @return array{released: list<string>, failed: list<array{0:string, 1:string}>}
+     */
+    function ipmanager_orphan_release(array $request): array {}
 }

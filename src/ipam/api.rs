@@ -164,7 +164,7 @@ pub fn release(db: &Db, input: &Value) -> Result<Vec<Released>> {
     }
 }
 
-fn configured_quarantine_hours(db: &Db) -> Result<u32> {
+pub fn configured_quarantine_hours(db: &Db) -> Result<u32> {
     let settings = addon_settings::read(db)?;
     Ok(match settings.get(QUARANTINE_SETTING).map(|v| v.trim()) {
         None | Some("") => DEFAULT_QUARANTINE_HOURS,

@@ -68,7 +68,7 @@ pub fn release_service(
     })
 }
 
-fn lock_subnet(tx: &mut Transaction<'_>, id: u64) -> Outcome<Subnet> {
+pub fn lock_subnet(tx: &mut Transaction<'_>, id: u64) -> Outcome<Subnet> {
     tx.exec_drop(
         "SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE",
         params! {"id" => id},
@@ -76,7 +76,7 @@ fn lock_subnet(tx: &mut Transaction<'_>, id: u64) -> Outcome<Subnet> {
     subnets::load(tx, id)
 }
 
-fn release_row(
+pub fn release_row(
     tx: &mut Transaction<'_>,
     subnet: &Subnet,
     row: &AddressRow,

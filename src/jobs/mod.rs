@@ -1,3 +1,4 @@
 //! Jobs over many services: synchronize (later: orphans, the IP cleaner, usage alerts).
 
+pub mod orphans;
 pub mod sync;

@@ -36,3 +36,21 @@ pub fn simple(test: &TestDb, cidr: &str) -> (Subnet, Pool) {
     );
     (s, p)
 }
+
+/// Adds the WHMCS tables of the harness to a test database.
+pub fn whmcs_tables(test: &TestDb) {
+    use mysql::prelude::Queryable;
+    let sql = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/harness/schema/whmcs.sql"
+    ))
+    .unwrap();
+    let mut conn = test.conn();
+    for statement in sql
+        .split(';')
+        .map(str::trim)
+        .filter(|s| s.contains("CREATE"))
+    {
+        conn.query_drop(statement).unwrap();
+    }
+}

@@ -1,8 +1,10 @@
 //! Jobs over many services.
 
-use crate::jobs::sync;
+use crate::ipam::api;
+use crate::jobs::{orphans, sync};
 use crate::php::args;
 use crate::php::convert::to_php;
+use crate::providers::NoIntegrations;
 use crate::store::registry;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
@@ -17,6 +19,34 @@ pub fn ipmanager_sync(options: Option<&Zval>) -> PhpResult<Zval> {
     Ok(to_php(&sync::run(&*registry::db()?, &options)?)?)
 }
 
+/// Assignments whose service is not Active or Pending, paginated.
+#[php_function]
+pub fn ipmanager_orphan_list(filters: Option<&Zval>) -> PhpResult<Zval> {
+    let filters = match filters {
+        Some(z) if !z.is_null() => args::array(z, "The filters")?,
+        _ => serde_json::Value::Object(Default::default()),
+    };
+    Ok(to_php(&orphans::list(&*registry::db()?, &filters)?)?)
+}
+
+/// Releases one orphan (`id`) or all (`all` => true): panel first, then unassign and clear
+/// the service's IP fields; a panel refusal leaves the address `releasing`.
+#[php_function]
+pub fn ipmanager_orphan_release(request: &Zval) -> PhpResult<Zval> {
+    let request = args::array(request, "The request")?;
+    let db = registry::db()?;
+    let hours = api::configured_quarantine_hours(&db)?;
+    Ok(to_php(&orphans::release(
+        &db,
+        &request,
+        &NoIntegrations,
+        hours,
+    )?)?)
+}
+
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
-    module.function(wrap_function!(ipmanager_sync))
+    module
+        .function(wrap_function!(ipmanager_sync))
+        .function(wrap_function!(ipmanager_orphan_list))
+        .function(wrap_function!(ipmanager_orphan_release))
 }

@@ -1,0 +1,237 @@
+//! Orphaned: addresses still assigned to services WHMCS no longer runs (Suspended,
+//! Cancelled, Terminated, Fraud, Completed, or deleted). Releasing one first asks the panel
+//! to remove it (provider seam); if the panel refuses, the address stays `releasing`, never
+//! free, with the error shown, and is tried again on the next release.
+
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::input::Fields;
+use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
+use crate::ipam::model::{State, take};
+use crate::ipam::release::{self, ReleaseMode};
+use crate::providers::{IpChange, Providers, ServerAccess};
+use crate::store::{Db, Failure, Outcome, RetryPolicy};
+use mysql::prelude::Queryable;
+use mysql::{Row, Transaction, params};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// Assignments whose service is not live, with what WHMCS says about the service.
+const ORPHANS: &str = "FROM mod_ipmanager_addresses a LEFT JOIN tblhosting h ON h.id = a.service_id \
+    LEFT JOIN tblclients c ON c.id = h.userid LEFT JOIN tblproducts p ON p.id = h.packageid \
+    WHERE a.service_id IS NOT NULL AND a.state IN ('assigned', 'releasing') \
+    AND (h.id IS NULL OR h.domainstatus NOT IN ('Active', 'Pending'))";
+
+#[derive(Debug, Serialize)]
+pub struct Orphan {
+    pub id: u64,
+    pub address: String,
+    pub state: &'static str,
+    pub service_id: Option<u32>,
+    pub service_status: String,
+    pub domain: String,
+    pub client: String,
+    pub product: String,
+    /// Why an earlier removal from the panel failed (state `releasing`).
+    pub error: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrphanPage {
+    pub items: Vec<Orphan>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+pub fn list(db: &Db, input: &Value) -> Result<OrphanPage> {
+    let empty = Value::Object(Default::default());
+    let input = if matches!(input, Value::Array(a) if a.is_empty()) {
+        &empty
+    } else {
+        input
+    };
+    let f = Fields::new("orphan filter", input)?;
+    f.allow_only(&["page", "per_page"])?;
+    let per_page = f.optional_int("per_page", 1, 500)?.unwrap_or(50) as u64;
+    let page = f.optional_int("page", 1, i64::MAX)?.unwrap_or(1) as u64;
+    db.run(RetryPolicy::Transient, |conn| {
+        let total: Option<u64> = conn.query_first(format!("SELECT COUNT(*) {ORPHANS}"))?;
+        let rows: Vec<Row> = conn.exec(
+            format!(
+                "SELECT a.id, a.address, a.prefix_len, a.state, a.service_id, a.note, \
+                 COALESCE(h.domainstatus, 'Deleted') AS service_status, COALESCE(h.domain, '') AS domain, \
+                 COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client, COALESCE(p.name, '') AS product \
+                 {ORPHANS} ORDER BY a.id LIMIT :limit OFFSET :offset"
+            ),
+            params! {"limit" => per_page, "offset" => (page - 1) * per_page},
+        )?;
+        let mut items = Vec::with_capacity(rows.len());
+        for mut row in rows {
+            let bytes: Vec<u8> = take(&mut row, "address")?;
+            let len: u8 = take(&mut row, "prefix_len")?;
+            let addr = crate::net::Addr::from_bytes(&bytes)?;
+            let state: String = take(&mut row, "state")?;
+            items.push(Orphan {
+                id: take(&mut row, "id")?,
+                address: if len == addr.family.bits() { addr.to_string() } else { crate::net::Cidr::from_parts(addr, len).to_string() },
+                state: State::parse(&state)?.as_str(),
+                service_id: take(&mut row, "service_id")?,
+                service_status: take(&mut row, "service_status")?,
+                domain: take(&mut row, "domain")?,
+                client: take(&mut row, "client")?,
+                product: take(&mut row, "product")?,
+                error: take(&mut row, "note")?,
+            });
+        }
+        Ok(OrphanPage { items, total: total.unwrap_or(0), page, per_page })
+    })
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ReleaseReport {
+    pub released: Vec<String>,
+    /// Addresses the panel would not remove: left `releasing`, with the panel's answer.
+    pub failed: Vec<(String, String)>,
+}
+
+/// Releases one orphan (`id`) or all of them (`all: true`), to quarantine (default) or free.
+pub fn release(
+    db: &Db,
+    input: &Value,
+    providers: &dyn Providers,
+    quarantine_hours: u32,
+) -> Result<ReleaseReport> {
+    let f = Fields::new("orphan release", input)?;
+    f.allow_only(&["id", "all", "mode"])?;
+    let mode = match f.optional_str("mode")?.as_deref().map(str::trim) {
+        None | Some("") | Some("quarantine") => ReleaseMode::Quarantine {
+            hours: quarantine_hours,
+        },
+        Some("free") => ReleaseMode::Free,
+        Some(other) => {
+            return Err(Error::invalid(format!(
+                "Release mode '{other}' is not known; use 'quarantine' or 'free'."
+            )));
+        }
+    };
+    let ids: Vec<u64> = match (
+        f.optional_int("id", 1, i64::MAX)?,
+        f.optional_bool("all")?.unwrap_or(false),
+    ) {
+        (Some(id), false) => vec![id as u64],
+        (None, true) => db.run(RetryPolicy::Transient, |conn| {
+            Ok(conn.query(format!("SELECT a.id {ORPHANS} ORDER BY a.id"))?)
+        })?,
+        _ => {
+            return Err(Error::invalid(
+                "Say which orphan to release: 'id', or 'all' => true.",
+            ));
+        }
+    };
+    let mut report = ReleaseReport::default();
+    for id in ids {
+        let (address, failure) = db.transaction(RetryPolicy::Transient, |tx| {
+            release_one(tx, id, providers, mode)
+        })?;
+        match failure {
+            None => report.released.push(address),
+            Some(error) => report.failed.push((address, error)),
+        }
+    }
+    Ok(report)
+}
+
+fn release_one(
+    tx: &mut Transaction<'_>,
+    id: u64,
+    providers: &dyn Providers,
+    mode: ReleaseMode,
+) -> Outcome<(String, Option<String>)> {
+    let row: Option<Row> = tx.exec_first(
+        format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE id = :id AND id IN (SELECT a.id {ORPHANS}) FOR UPDATE"),
+        params! {"id" => id},
+    )?;
+    let row = row.ok_or_else(|| {
+        Error::NotFound(format!(
+            "Address row #{id} is not an orphan (its service is live, or it was released already)."
+        ))
+    })?;
+    let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
+    let service_id = row.service_id.unwrap_or(0);
+    let subnet = release::lock_subnet(tx, row.subnet_id)?;
+    let address = row.display();
+
+    // 1. The panel first: an address must never be free while a server may still hold it.
+    let service: Option<(String, String, String, String, String, String)> = tx.exec_first(
+        "SELECT p.servertype, h.username, h.domain, COALESCE(s.hostname, ''), COALESCE(s.ipaddress, ''), COALESCE(s.username, '') \
+         FROM tblhosting h JOIN tblproducts p ON p.id = h.packageid LEFT JOIN tblservers s ON s.id = h.server WHERE h.id = :id",
+        params! {"id" => service_id},
+    )?;
+    if let Some((module, username, domain, hostname, ip, server_user)) = service
+        && let Some(provider) = providers.for_module(&module)
+    {
+        let change = IpChange {
+            module,
+            service_id,
+            username,
+            domain,
+            server: ServerAccess {
+                hostname,
+                ip,
+                username: server_user,
+                password: String::new(),
+                access_hash: String::new(),
+                secure: true,
+            },
+            addresses: vec![address.clone()],
+        };
+        if let Err(e) = provider.remove_ips(&change) {
+            let error = format!("{}: {e}", provider.name());
+            tx.exec_drop(
+                "UPDATE mod_ipmanager_addresses SET state = 'releasing', note = :note, updated_at = UTC_TIMESTAMP() WHERE id = :id",
+                params! {"note" => error.chars().take(190).collect::<String>(), "id" => row.id},
+            )?;
+            audit::record(
+                tx,
+                "address.release_failed",
+                ("address", row.id),
+                None,
+                Some(&json!({"address": address, "error": error})),
+                &format!("{address} of service #{service_id} stays releasing: {error}"),
+            )?;
+            return Ok((address, Some(error)));
+        }
+    }
+    // 2. Unassign. 3. Clear the address from WHMCS's fields for the service.
+    release::release_row(tx, &subnet, &row, mode)?;
+    clear_from_service(tx, service_id, &address)?;
+    Ok((address, None))
+}
+
+/// Removes `address` from the service's dedicated IP and assigned IPs.
+fn clear_from_service(tx: &mut Transaction<'_>, service_id: u32, address: &str) -> Outcome<()> {
+    let fields: Option<(String, String)> = tx.exec_first(
+        "SELECT dedicatedip, assignedips FROM tblhosting WHERE id = :id",
+        params! {"id" => service_id},
+    )?;
+    let Some((dedicated, assigned)) = fields else {
+        return Ok(());
+    };
+    let dedicated = if dedicated.trim() == address {
+        String::new()
+    } else {
+        dedicated
+    };
+    let assigned = assigned
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != address)
+        .collect::<Vec<_>>()
+        .join("\n");
+    tx.exec_drop(
+        "UPDATE tblhosting SET dedicatedip = :d, assignedips = :a WHERE id = :id",
+        params! {"d" => dedicated, "a" => assigned, "id" => service_id},
+    )?;
+    Ok(())
+}

@@ -308,6 +308,16 @@ namespace {
      */
     function ipmanager_relation_add(array $input): int {}
 
+    /**
+     * What a relation can point at, from WHMCS: products (not retired), servers, product
+     * addons and configurable options with their values.
+     *
+     * @return array{product: list<array{id:int, name:string}>, server: list<array>,
+     *   addon: list<array>, configoption: list<array{id:int, name:string,
+     *   values: list<array{0:int, 1:string}>}>}
+     */
+    function ipmanager_relation_targets(): array {}
+
     /** Removes one relation. */
     function ipmanager_relation_delete(int $id): void {}
 

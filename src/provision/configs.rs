@@ -368,3 +368,40 @@ fn target_name(q: &mut impl Queryable, kind: TargetKind, id: u32) -> Outcome<Opt
     };
     Ok(q.exec_first(sql, params! {"id" => id})?)
 }
+
+#[derive(Debug, Serialize)]
+pub struct TargetOption {
+    pub id: u32,
+    pub name: String,
+    /// Configurable options: their values (id, name).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<(u32, String)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Targets {
+    pub product: Vec<TargetOption>,
+    pub server: Vec<TargetOption>,
+    pub addon: Vec<TargetOption>,
+    pub configoption: Vec<TargetOption>,
+}
+
+/// What a relation can point at, from WHMCS's tables, for the admin's pick lists.
+pub fn targets(db: &Db) -> Result<Targets> {
+    db.run(RetryPolicy::Transient, |conn| {
+        let simple = |conn: &mut mysql::PooledConn, sql: &str| -> Outcome<Vec<TargetOption>> {
+            let rows: Vec<(u32, String)> = conn.query(sql)?;
+            Ok(rows.into_iter().map(|(id, name)| TargetOption { id, name, values: Vec::new() }).collect())
+        };
+        let product = simple(conn, "SELECT id, name FROM tblproducts WHERE retired = 0 ORDER BY name, id")?;
+        let server = simple(conn, "SELECT id, CONCAT(name, ' (', type, ')') FROM tblservers ORDER BY name, id")?;
+        let addon = simple(conn, "SELECT id, name FROM tbladdons ORDER BY name, id")?;
+        let mut configoption = simple(conn, "SELECT id, optionname FROM tblproductconfigoptions ORDER BY optionname, id")?;
+        let values: Vec<(u32, u32, String)> =
+            conn.query("SELECT configid, id, optionname FROM tblproductconfigoptionssub ORDER BY configid, sortorder, id")?;
+        for option in &mut configoption {
+            option.values = values.iter().filter(|(c, _, _)| *c == option.id).map(|(_, id, name)| (*id, name.clone())).collect();
+        }
+        Ok(Targets { product, server, addon, configoption })
+    })
+}

@@ -44,6 +44,12 @@ pub fn ipmanager_configuration_list() -> PhpResult<Zval> {
     Ok(to_php(&configs::list(&*registry::db()?)?)?)
 }
 
+/// Products, servers, product addons and configurable options a relation can point at.
+#[php_function]
+pub fn ipmanager_relation_targets() -> PhpResult<Zval> {
+    Ok(to_php(&configs::targets(&*registry::db()?)?)?)
+}
+
 /// Adds a relation; returns its id.
 #[php_function]
 pub fn ipmanager_relation_add(input: &Zval) -> PhpResult<i64> {
@@ -65,6 +71,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_configuration_save))
         .function(wrap_function!(ipmanager_configuration_delete))
         .function(wrap_function!(ipmanager_configuration_list))
+        .function(wrap_function!(ipmanager_relation_targets))
         .function(wrap_function!(ipmanager_relation_add))
         .function(wrap_function!(ipmanager_relation_delete))
 }

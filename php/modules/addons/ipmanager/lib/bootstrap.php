@@ -16,5 +16,8 @@ require_once __DIR__ . '/Admin/SubnetsPage.php';
 require_once __DIR__ . '/Admin/PoolsPage.php';
 require_once __DIR__ . '/Admin/AddressesPage.php';
 require_once __DIR__ . '/Admin/LogsPage.php';
+require_once __DIR__ . '/Admin/ConfigurationsPage.php';
+require_once __DIR__ . '/Admin/SyncPage.php';
+require_once __DIR__ . '/Admin/OrphansPage.php';
 require_once __DIR__ . '/Admin/Router.php';
 require_once __DIR__ . '/ClientArea.php';

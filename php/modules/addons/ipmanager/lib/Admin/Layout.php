@@ -13,6 +13,9 @@ final class Layout
         'subnets' => 'nav_subnets',
         'pools' => 'nav_pools',
         'addresses' => 'nav_addresses',
+        'configurations' => 'nav_configurations',
+        'sync' => 'nav_sync',
+        'orphans' => 'nav_orphans',
         'logs' => 'nav_logs',
     ];
 

@@ -17,6 +17,9 @@ final class Router
         'subnets' => SubnetsPage::class,
         'pools' => PoolsPage::class,
         'addresses' => AddressesPage::class,
+        'configurations' => ConfigurationsPage::class,
+        'sync' => SyncPage::class,
+        'orphans' => OrphansPage::class,
         'logs' => LogsPage::class,
     ];
 

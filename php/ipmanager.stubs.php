@@ -92,6 +92,14 @@ namespace {
     function ipmanager_lifecycle_deactivate(): array {}
 
     /**
+     * The addon's settings as WHMCS stores them in tbladdonmodules (setting => value; a ticked
+     * yes/no box reads "on"), for code WHMCS hands no $vars to (cron).
+     *
+     * @return array<string,string>
+     */
+    function ipmanager_settings(): array {}
+
+    /**
      * One client's services with their IPs (dedicated first), for the client area.
      *
      * @param int $client_id $_SESSION['uid']
@@ -355,4 +363,24 @@ namespace {
      * @return array{released: list<string>, failed: list<array{0:string, 1:string}>}
      */
     function ipmanager_orphan_release(array $request): array {}
+
+    /**
+     * Usage alerts: subnets and pools that newly reached the addon's "Usage Alert Threshold
+     * (%)" since the last check. Each is reported once, and again only after falling below
+     * the threshold and crossing it anew.
+     *
+     * @return array{threshold:float, crossings: list<array{object_type:string, object_id:int,
+     *   name:string, range:string, percent:float, used:string, usable:string}>,
+     *   admin: ?array{id:int, name:string, email:string}}
+     */
+    function ipmanager_usage_check(): array {}
+
+    /**
+     * IP Cleaner: assignments whose service's IPs in WHMCS no longer include the address.
+     * $behavior 'notify' reports them; 'mark_free' also unassigns them (free).
+     *
+     * @return array{marked_free:bool, stale: list<array{address:string, service_id:int,
+     *   whmcs_ips: list<string>}>}
+     */
+    function ipmanager_ip_cleaner(string $behavior): array {}
 }

@@ -1,4 +1,6 @@
 //! Jobs over many services: synchronize (later: orphans, the IP cleaner, usage alerts).
 
+pub mod alerts;
+pub mod cleaner;
 pub mod orphans;
 pub mod sync;

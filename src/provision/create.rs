@@ -9,6 +9,10 @@ use crate::error::{Error, Result};
 use crate::input::Fields;
 use crate::ipam::allocator::{self, Allocation, Target};
 use crate::store::{Db, Outcome, RetryPolicy};
+use crate::whmcs::addon_settings;
+
+/// Addon setting that lets configurations write IPs to a custom field.
+pub const USE_CUSTOM_FIELD: &str = "use_custom_field";
 use mysql::prelude::Queryable;
 use mysql::{Transaction, params};
 use serde_json::{Map, Value, json};
@@ -45,6 +49,10 @@ pub fn pre_module_create(db: &Db, params: &Value) -> Result<Provisioned> {
         Some(Value::Object(map)) => map.clone(),
         _ => Map::new(),
     };
+    // The addon setting "Use Custom Field Instead Of Assigned IP" switches the
+    // configurations' custom field on.
+    let settings = addon_settings::read(db)?;
+    let use_custom_field = addon_settings::is_on(&settings, USE_CUSTOM_FIELD);
     let result = db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
         let facts = facts::load(tx, service_id)?;
         let configurations = configs::load_configurations(tx)?;
@@ -61,6 +69,7 @@ pub fn pre_module_create(db: &Db, params: &Value) -> Result<Provisioned> {
             service_id,
             &drawn,
             custom_values.clone(),
+            use_custom_field,
         )
     });
     match result {
@@ -109,6 +118,7 @@ fn write_back(
     service_id: u32,
     drawn: &[(Target, Vec<Allocation>)],
     mut custom_values: Map<String, Value>,
+    use_custom_field: bool,
 ) -> Outcome<Provisioned> {
     let config = plan.configuration.as_ref();
     let omit = config.is_some_and(|c| c.omit_dedicated_ip);
@@ -128,7 +138,7 @@ fn write_back(
     overrides.insert("dedicatedip".into(), json!(dedicated));
     let custom_field = config
         .map(|c| c.custom_field.clone())
-        .filter(|f| !f.is_empty());
+        .filter(|f| use_custom_field && !f.is_empty());
     match &custom_field {
         Some(name) => {
             let field = facts::custom_field_id(tx, product_id, name)?.ok_or_else(|| {

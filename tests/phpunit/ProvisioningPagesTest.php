@@ -70,4 +70,16 @@ final class ProvisioningPagesTest extends HarnessTestCase
         $this->assertStringContainsString("Released: $ip.", $html);
         $this->assertStringContainsString('No orphaned IPs.', $html);
     }
+
+    public function testTheSettingsPageShowsTheSettingsAndRunsTheJobsNow(): void
+    {
+        Harness\AddonModule::saveSettings(['usage_alert_threshold' => '90', 'ip_cleaner_behavior' => 'mark_free']);
+        $html = $this->page('settings');
+        $this->assertStringContainsString('<th>Usage Alert Threshold</th><td>90 %</td>', $html);
+        $this->assertStringContainsString('Mark free: these IPs were unassigned.', $html);
+        $html = $this->page('settings', ['do' => 'run_alerts']);
+        $this->assertStringContainsString('Usage check: nothing newly reached 90%.', $html);
+        $html = $this->page('settings', ['do' => 'run_cleaner']);
+        $this->assertStringContainsString('IP Cleaner: every assignment matches WHMCS.', $html);
+    }
 }

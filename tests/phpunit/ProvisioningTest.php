@@ -105,6 +105,7 @@ final class ProvisioningTest extends HarnessTestCase
 
     public function testACustomFieldCanTakeTheExtraIpsAndTheDedicatedIpCanBeOmitted(): void
     {
+        Harness\AddonModule::saveSettings(['use_custom_field' => true]);
         $field = Db::insert('tblcustomfields', ['type' => 'product', 'relid' => $this->ids['product_vps'], 'fieldname' => 'IP addresses', 'fieldtype' => 'textarea']);
         ipmanager_configuration_save(['id' => $this->config, 'name' => 'Proxmox VPS', 'ipv4_count' => 2, 'ipv6_count' => 1,
             'custom_field' => 'IP addresses', 'omit_dedicated_ip' => true]);

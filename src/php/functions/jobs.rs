@@ -1,7 +1,7 @@
 //! Jobs over many services.
 
 use crate::ipam::api;
-use crate::jobs::{orphans, sync};
+use crate::jobs::{alerts, cleaner, orphans, sync};
 use crate::php::args;
 use crate::php::convert::to_php;
 use crate::providers::NoIntegrations;
@@ -44,9 +44,34 @@ pub fn ipmanager_orphan_release(request: &Zval) -> PhpResult<Zval> {
     )?)?)
 }
 
+/// Usage alerts: which subnets and pools newly reached the threshold (each reported once
+/// until it falls below again), and the first active admin to address them to.
+#[php_function]
+pub fn ipmanager_usage_check() -> PhpResult<Zval> {
+    Ok(to_php(&alerts::check(&*registry::db()?)?)?)
+}
+
+/// IP Cleaner with behavior 'notify' (report only) or 'mark_free' (also unassign).
+#[php_function]
+pub fn ipmanager_ip_cleaner(behavior: &Zval) -> PhpResult<Zval> {
+    let text = match crate::php::convert::from_zval(behavior)? {
+        serde_json::Value::String(s) => s,
+        _ => {
+            return Err(crate::Error::invalid(
+                "The IP Cleaner behavior must be 'notify' or 'mark_free'.",
+            )
+            .into());
+        }
+    };
+    let behavior = cleaner::Behavior::parse(&text)?;
+    Ok(to_php(&cleaner::run(&*registry::db()?, behavior)?)?)
+}
+
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .function(wrap_function!(ipmanager_sync))
         .function(wrap_function!(ipmanager_orphan_list))
         .function(wrap_function!(ipmanager_orphan_release))
+        .function(wrap_function!(ipmanager_usage_check))
+        .function(wrap_function!(ipmanager_ip_cleaner))
 }

@@ -110,6 +110,14 @@ pub fn ipmanager_lifecycle_deactivate() -> PhpResult<Zval> {
     Ok(to_php(&lifecycle::deactivate(&db)?)?)
 }
 
+/// The addon's settings as WHMCS stores them (tbladdonmodules), for the cron script and
+/// pages that WHMCS does not hand `$vars` to.
+#[php_function]
+pub fn ipmanager_settings() -> PhpResult<Zval> {
+    let db = registry::db()?;
+    Ok(to_php(&crate::whmcs::addon_settings::read(&db)?)?)
+}
+
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .function(wrap_function!(ipmanager_version))
@@ -120,6 +128,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_lifecycle_activate))
         .function(wrap_function!(ipmanager_lifecycle_upgrade))
         .function(wrap_function!(ipmanager_lifecycle_deactivate))
+        .function(wrap_function!(ipmanager_settings))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod v001_foundation;
 mod v002_logs;
 mod v003_ipam;
 mod v004_provisioning;
+mod v005_alerts;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -29,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v002_logs::MIGRATION,
     v003_ipam::MIGRATION,
     v004_provisioning::MIGRATION,
+    v005_alerts::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";

@@ -45,6 +45,15 @@ add_hook('AfterModuleCreate', 1, static function ($vars) {
     }
 });
 
+// WHMCS's daily cron: usage alerts, and the IP Cleaner when enabled.
+add_hook('DailyCronJob', 10, static function () {
+    try {
+        \IpManager\Addon\Cron::daily();
+    } catch (\IpManager\Exception | \IpManager\Addon\ExtensionMissing $e) {
+        logActivity('IP Manager daily job: ' . $e->getMessage());
+    }
+});
+
 // Client area: a navbar entry to the client's IP list, for logged-in clients only.
 add_hook('ClientAreaPrimaryNavbar', 10, static function ($navbar) {
     // WHMCS passes the MenuItem itself to navbar hooks.

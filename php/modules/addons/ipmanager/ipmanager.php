@@ -33,6 +33,23 @@ function ipmanager_config()
                 'Default' => '80',
                 'Description' => 'Email the first admin when a subnet or pool reaches this usage.',
             ],
+            'ip_cleaner_enabled' => [
+                'FriendlyName' => 'IP Cleaner Enabled',
+                'Type' => 'yesno',
+                'Description' => 'Run the IP Cleaner from the daily cron.',
+            ],
+            'ip_cleaner_behavior' => [
+                'FriendlyName' => 'IP Cleaner Behavior',
+                'Type' => 'dropdown',
+                'Options' => ['notify' => 'Notify only', 'mark_free' => 'Mark free'],
+                'Default' => 'notify',
+                'Description' => 'What to do with IPs that WHMCS no longer lists for their service.',
+            ],
+            'use_custom_field' => [
+                'FriendlyName' => 'Use Custom Field Instead Of Assigned IP',
+                'Type' => 'yesno',
+                'Description' => 'Write IPs to the custom field a configuration names, instead of Assigned IPs.',
+            ],
             'release_quarantine_hours' => [
                 'FriendlyName' => 'Release quarantine (hours)',
                 'Type' => 'text',

@@ -16,6 +16,7 @@ final class Layout
         'configurations' => 'nav_configurations',
         'sync' => 'nav_sync',
         'orphans' => 'nav_orphans',
+        'settings' => 'nav_settings',
         'logs' => 'nav_logs',
     ];
 

@@ -20,6 +20,7 @@ final class Router
         'configurations' => ConfigurationsPage::class,
         'sync' => SyncPage::class,
         'orphans' => OrphansPage::class,
+        'settings' => SettingsPage::class,
         'logs' => LogsPage::class,
     ];
 

@@ -1,0 +1,70 @@
+<?php
+
+namespace IpManager\Addon;
+
+/** Usage alerts and the IP Cleaner, as cron, the DailyCronJob hook and the Settings page run them. */
+final class Cron
+{
+    /** The daily run: usage alerts, then the IP Cleaner when it is enabled. */
+    public static function daily(): array
+    {
+        Runtime::connect();
+        $lang = Runtime::lang();
+        $settings = ipmanager_settings();
+        $lines = self::usageAlerts($lang);
+        if (($settings['ip_cleaner_enabled'] ?? '') === 'on') {
+            $lines = array_merge($lines, self::cleaner($lang, (string) ($settings['ip_cleaner_behavior'] ?? 'notify')));
+        }
+        return $lines;
+    }
+
+    /** Emails one alert listing every subnet and pool that newly reached the threshold. */
+    public static function usageAlerts(array $lang): array
+    {
+        $run = ipmanager_usage_check();
+        if ($run['crossings'] === []) {
+            return [sprintf($lang['alerts_none'], $run['threshold'])];
+        }
+        $rows = '';
+        foreach ($run['crossings'] as $c) {
+            $rows .= '<li>' . Html::e(sprintf($lang['alerts_line'], $lang['alerts_kind_' . $c['object_type']], $c['name'], $c['range'],
+                $c['percent'], $c['used'], $c['usable'])) . '</li>';
+        }
+        $greeting = $run['admin'] !== null ? sprintf($lang['alerts_greeting'], $run['admin']['name']) : '';
+        $result = localAPI('SendAdminEmail', [
+            'customsubject' => sprintf($lang['alerts_subject'], count($run['crossings']), $run['threshold']),
+            'custommessage' => '<p>' . Html::e($greeting) . '</p><p>' . Html::e(sprintf($lang['alerts_intro'], $run['threshold']))
+                . '</p><ul>' . $rows . '</ul>',
+            'type' => 'system',
+        ]);
+        $line = sprintf($lang['alerts_sent'], count($run['crossings']));
+        if (($result['result'] ?? '') !== 'success') {
+            $line = sprintf($lang['alerts_not_sent'], (string) ($result['message'] ?? 'unknown error'));
+        }
+        logActivity('IP Manager: ' . $line);
+        return [$line];
+    }
+
+    /** Runs the IP Cleaner and emails its report when it found anything. */
+    public static function cleaner(array $lang, string $behavior): array
+    {
+        $run = ipmanager_ip_cleaner($behavior === 'mark_free' ? 'mark_free' : 'notify');
+        if ($run['stale'] === []) {
+            return [$lang['cleaner_none']];
+        }
+        $rows = '';
+        foreach ($run['stale'] as $s) {
+            $rows .= '<li>' . Html::e(sprintf($lang['cleaner_line'], $s['address'], $s['service_id'],
+                $s['whmcs_ips'] === [] ? $lang['none'] : implode(', ', $s['whmcs_ips']))) . '</li>';
+        }
+        $action = $run['marked_free'] ? $lang['cleaner_marked_free'] : $lang['cleaner_notify_only'];
+        localAPI('SendAdminEmail', [
+            'customsubject' => sprintf($lang['cleaner_subject'], count($run['stale'])),
+            'custommessage' => '<p>' . Html::e($action) . '</p><ul>' . $rows . '</ul>',
+            'type' => 'system',
+        ]);
+        $line = sprintf($lang['cleaner_done'], count($run['stale']), $action);
+        logActivity('IP Manager: ' . $line);
+        return [$line];
+    }
+}

@@ -383,4 +383,32 @@ namespace {
      *   whmcs_ips: list<string>}>}
      */
     function ipmanager_ip_cleaner(string $behavior): array {}
+
+    /**
+     * Services with their IPs: client, service, product, server, the IP, WHMCS's dedicated IP
+     * and the service status. Filters: client_id, service_id, status (Pending, Active,
+     * Suspended, Cancelled, Terminated, Fraud, Completed), search (IP or CIDR), page, per_page.
+     *
+     * @return array{items: list<array{id:int, address:string, state:string, service_id:int,
+     *   service_status:string, domain:string, client_id:int, client:string, product:string,
+     *   server:string, whmcs_dedicatedip:string}>, total:int, page:int, per_page:int}
+     */
+    function ipmanager_assignment_list(?array $filters = null): array {}
+
+    /**
+     * Assigns to 'service_id' one more unit from 'pool_id' or 'subnet_id', or the free
+     * 'address' given, and records it in WHMCS (dedicated IP if empty, else assigned IPs).
+     *
+     * @return string the address or prefix assigned
+     */
+    function ipmanager_assign(array $request): string {}
+
+    /**
+     * Unassigns assignment 'id' (from ipmanager_assignment_list): the panel first (a refusal
+     * leaves it 'releasing'), then release ('mode' quarantine or free) and removal from the
+     * service's IP fields. 'client_id' limits it to that client's own services.
+     *
+     * @return array{address:string, error:?string}
+     */
+    function ipmanager_unassign(array $request): array {}
 }

@@ -158,6 +158,18 @@ fn release_one(
         ))
     })?;
     let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
+    unassign_row(tx, &row, providers, mode)
+}
+
+/// Takes an assignment away from its service: the panel first (a refusal leaves it
+/// `releasing`), then release and removal from the service's IP fields. Shared by Orphaned,
+/// Assignments and the client area.
+pub fn unassign_row(
+    tx: &mut Transaction<'_>,
+    row: &AddressRow,
+    providers: &dyn Providers,
+    mode: ReleaseMode,
+) -> Outcome<(String, Option<String>)> {
     let service_id = row.service_id.unwrap_or(0);
     let subnet = release::lock_subnet(tx, row.subnet_id)?;
     let address = row.display();
@@ -204,13 +216,13 @@ fn release_one(
         }
     }
     // 2. Unassign. 3. Clear the address from WHMCS's fields for the service.
-    release::release_row(tx, &subnet, &row, mode)?;
+    release::release_row(tx, &subnet, row, mode)?;
     clear_from_service(tx, service_id, &address)?;
     Ok((address, None))
 }
 
 /// Removes `address` from the service's dedicated IP and assigned IPs.
-fn clear_from_service(tx: &mut Transaction<'_>, service_id: u32, address: &str) -> Outcome<()> {
+pub fn clear_from_service(tx: &mut Transaction<'_>, service_id: u32, address: &str) -> Outcome<()> {
     let fields: Option<(String, String)> = tx.exec_first(
         "SELECT dedicatedip, assignedips FROM tblhosting WHERE id = :id",
         params! {"id" => service_id},

@@ -1,7 +1,7 @@
 //! Jobs over many services.
 
 use crate::ipam::api;
-use crate::jobs::{alerts, cleaner, orphans, sync};
+use crate::jobs::{alerts, assignments, cleaner, orphans, sync};
 use crate::php::args;
 use crate::php::convert::to_php;
 use crate::providers::NoIntegrations;
@@ -67,6 +67,35 @@ pub fn ipmanager_ip_cleaner(behavior: &Zval) -> PhpResult<Zval> {
     Ok(to_php(&cleaner::run(&*registry::db()?, behavior)?)?)
 }
 
+/// Services with their IPs; filters client_id, service_id, status, search (IP/CIDR), paging.
+#[php_function]
+pub fn ipmanager_assignment_list(filters: Option<&Zval>) -> PhpResult<Zval> {
+    let filters = match filters {
+        Some(z) if !z.is_null() => args::array(z, "The filters")?,
+        _ => serde_json::Value::Object(Default::default()),
+    };
+    Ok(to_php(&assignments::list(&*registry::db()?, &filters)?)?)
+}
+
+/// Assigns one more unit from a pool or subnet, or a chosen free address; returns it.
+#[php_function]
+pub fn ipmanager_assign(request: &Zval) -> PhpResult<String> {
+    let request = args::array(request, "The request")?;
+    Ok(assignments::assign(&*registry::db()?, &request)?)
+}
+
+/// Unassigns one assignment ('id'; 'client_id' limits it to that client's services).
+#[php_function]
+pub fn ipmanager_unassign(request: &Zval) -> PhpResult<Zval> {
+    let request = args::array(request, "The request")?;
+    let db = registry::db()?;
+    let hours = api::configured_quarantine_hours(&db)?;
+    let (address, error) = assignments::unassign(&db, &request, &NoIntegrations, hours)?;
+    Ok(to_php(
+        &serde_json::json!({"address": address, "error": error}),
+    )?)
+}
+
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .function(wrap_function!(ipmanager_sync))
@@ -74,4 +103,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_orphan_release))
         .function(wrap_function!(ipmanager_usage_check))
         .function(wrap_function!(ipmanager_ip_cleaner))
+        .function(wrap_function!(ipmanager_assignment_list))
+        .function(wrap_function!(ipmanager_assign))
+        .function(wrap_function!(ipmanager_unassign))
 }

@@ -14,6 +14,7 @@ final class Layout
         'pools' => 'nav_pools',
         'addresses' => 'nav_addresses',
         'configurations' => 'nav_configurations',
+        'assignments' => 'nav_assignments',
         'sync' => 'nav_sync',
         'orphans' => 'nav_orphans',
         'settings' => 'nav_settings',

@@ -18,6 +18,7 @@ final class Router
         'pools' => PoolsPage::class,
         'addresses' => AddressesPage::class,
         'configurations' => ConfigurationsPage::class,
+        'assignments' => AssignmentsPage::class,
         'sync' => SyncPage::class,
         'orphans' => OrphansPage::class,
         'settings' => SettingsPage::class,

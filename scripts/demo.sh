@@ -19,6 +19,9 @@ echo
 log "demo: IP Subnets and IP Pools, allocations for every service"
 whmcs ipam-demo
 echo
+log "demo: configurations, orders, synchronize, orphans"
+whmcs provision-demo
+echo
 
 # Always a fresh server: a running one would still hold the previous build of the extension.
 if [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
@@ -41,6 +44,8 @@ IP Manager demo is running.
   Admin dashboard:  http://$HOST:$PORT/   (login: admin / admin)
   IP Subnets:       http://$HOST:$PORT/admin/addonmodules.php?module=ipmanager&action=subnets
   IP Pools:         http://$HOST:$PORT/admin/addonmodules.php?module=ipmanager&action=pools
+  Assignments:      http://$HOST:$PORT/admin/addonmodules.php?module=ipmanager&action=assignments
+  Logs:             http://$HOST:$PORT/admin/addonmodules.php?module=ipmanager&action=logs
   Client area:      http://$HOST:$PORT/index.php?m=ipmanager   (login: demo@example.com / demo)
   Stop everything:  make stop
 MSG

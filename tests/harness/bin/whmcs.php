@@ -1,5 +1,5 @@
 <?php
-// Harness command line: php tests/harness/bin/whmcs.php schema|reset|seed|activate|ipam-demo|status
+// Harness command line: php tests/harness/bin/whmcs.php schema|reset|seed|activate|ipam-demo|provision-demo|status
 // Runs with the extension loaded (-d extension=...), against the database in configuration.php.
 
 // Not init.php: the tables may not exist yet when this runs.
@@ -56,6 +56,56 @@ switch ($command) {
                 $u['assigned'], $u['usable'], $u['unit'] === 'address' ? 'addresses' : $u['unit'] . ' prefixes');
         }
         break;
+    case 'provision-demo':
+        // The provisioning part of make demo: a configuration, ~20 orders through
+        // PreModuleCreate, a synchronize of legacy services, orphans released.
+        Harness\AddonModule::load();
+        Harness\AddonModule::loadHooks();
+        IpManager\Addon\Runtime::connect();
+        $pools = [];
+        foreach (ipmanager_pool_list() as $pool) {
+            $pools[$pool['name']] = $pool['id'];
+        }
+        $vps = (int) Harness\Db::value("SELECT id FROM tblproducts WHERE name = 'VPS S'");
+        $server = (int) Harness\Db::value("SELECT id FROM tblservers ORDER BY id LIMIT 1");
+        $config = ipmanager_configuration_save(['name' => 'Proxmox VPS/VDS', 'ipv4_count' => 1, 'ipv6_count' => 1]);
+        ipmanager_relation_add(['configuration_id' => $config, 'target_type' => 'product', 'target_id' => $vps, 'pool_id' => $pools['Proxmox VPS pool']]);
+        ipmanager_relation_add(['configuration_id' => $config, 'target_type' => 'product', 'target_id' => $vps, 'pool_id' => $pools['Routed /64 per VPS']]);
+        echo "Orders (CreateAccount through PreModuleCreate):\n";
+        $client = (int) Harness\Db::value("SELECT id FROM tblclients ORDER BY id LIMIT 1");
+        $ordered = [];
+        for ($i = 1; $i <= 20; $i++) {
+            $service = Harness\Seed::service($client, $vps, $server, "vps$i.demo.example", 'Pending', '', '');
+            $result = Harness\Provisioning::create($service);
+            $ordered[] = $service;
+            printf("  #%-3d %-20s %-8s %-15s %s\n", $service, "vps$i.demo.example", $result['result'],
+                $result['params']['dedicatedip'] ?? '', $result['params']['assignedips'] ?? '');
+        }
+        echo "\nSynchronize legacy services (live only):\n";
+        $legacy = [['95.90.94.150', ''], ['95.90.94.151', "95.90.94.152\n95.90.94.153"], ['95.90.94.1', ''], ['198.51.100.7', ''], ['95.90.94.160', 'not-an-ip'], ['95.90.94.150', '']];
+        foreach ($legacy as $n => [$dedicated, $assigned]) {
+            Harness\Seed::service($client, $vps, $server, "legacy$n.demo.example", 'Active', $dedicated, $assigned);
+        }
+        $report = ipmanager_sync();
+        foreach (['imported', 'already_correct', 'not_in_subnet', 'conflicting', 'unparsable'] as $section) {
+            printf("  %-16s %d\n", str_replace('_', ' ', $section), count($report[$section]));
+            foreach ($report[$section] as $line) {
+                if ($section !== 'imported' && $section !== 'already_correct') {
+                    printf("      #%d %s: %s\n", $line['service_id'], $line['address'], $line['reason']);
+                }
+            }
+        }
+        echo "\nOrphans (three orders cancelled):\n";
+        foreach (array_slice($ordered, 0, 3) as $service) {
+            Harness\Db::run("UPDATE tblhosting SET domainstatus = 'Cancelled' WHERE id = ?", [$service]);
+        }
+        $orphans = ipmanager_orphan_list();
+        foreach ($orphans['items'] as $o) {
+            printf("  %-22s service #%d (%s)\n", $o['address'], $o['service_id'], $o['service_status']);
+        }
+        $released = ipmanager_orphan_release(['all' => true]);
+        printf("  released into quarantine: %d, left releasing: %d\n", count($released['released']), count($released['failed']));
+        break;
     case 'status':
         Harness\AddonModule::load();
         IpManager\Addon\Runtime::connect();
@@ -64,6 +114,6 @@ switch ($command) {
         }
         break;
     default:
-        fwrite(STDERR, "usage: whmcs.php schema|reset|seed|activate|ipam-demo|status\n");
+        fwrite(STDERR, "usage: whmcs.php schema|reset|seed|activate|ipam-demo|provision-demo|status\n");
         exit(2);
 }

@@ -9,3 +9,4 @@ php_bench "$ROOT/tests/bench/foundation.php"
 echo
 cargo bench --quiet --bench ipam 2>/dev/null
 php_bench "$ROOT/tests/bench/concurrency.php"
+php_bench "$ROOT/tests/bench/provisioning.php"

@@ -90,6 +90,41 @@ pub fn record(
     Ok(())
 }
 
+/// Many changes of one kind in one statement (bulk jobs such as synchronize).
+/// Each entry: object id, after-state, message.
+pub fn record_many(
+    q: &mut impl Queryable,
+    action: &str,
+    object_type: &str,
+    entries: &[(u64, Value, String)],
+) -> Outcome<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let who = actor();
+    let mut sql = String::from(
+        "INSERT INTO mod_ipmanager_logs (created_at, actor_type, actor_id, action, object_type, object_id, after_json, message) VALUES ",
+    );
+    let mut values: Vec<mysql::Value> = Vec::with_capacity(entries.len() * 7);
+    for (i, (id, after, message)) in entries.iter().enumerate() {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str("(UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)");
+        values.extend([
+            who.kind().into(),
+            who.id().into(),
+            action.into(),
+            object_type.into(),
+            (*id).into(),
+            after.to_string().into(),
+            message.as_str().into(),
+        ]);
+    }
+    q.exec_drop(sql, values)?;
+    Ok(())
+}
+
 #[derive(Debug, Serialize)]
 pub struct LogEntry {
     pub id: u64,

@@ -6,7 +6,8 @@ mod support;
 use ipmanager::Error;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::jobs::orphans;
-use ipmanager::providers::{IpChange, NoIntegrations, Provider, Providers};
+use ipmanager::providers::netbox::{IpamMirror, NoNetBox};
+use ipmanager::providers::{Integrations, IpChange, Provider, Providers};
 use mysql::prelude::Queryable;
 use serde_json::json;
 use std::cell::Cell;
@@ -84,7 +85,16 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
     };
     let first = orphans::list(&test.db, &json!({})).unwrap().items[0].id;
 
-    let report = orphans::release(&test.db, &json!({"id": first}), &panel, 24).unwrap();
+    let report = orphans::release(
+        &test.db,
+        &json!({"id": first}),
+        &Integrations {
+            panels: &panel,
+            netbox: &NoNetBox,
+        },
+        24,
+    )
+    .unwrap();
     assert_eq!(report.released.len(), 0);
     assert!(
         report.failed[0].1.contains("locked by another task"),
@@ -100,8 +110,16 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
     assert_eq!(live[1].address, "10.70.0.4");
 
     panel.refuse.set(false);
-    let report =
-        orphans::release(&test.db, &json!({"all": true, "mode": "free"}), &panel, 24).unwrap();
+    let report = orphans::release(
+        &test.db,
+        &json!({"all": true, "mode": "free"}),
+        &Integrations {
+            panels: &panel,
+            netbox: &NoNetBox,
+        },
+        24,
+    )
+    .unwrap();
     assert_eq!(report.released, ["10.70.0.1", "10.70.0.2"]);
     assert_eq!(panel.removed.get(), 2);
     assert_eq!(orphans::list(&test.db, &json!({})).unwrap().total, 0);
@@ -124,7 +142,8 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
 #[test]
 fn without_an_integration_release_goes_straight_to_quarantine() {
     let (test, _) = setup("orph_none");
-    let report = orphans::release(&test.db, &json!({"all": true}), &NoIntegrations, 24).unwrap();
+    let report =
+        orphans::release(&test.db, &json!({"all": true}), &Integrations::none(), 24).unwrap();
     assert_eq!(report.released.len(), 2);
     let states: Vec<String> = test
         .conn()
@@ -132,7 +151,43 @@ fn without_an_integration_release_goes_straight_to_quarantine() {
         .unwrap();
     assert_eq!(states, ["quarantined", "quarantined"]);
     assert!(matches!(
-        orphans::release(&test.db, &json!({"id": 999}), &NoIntegrations, 24),
+        orphans::release(&test.db, &json!({"id": 999}), &Integrations::none(), 24),
         Err(Error::NotFound(_))
     ));
+}
+
+struct FlakyNetBox {
+    told: std::cell::RefCell<Vec<String>>,
+}
+
+impl IpamMirror for FlakyNetBox {
+    fn name(&self) -> &str {
+        "netbox.example"
+    }
+    fn assigned(&self, _: &str, _: u32) -> ipmanager::Result<()> {
+        Ok(())
+    }
+    fn released(&self, address: &str) -> ipmanager::Result<()> {
+        self.told.borrow_mut().push(address.to_string());
+        Err(Error::Integration("NetBox answered 503".into()))
+    }
+}
+
+#[test]
+fn netbox_hears_of_each_release_and_its_failure_is_logged_without_undoing_it() {
+    let (test, _) = setup("orph_netbox");
+    let netbox = FlakyNetBox {
+        told: std::cell::RefCell::new(Vec::new()),
+    };
+    let integrations = Integrations {
+        panels: &ipmanager::providers::NoIntegrations,
+        netbox: &netbox,
+    };
+    let report = orphans::release(&test.db, &json!({"all": true}), &integrations, 24).unwrap();
+    assert_eq!(report.released, ["10.70.0.1", "10.70.0.2"]);
+    assert_eq!(*netbox.told.borrow(), ["10.70.0.1", "10.70.0.2"]);
+    let log =
+        ipmanager::audit::list(&test.db, &json!({"action": "netbox.release_failed"})).unwrap();
+    assert_eq!(log.total, 2);
+    assert!(log.items[0].message.contains("NetBox answered 503"));
 }

@@ -11,7 +11,7 @@ use crate::ipam::busy;
 use crate::ipam::model::{State, take};
 use crate::ipam::release::{self, ReleaseMode};
 use crate::net::{Addr, AddrRange, Cidr};
-use crate::providers::Providers;
+use crate::providers::Integrations;
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::prelude::Queryable;
 use mysql::{Row, Transaction, params};
@@ -322,7 +322,7 @@ fn record_in_whmcs(tx: &mut Transaction<'_>, service_id: u32, address: &str) -> 
 pub fn unassign(
     db: &Db,
     input: &Value,
-    providers: &dyn Providers,
+    integrations: &Integrations<'_>,
     quarantine_hours: u32,
 ) -> Result<(String, Option<String>)> {
     let f = Fields::new("unassign request", input)?;
@@ -354,6 +354,6 @@ pub fn unassign(
         )?;
         let row = row.ok_or_else(|| Error::NotFound(format!("Assignment #{id} does not exist or is not yours.")))?;
         let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
-        orphans::unassign_row(tx, &row, providers, mode)
+        orphans::unassign_row(tx, &row, integrations, mode)
     })
 }

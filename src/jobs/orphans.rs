@@ -9,7 +9,7 @@ use crate::input::Fields;
 use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
 use crate::ipam::model::{State, take};
 use crate::ipam::release::{self, ReleaseMode};
-use crate::providers::{IpChange, Providers, ServerAccess};
+use crate::providers::{Integrations, IpChange, ServerAccess};
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::prelude::Queryable;
 use mysql::{Row, Transaction, params};
@@ -99,7 +99,7 @@ pub struct ReleaseReport {
 pub fn release(
     db: &Db,
     input: &Value,
-    providers: &dyn Providers,
+    integrations: &Integrations<'_>,
     quarantine_hours: u32,
 ) -> Result<ReleaseReport> {
     let f = Fields::new("orphan release", input)?;
@@ -132,7 +132,7 @@ pub fn release(
     let mut report = ReleaseReport::default();
     for id in ids {
         let (address, failure) = db.transaction(RetryPolicy::Transient, |tx| {
-            release_one(tx, id, providers, mode)
+            release_one(tx, id, integrations, mode)
         })?;
         match failure {
             None => report.released.push(address),
@@ -145,7 +145,7 @@ pub fn release(
 fn release_one(
     tx: &mut Transaction<'_>,
     id: u64,
-    providers: &dyn Providers,
+    integrations: &Integrations<'_>,
     mode: ReleaseMode,
 ) -> Outcome<(String, Option<String>)> {
     let row: Option<Row> = tx.exec_first(
@@ -158,7 +158,7 @@ fn release_one(
         ))
     })?;
     let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
-    unassign_row(tx, &row, providers, mode)
+    unassign_row(tx, &row, integrations, mode)
 }
 
 /// Takes an assignment away from its service: the panel first (a refusal leaves it
@@ -167,7 +167,7 @@ fn release_one(
 pub fn unassign_row(
     tx: &mut Transaction<'_>,
     row: &AddressRow,
-    providers: &dyn Providers,
+    integrations: &Integrations<'_>,
     mode: ReleaseMode,
 ) -> Outcome<(String, Option<String>)> {
     let service_id = row.service_id.unwrap_or(0);
@@ -181,7 +181,7 @@ pub fn unassign_row(
         params! {"id" => service_id},
     )?;
     if let Some((module, username, domain, hostname, ip, server_user)) = service
-        && let Some(provider) = providers.for_module(&module)
+        && let Some(provider) = integrations.panels.for_module(&module)
     {
         let change = IpChange {
             module,
@@ -218,6 +218,20 @@ pub fn unassign_row(
     // 2. Unassign. 3. Clear the address from WHMCS's fields for the service.
     release::release_row(tx, &subnet, row, mode)?;
     clear_from_service(tx, service_id, &address)?;
+    // 4. NetBox mirrors the release; a failure there is logged and does not undo it.
+    if let Err(e) = integrations.netbox.released(&address) {
+        audit::record(
+            tx,
+            "netbox.release_failed",
+            ("address", row.id),
+            None,
+            Some(&json!({"address": address, "error": e.to_string()})),
+            &format!(
+                "NetBox ({}) was not told that {address} was released: {e}",
+                integrations.netbox.name()
+            ),
+        )?;
+    }
     Ok((address, None))
 }
 

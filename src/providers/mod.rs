@@ -3,6 +3,8 @@
 //! HTTP and tests can put a recording provider in. The panel clients themselves come with
 //! the Integrations work; until one is enabled, `NoIntegrations` answers for every module.
 
+pub mod netbox;
+
 use crate::error::Result;
 use serde::Serialize;
 
@@ -51,6 +53,23 @@ pub trait Provider {
 /// Finds the integration for a provisioning module (`proxmox`, `cpanel`, ...).
 pub trait Providers {
     fn for_module(&self, module: &str) -> Option<&dyn Provider>;
+}
+
+/// Everything outside IP Manager that hears about assignments: the hosting panels and
+/// NetBox.
+pub struct Integrations<'a> {
+    pub panels: &'a dyn Providers,
+    pub netbox: &'a dyn netbox::IpamMirror,
+}
+
+impl Integrations<'static> {
+    /// Nothing enabled (the state until the panel clients and NetBox are configured).
+    pub fn none() -> Integrations<'static> {
+        Integrations {
+            panels: &NoIntegrations,
+            netbox: &netbox::NoNetBox,
+        }
+    }
 }
 
 /// No integration enabled: every panel is left alone.

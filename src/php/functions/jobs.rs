@@ -4,7 +4,7 @@ use crate::ipam::api;
 use crate::jobs::{alerts, assignments, cleaner, orphans, sync};
 use crate::php::args;
 use crate::php::convert::to_php;
-use crate::providers::NoIntegrations;
+use crate::providers::Integrations;
 use crate::store::registry;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
@@ -39,7 +39,7 @@ pub fn ipmanager_orphan_release(request: &Zval) -> PhpResult<Zval> {
     Ok(to_php(&orphans::release(
         &db,
         &request,
-        &NoIntegrations,
+        &Integrations::none(),
         hours,
     )?)?)
 }
@@ -90,7 +90,7 @@ pub fn ipmanager_unassign(request: &Zval) -> PhpResult<Zval> {
     let request = args::array(request, "The request")?;
     let db = registry::db()?;
     let hours = api::configured_quarantine_hours(&db)?;
-    let (address, error) = assignments::unassign(&db, &request, &NoIntegrations, hours)?;
+    let (address, error) = assignments::unassign(&db, &request, &Integrations::none(), hours)?;
     Ok(to_php(
         &serde_json::json!({"address": address, "error": error}),
     )?)

@@ -373,8 +373,8 @@ fn target_name(q: &mut impl Queryable, kind: TargetKind, id: u32) -> Outcome<Opt
 pub struct TargetOption {
     pub id: u32,
     pub name: String,
-    /// Configurable options: their values (id, name).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Configurable options: their values (id, name); empty for everything else and for
+    /// quantity options.
     pub values: Vec<(u32, String)>,
 }
 

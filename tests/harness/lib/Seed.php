@@ -26,7 +26,34 @@ final class Seed
         $ids['service_demo_vps'] = self::service($ids['client_demo'], $ids['product_vps'], $ids['server_pve'], 'vps1.demo.example', 'Active', '203.0.113.10', "203.0.113.11\n203.0.113.12");
         $ids['service_demo_web'] = self::service($ids['client_demo'], $ids['product_web'], 0, 'demo.example', 'Pending', '', '');
         $ids['service_other_vps'] = self::service($ids['client_other'], $ids['product_vps'], $ids['server_pve'], 'vps.other.example', 'Active', '203.0.113.50', '');
+        self::catalogue($ids);
         return $ids;
+    }
+
+    /**
+     * What a real install also has: servers of other module types, a server group, a product
+     * addon, configurable options (a dropdown and a quantity), a product custom field, and
+     * services in every status (without IPs, so they change no IP-related expectation).
+     */
+    private static function catalogue(array &$ids): void
+    {
+        $ids['server_cpanel'] = Db::insert('tblservers', ['name' => 'web1', 'ipaddress' => '192.0.2.20', 'hostname' => 'web1.example.net',
+            'type' => 'cpanel', 'username' => 'root', 'accesshash' => encrypt('WHM-TOKEN'), 'secure' => 'on', 'port' => 2087, 'active' => 1]);
+        $ids['server_solusvm'] = Db::insert('tblservers', ['name' => 'solus1', 'ipaddress' => '192.0.2.30', 'hostname' => 'solus1.example.net',
+            'type' => 'solusvm', 'username' => 'api', 'password' => encrypt('solus-secret'), 'secure' => 'on', 'port' => 5656, 'active' => 1]);
+        $group = Db::insert('tblservergroups', ['name' => 'DE-FRE1 cluster', 'filltype' => 1]);
+        Db::insert('tblservergroupsrel', ['groupid' => $group, 'serverid' => $ids['server_pve']]);
+        $ids['addon_extra_ip'] = Db::insert('tbladdons', ['packages' => (string) $ids['product_vps'], 'name' => 'Extra IPv4 address', 'module' => '']);
+        $options = Db::insert('tblproductconfiggroups', ['name' => 'VPS options']);
+        Db::insert('tblproductconfiglinks', ['gid' => $options, 'pid' => $ids['product_vps']]);
+        $ids['option_location'] = Db::insert('tblproductconfigoptions', ['gid' => $options, 'optionname' => 'Location', 'optiontype' => '1']);
+        $ids['option_fra'] = Db::insert('tblproductconfigoptionssub', ['configid' => $ids['option_location'], 'optionname' => 'Frankfurt', 'sortorder' => 1]);
+        $ids['option_ams'] = Db::insert('tblproductconfigoptionssub', ['configid' => $ids['option_location'], 'optionname' => 'Amsterdam', 'sortorder' => 2]);
+        $ids['option_extra_ips'] = Db::insert('tblproductconfigoptions', ['gid' => $options, 'optionname' => 'Extra IPs', 'optiontype' => '4', 'qtyminimum' => 0, 'qtymaximum' => 8]);
+        Db::insert('tblcustomfields', ['type' => 'product', 'relid' => $ids['product_vps'], 'fieldname' => 'Operating system', 'fieldtype' => 'dropdown']);
+        foreach (['Suspended', 'Terminated', 'Cancelled', 'Fraud', 'Completed'] as $status) {
+            self::service($ids['client_other'], $ids['product_web'], $ids['server_cpanel'], strtolower($status) . '.other.example', $status, '', '');
+        }
     }
 
     public static function admin(string $username, int $roleId, string $first, string $last): int

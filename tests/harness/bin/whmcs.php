@@ -36,7 +36,7 @@ switch ($command) {
         $v4pool = ipmanager_pool_create(['subnet_id' => $v4['id'], 'name' => 'Proxmox VPS pool', 'range' => '95.90.94.10-95.90.94.200']);
         $v6 = ipmanager_subnet_create(['cidr' => '2a01:4f8:c0de::/48', 'name' => 'DE-FRE1 IPv6']);
         $v6pool = ipmanager_pool_create(['subnet_id' => $v6['id'], 'name' => 'Routed /64 per VPS', 'prefix_len' => 64]);
-        $services = array_column(Harness\Db::all("SELECT id FROM tblhosting ORDER BY id"), 'id');
+        $services = array_column(Harness\Db::all("SELECT id FROM tblhosting WHERE domainstatus IN ('Active', 'Pending') ORDER BY id"), 'id');
         foreach ($services as $service) {
             $a = ipmanager_allocate(['pool_id' => $v4pool['id'], 'service_id' => (int) $service])[0]['address'];
             $b = ipmanager_allocate(['pool_id' => $v6pool['id'], 'service_id' => (int) $service])[0]['address'];

@@ -4,6 +4,9 @@
 
 require __DIR__ . '/setup.php';
 
+const PROCESSES = 32;
+const EACH = 50;
+
 echo "32 concurrent PHP processes allocating (" . PROCESSES . " x " . EACH . " allocations)\n";
 foreach ([
     'sparse IPv4 /16 pool' => [['cidr' => '10.200.0.0/16', 'name' => 'bench sparse', 'store_free_ips' => false], []],

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::input::Fields;
+use crate::paging::{Page, Paging};
 use crate::store::{Db, Outcome, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
@@ -139,23 +140,9 @@ pub struct LogEntry {
     pub message: String,
 }
 
-#[derive(Debug, Serialize)]
-pub struct LogPage {
-    pub items: Vec<LogEntry>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
 /// Newest first. Filters: action (exact or a prefix ending in '.', e.g. "subnet."),
 /// object_type, object_id, actor_type, actor_id, search (in the message), page, per_page.
-pub fn list(db: &Db, input: &Value) -> Result<LogPage> {
-    let empty = Value::Object(Default::default());
-    let input = if matches!(input, Value::Array(a) if a.is_empty()) {
-        &empty
-    } else {
-        input
-    };
+pub fn list(db: &Db, input: &Value) -> Result<Page<LogEntry>> {
     let f = Fields::new("log filter", input)?;
     f.allow_only(&[
         "action",
@@ -192,8 +179,7 @@ pub fn list(db: &Db, input: &Value) -> Result<LogPage> {
                     .replace('_', "\\_")
             )
         });
-    let per_page = f.optional_int("per_page", 1, 500)?.unwrap_or(50) as u64;
-    let page = f.optional_int("page", 1, i64::MAX)?.unwrap_or(1) as u64;
+    let paging = Paging::from_fields(&f)?;
     let object_type = f
         .optional_str("object_type")?
         .filter(|s| !s.trim().is_empty());
@@ -213,11 +199,7 @@ pub fn list(db: &Db, input: &Value) -> Result<LogPage> {
             }
         };
         let total: Option<u64> = conn.exec_first(format!("SELECT COUNT(*) FROM mod_ipmanager_logs WHERE {condition}"), p())?;
-        let mut params = p();
-        if let mysql::Params::Named(map) = &mut params {
-            map.insert(b"limit".to_vec(), per_page.into());
-            map.insert(b"offset".to_vec(), ((page - 1) * per_page).into());
-        }
+        let params = paging.bind(p());
         let rows: Vec<mysql::Row> = conn.exec(
             format!(
                 "SELECT id, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') AS created_at, actor_type, actor_id, action, \
@@ -243,7 +225,7 @@ pub fn list(db: &Db, input: &Value) -> Result<LogPage> {
                 message: take(&mut row, "message")?,
             });
         }
-        Ok(LogPage { items, total: total.unwrap_or(0), page, per_page })
+        Ok(Page::new(items, total, paging))
     })
 }
 

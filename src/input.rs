@@ -11,17 +11,7 @@ pub struct Fields<'a> {
     map: &'a Map<String, Value>,
 }
 
-static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
-
 impl<'a> Fields<'a> {
-    /// No fields at all (an empty PHP array means "no filters").
-    pub fn empty() -> Fields<'static> {
-        Fields {
-            what: "filter",
-            map: &EMPTY,
-        }
-    }
-
     /// `what` names the input in messages ("database settings", "subnet", ...).
     pub fn new(what: &'a str, value: &'a Value) -> Result<Self> {
         match value {

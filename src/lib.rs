@@ -9,6 +9,7 @@ pub mod ipam;
 pub mod jobs;
 pub mod lifecycle;
 pub mod net;
+pub mod paging;
 pub mod php;
 pub mod providers;
 pub mod provision;

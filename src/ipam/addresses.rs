@@ -4,6 +4,7 @@
 use super::model::{State, decimal, take};
 use crate::error::{Error, Result};
 use crate::net::{Addr, Cidr};
+use crate::paging::{Page, Paging};
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::prelude::Queryable;
 use mysql::{Row, params};
@@ -216,23 +217,12 @@ pub struct ListFilter {
     pub state: Option<State>,
     pub service_id: Option<u32>,
     pub search: Option<String>,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-pub const MAX_PER_PAGE: u64 = 500;
-
-#[derive(Debug, Serialize)]
-pub struct AddressPage {
-    pub items: Vec<AddressView>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
+    pub paging: Paging,
 }
 
 /// Addresses in use (assigned, reserved, releasing, quarantined) in address order. Blocked
 /// rows are the subnet's reservation rules and are shown as ranges on the subnet instead.
-pub fn list(db: &Db, filter: &ListFilter) -> Result<AddressPage> {
+pub fn list(db: &Db, filter: &ListFilter) -> Result<Page<AddressView>> {
     let (lo, hi) = match filter
         .search
         .as_deref()
@@ -252,8 +242,6 @@ pub fn list(db: &Db, filter: &ListFilter) -> Result<AddressPage> {
             )
         }
     };
-    let per_page = filter.per_page.clamp(1, MAX_PER_PAGE);
-    let page = filter.page.max(1);
     // Free addresses have no rows in sparse subnets; both kinds list them through
     // `allocator::free_units` so that listing behaves the same for stored and sparse.
     let state = match filter.state {
@@ -281,11 +269,7 @@ pub fn list(db: &Db, filter: &ListFilter) -> Result<AddressPage> {
         };
         let total: Option<u64> =
             conn.exec_first(format!("SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE {condition}"), p())?;
-        let mut params = p();
-        if let mysql::Params::Named(map) = &mut params {
-            map.insert(b"limit".to_vec(), per_page.into());
-            map.insert(b"offset".to_vec(), ((page - 1) * per_page).into());
-        }
+        let params = filter.paging.bind(p());
         let rows: Vec<Row> = conn.exec(
             format!(
                 "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE {condition} \
@@ -297,7 +281,7 @@ pub fn list(db: &Db, filter: &ListFilter) -> Result<AddressPage> {
             .into_iter()
             .map(|r| AddressRow::from_row(r).map(|row| row.view()).map_err(Failure::Domain))
             .collect::<Outcome<Vec<_>>>()?;
-        Ok(AddressPage { items, total: total.unwrap_or(0), page, per_page })
+        Ok(Page::new(items, total, filter.paging))
     })
 }
 

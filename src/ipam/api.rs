@@ -8,6 +8,7 @@ use super::views::{self, PoolView, SubnetView};
 use super::{addresses, pools, subnets};
 use crate::error::{Error, Result};
 use crate::input::Fields;
+use crate::paging::{Page, Paging};
 use crate::store::{Db, RetryPolicy};
 use crate::whmcs::addon_settings;
 use serde::Serialize;
@@ -176,11 +177,8 @@ pub fn configured_quarantine_hours(db: &Db) -> Result<u32> {
     })
 }
 
-pub fn address_list(db: &Db, input: &Value) -> Result<addresses::AddressPage> {
-    let fields = Fields::new("address filter", input).or_else(|e| match input {
-        Value::Array(a) if a.is_empty() => Ok(Fields::empty()),
-        _ => Err(e),
-    })?;
+pub fn address_list(db: &Db, input: &Value) -> Result<Page<addresses::AddressView>> {
+    let fields = Fields::new("address filter", input)?;
     fields.allow_only(&[
         "subnet_id",
         "pool_id",
@@ -204,10 +202,7 @@ pub fn address_list(db: &Db, input: &Value) -> Result<addresses::AddressPage> {
             .transpose()?,
         service_id: service_id(&fields, false)?,
         search: fields.optional_str("search")?,
-        page: fields.optional_int("page", 1, i64::MAX)?.unwrap_or(1) as u64,
-        per_page: fields
-            .optional_int("per_page", 1, addresses::MAX_PER_PAGE as i64)?
-            .unwrap_or(50) as u64,
+        paging: Paging::from_fields(&fields)?,
     };
     addresses::list(db, &filter)
 }

@@ -11,6 +11,7 @@ use crate::ipam::busy;
 use crate::ipam::model::{State, take};
 use crate::ipam::release::{self, ReleaseMode};
 use crate::net::{Addr, AddrRange, Cidr};
+use crate::paging::{Page, Paging};
 use crate::providers::Integrations;
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::prelude::Queryable;
@@ -44,21 +45,7 @@ pub struct Assignment {
     pub whmcs_dedicatedip: String,
 }
 
-#[derive(Debug, Serialize)]
-pub struct AssignmentPage {
-    pub items: Vec<Assignment>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-pub fn list(db: &Db, input: &Value) -> Result<AssignmentPage> {
-    let empty = Value::Object(Default::default());
-    let input = if matches!(input, Value::Array(a) if a.is_empty()) {
-        &empty
-    } else {
-        input
-    };
+pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
     let f = Fields::new("assignment filter", input)?;
     f.allow_only(&[
         "client_id",
@@ -93,8 +80,7 @@ pub fn list(db: &Db, input: &Value) -> Result<AssignmentPage> {
             )
         }
     };
-    let per_page = f.optional_int("per_page", 1, 500)?.unwrap_or(50) as u64;
-    let page = f.optional_int("page", 1, i64::MAX)?.unwrap_or(1) as u64;
+    let paging = Paging::from_fields(&f)?;
     let from = "FROM mod_ipmanager_addresses a JOIN tblhosting h ON h.id = a.service_id \
         LEFT JOIN tblclients c ON c.id = h.userid LEFT JOIN tblproducts p ON p.id = h.packageid \
         LEFT JOIN tblservers s ON s.id = h.server \
@@ -104,11 +90,7 @@ pub fn list(db: &Db, input: &Value) -> Result<AssignmentPage> {
     db.run(RetryPolicy::Transient, |conn| {
         let p = || params! {"client" => client, "service" => service, "status" => status.clone(), "lo" => lo.clone(), "hi" => hi.clone()};
         let total: Option<u64> = conn.exec_first(format!("SELECT COUNT(*) {from}"), p())?;
-        let mut params = p();
-        if let mysql::Params::Named(map) = &mut params {
-            map.insert(b"limit".to_vec(), per_page.into());
-            map.insert(b"offset".to_vec(), ((page - 1) * per_page).into());
-        }
+        let params = paging.bind(p());
         let rows: Vec<Row> = conn.exec(
             format!(
                 "SELECT a.id, a.address, a.prefix_len, a.state, a.service_id, h.domainstatus, h.domain, h.userid, \
@@ -137,7 +119,7 @@ pub fn list(db: &Db, input: &Value) -> Result<AssignmentPage> {
                 whmcs_dedicatedip: take(&mut row, "dedicatedip")?,
             });
         }
-        Ok(AssignmentPage { items, total: total.unwrap_or(0), page, per_page })
+        Ok(Page::new(items, total, paging))
     })
 }
 

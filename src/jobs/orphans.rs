@@ -9,6 +9,7 @@ use crate::input::Fields;
 use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
 use crate::ipam::model::{State, take};
 use crate::ipam::release::{self, ReleaseMode};
+use crate::paging::{Page, Paging};
 use crate::providers::{Integrations, IpChange, ServerAccess};
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::prelude::Queryable;
@@ -36,25 +37,10 @@ pub struct Orphan {
     pub error: String,
 }
 
-#[derive(Debug, Serialize)]
-pub struct OrphanPage {
-    pub items: Vec<Orphan>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-pub fn list(db: &Db, input: &Value) -> Result<OrphanPage> {
-    let empty = Value::Object(Default::default());
-    let input = if matches!(input, Value::Array(a) if a.is_empty()) {
-        &empty
-    } else {
-        input
-    };
+pub fn list(db: &Db, input: &Value) -> Result<Page<Orphan>> {
     let f = Fields::new("orphan filter", input)?;
     f.allow_only(&["page", "per_page"])?;
-    let per_page = f.optional_int("per_page", 1, 500)?.unwrap_or(50) as u64;
-    let page = f.optional_int("page", 1, i64::MAX)?.unwrap_or(1) as u64;
+    let paging = Paging::from_fields(&f)?;
     db.run(RetryPolicy::Transient, |conn| {
         let total: Option<u64> = conn.query_first(format!("SELECT COUNT(*) {ORPHANS}"))?;
         let rows: Vec<Row> = conn.exec(
@@ -64,7 +50,7 @@ pub fn list(db: &Db, input: &Value) -> Result<OrphanPage> {
                  COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client, COALESCE(p.name, '') AS product \
                  {ORPHANS} ORDER BY a.id LIMIT :limit OFFSET :offset"
             ),
-            params! {"limit" => per_page, "offset" => (page - 1) * per_page},
+            params! {"limit" => paging.per_page, "offset" => paging.offset()},
         )?;
         let mut items = Vec::with_capacity(rows.len());
         for mut row in rows {
@@ -84,7 +70,7 @@ pub fn list(db: &Db, input: &Value) -> Result<OrphanPage> {
                 error: take(&mut row, "note")?,
             });
         }
-        Ok(OrphanPage { items, total: total.unwrap_or(0), page, per_page })
+        Ok(Page::new(items, total, paging))
     })
 }
 

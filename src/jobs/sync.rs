@@ -65,12 +65,6 @@ struct Entry {
 }
 
 pub fn run(db: &Db, input: &Value) -> Result<SyncReport> {
-    let empty = Value::Object(Default::default());
-    let input = if matches!(input, Value::Array(a) if a.is_empty()) {
-        &empty
-    } else {
-        input
-    };
     let f = Fields::new("synchronize options", input)?;
     f.allow_only(&["live_only", "dry_run"])?;
     let live_only = f.optional_bool("live_only")?.unwrap_or(true);

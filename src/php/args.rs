@@ -47,3 +47,11 @@ pub fn array(zval: &Zval, what: &str) -> Result<Value> {
         ))),
     }
 }
+
+/// An optional array argument: absent or null means no keys (e.g. "no filters").
+pub fn optional_array(zval: Option<&Zval>, what: &str) -> Result<Value> {
+    match zval {
+        Some(z) if !z.is_null() => array(z, what),
+        _ => Ok(Value::Object(Default::default())),
+    }
+}

@@ -17,10 +17,7 @@ pub fn ipmanager_set_actor(actor: &Zval) -> PhpResult<()> {
 /// The change log, newest first, filtered and paginated.
 #[php_function]
 pub fn ipmanager_log_list(filters: Option<&Zval>) -> PhpResult<Zval> {
-    let filters = match filters {
-        Some(z) if !z.is_null() => args::array(z, "The filters")?,
-        _ => serde_json::Value::Object(Default::default()),
-    };
+    let filters = args::optional_array(filters, "The filters")?;
     Ok(to_php(&audit::list(&*registry::db()?, &filters)?)?)
 }
 

@@ -98,11 +98,7 @@ pub fn ipmanager_pool_list(subnet_id: Option<&Zval>) -> PhpResult<Zval> {
 
 #[php_function]
 pub fn ipmanager_address_list(filters: Option<&Zval>) -> PhpResult<Zval> {
-    let filters = match filters {
-        None => serde_json::Value::Object(Default::default()),
-        Some(z) if z.is_null() => serde_json::Value::Object(Default::default()),
-        Some(z) => args::array(z, "The filters")?,
-    };
+    let filters = args::optional_array(filters, "The filters")?;
     Ok(to_php(&api::address_list(&*registry::db()?, &filters)?)?)
 }
 

@@ -12,20 +12,14 @@ use ext_php_rs::types::Zval;
 /// Synchronize: imports WHMCS's dedicated and assigned IPs as assignments.
 #[php_function]
 pub fn ipmanager_sync(options: Option<&Zval>) -> PhpResult<Zval> {
-    let options = match options {
-        Some(z) if !z.is_null() => args::array(z, "The options")?,
-        _ => serde_json::Value::Object(Default::default()),
-    };
+    let options = args::optional_array(options, "The options")?;
     Ok(to_php(&sync::run(&*registry::db()?, &options)?)?)
 }
 
 /// Assignments whose service is not Active or Pending, paginated.
 #[php_function]
 pub fn ipmanager_orphan_list(filters: Option<&Zval>) -> PhpResult<Zval> {
-    let filters = match filters {
-        Some(z) if !z.is_null() => args::array(z, "The filters")?,
-        _ => serde_json::Value::Object(Default::default()),
-    };
+    let filters = args::optional_array(filters, "The filters")?;
     Ok(to_php(&orphans::list(&*registry::db()?, &filters)?)?)
 }
 
@@ -70,10 +64,7 @@ pub fn ipmanager_ip_cleaner(behavior: &Zval) -> PhpResult<Zval> {
 /// Services with their IPs; filters client_id, service_id, status, search (IP/CIDR), paging.
 #[php_function]
 pub fn ipmanager_assignment_list(filters: Option<&Zval>) -> PhpResult<Zval> {
-    let filters = match filters {
-        Some(z) if !z.is_null() => args::array(z, "The filters")?,
-        _ => serde_json::Value::Object(Default::default()),
-    };
+    let filters = args::optional_array(filters, "The filters")?;
     Ok(to_php(&assignments::list(&*registry::db()?, &filters)?)?)
 }
 

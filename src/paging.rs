@@ -1,0 +1,69 @@
+//! Pages of list results: what a caller asks for (`page`, `per_page`) and what it gets.
+
+use crate::error::Result;
+use crate::input::Fields;
+use mysql::Params;
+use serde::Serialize;
+
+pub const DEFAULT_PER_PAGE: u64 = 50;
+pub const MAX_PER_PAGE: u64 = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// From 1.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+impl Paging {
+    /// Reads `page` (from 1) and `per_page` (1 to 500, default 50).
+    pub fn from_fields(f: &Fields<'_>) -> Result<Paging> {
+        Ok(Paging {
+            page: f.optional_int("page", 1, i64::MAX)?.unwrap_or(1) as u64,
+            per_page: f
+                .optional_int("per_page", 1, MAX_PER_PAGE as i64)?
+                .map_or(DEFAULT_PER_PAGE, |n| n as u64),
+        })
+    }
+
+    pub fn offset(&self) -> u64 {
+        (self.page.max(1) - 1) * self.per_page
+    }
+
+    /// The named parameters of a query plus `:limit` and `:offset` for this page.
+    pub fn bind(&self, mut params: Params) -> Params {
+        if let Params::Named(map) = &mut params {
+            map.insert(b"limit".to_vec(), self.per_page.into());
+            map.insert(b"offset".to_vec(), self.offset().into());
+        }
+        params
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total: Option<u64>, paging: Paging) -> Page<T> {
+        Page {
+            items,
+            total: total.unwrap_or(0),
+            page: paging.page,
+            per_page: paging.per_page,
+        }
+    }
+}

@@ -180,17 +180,7 @@ fn lock_target(tx: &mut Transaction<'_>, target: Target) -> Outcome<Locked> {
         None => None,
     };
     let children: Option<String> = take(&mut row, "children").map_err(Failure::Domain)?;
-    let mut statics: Vec<(u128, u128)> = subnet
-        .rules
-        .blocked(
-            &subnet.cidr,
-            subnet.gateway,
-            &subnet.reserved_ranges(),
-            &subnet.excluded_ranges(),
-        )
-        .into_iter()
-        .map(|(r, _)| (r.start, r.end))
-        .collect();
+    let mut statics = busy::blocked_intervals(&subnet);
     for pair in children.iter().flat_map(|c| c.split(',')) {
         statics.push(parse_hex_range(pair).map_err(Failure::Domain)?);
     }

@@ -131,21 +131,13 @@ pub fn release(db: &Db, input: &Value) -> Result<Vec<Released>> {
         "mode",
         "quarantine_hours",
     ])?;
-    let mode = match fields.optional_str("mode")?.as_deref().map(str::trim) {
-        None | Some("") | Some("quarantine") => {
-            let hours = match fields.optional_int("quarantine_hours", 0, 24 * 365)? {
-                Some(h) => h as u32,
-                None => configured_quarantine_hours(db)?,
-            };
-            ReleaseMode::Quarantine { hours }
+    let mode = ReleaseMode::parse(fields.optional_str("mode")?.as_deref(), || {
+        match fields.optional_int("quarantine_hours", 0, 24 * 365)? {
+            Some(h) => Ok(h as u32),
+            None => configured_quarantine_hours(db),
         }
-        Some("free") => ReleaseMode::Free,
-        Some(other) => {
-            return Err(Error::invalid(format!(
-                "Release mode '{other}' is not known; use 'quarantine' or 'free'."
-            )));
-        }
-    };
+    })?;
+
     let address = fields
         .optional_str("address")?
         .filter(|a| !a.trim().is_empty());

@@ -19,9 +19,9 @@ type RawInterval = (Vec<u8>, Vec<u8>);
 const BUSY_ROW: &str =
     "state <> 'free' AND NOT (state = 'quarantined' AND quarantine_until <= UTC_TIMESTAMP())";
 
-/// Blocked ranges (rules, exclusions) and child subnets, sorted by start.
-pub fn static_intervals(q: &mut impl Queryable, subnet: &Subnet) -> Outcome<Vec<(u128, u128)>> {
-    let mut out: Vec<(u128, u128)> = subnet
+/// The subnet's blocked ranges (reservation rules, reservations, exclusions), unsorted.
+pub fn blocked_intervals(subnet: &Subnet) -> Vec<(u128, u128)> {
+    subnet
         .rules
         .blocked(
             &subnet.cidr,
@@ -31,7 +31,12 @@ pub fn static_intervals(q: &mut impl Queryable, subnet: &Subnet) -> Outcome<Vec<
         )
         .into_iter()
         .map(|(r, _)| (r.start, r.end))
-        .collect();
+        .collect()
+}
+
+/// Blocked ranges and child subnets, sorted by start.
+pub fn static_intervals(q: &mut impl Queryable, subnet: &Subnet) -> Outcome<Vec<(u128, u128)>> {
+    let mut out = blocked_intervals(subnet);
     out.extend(
         subnets::child_ranges(q, subnet.id)?
             .into_iter()

@@ -22,6 +22,20 @@ pub enum ReleaseMode {
     Free,
 }
 
+impl ReleaseMode {
+    /// The `mode` a caller gave: 'quarantine' (the default) or 'free'. `hours` is asked only
+    /// for a quarantine, so a free release reads no settings.
+    pub fn parse(text: Option<&str>, hours: impl FnOnce() -> Result<u32>) -> Result<ReleaseMode> {
+        match text.map(str::trim) {
+            None | Some("") | Some("quarantine") => Ok(ReleaseMode::Quarantine { hours: hours()? }),
+            Some("free") => Ok(ReleaseMode::Free),
+            Some(other) => Err(crate::error::Error::invalid(format!(
+                "Release mode '{other}' is not known; use 'quarantine' or 'free'."
+            ))),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Released {
     pub address: String,

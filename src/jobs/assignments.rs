@@ -314,17 +314,7 @@ pub fn unassign(
         .ok_or_else(|| Error::invalid("Say which assignment to unassign: 'id'."))?
         as u64;
     let client = f.optional_int("client_id", 1, i64::from(u32::MAX))?;
-    let mode = match f.optional_str("mode")?.as_deref().map(str::trim) {
-        None | Some("") | Some("quarantine") => ReleaseMode::Quarantine {
-            hours: quarantine_hours,
-        },
-        Some("free") => ReleaseMode::Free,
-        Some(other) => {
-            return Err(Error::invalid(format!(
-                "Release mode '{other}' is not known; use 'quarantine' or 'free'."
-            )));
-        }
-    };
+    let mode = ReleaseMode::parse(f.optional_str("mode")?.as_deref(), || Ok(quarantine_hours))?;
     db.transaction(RetryPolicy::Transient, |tx| {
         // With a client id (client area) only that client's own services qualify.
         let row: Option<Row> = tx.exec_first(

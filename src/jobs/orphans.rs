@@ -90,17 +90,7 @@ pub fn release(
 ) -> Result<ReleaseReport> {
     let f = Fields::new("orphan release", input)?;
     f.allow_only(&["id", "all", "mode"])?;
-    let mode = match f.optional_str("mode")?.as_deref().map(str::trim) {
-        None | Some("") | Some("quarantine") => ReleaseMode::Quarantine {
-            hours: quarantine_hours,
-        },
-        Some("free") => ReleaseMode::Free,
-        Some(other) => {
-            return Err(Error::invalid(format!(
-                "Release mode '{other}' is not known; use 'quarantine' or 'free'."
-            )));
-        }
-    };
+    let mode = ReleaseMode::parse(f.optional_str("mode")?.as_deref(), || Ok(quarantine_hours))?;
     let ids: Vec<u64> = match (
         f.optional_int("id", 1, i64::MAX)?,
         f.optional_bool("all")?.unwrap_or(false),

@@ -12,8 +12,8 @@ use crate::audit;
 use crate::error::Result;
 use crate::input::Fields;
 use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
-use crate::ipam::busy;
-use crate::ipam::model::{SUBNET_COLUMNS, State, Subnet};
+use crate::ipam::model::{State, Subnet};
+use crate::ipam::{busy, subnets};
 use crate::net::{Addr, Cidr};
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::prelude::Queryable;
@@ -76,7 +76,9 @@ pub fn run(db: &Db, input: &Value) -> Result<SyncReport> {
             params! {"live" => live_only},
         )?)
     })?;
-    let subnets = load_subnets(db)?;
+    // Most specific first, so an entry goes to the smallest subnet that contains it.
+    let mut subnets = subnets::list(db)?;
+    subnets.sort_by_key(|s| std::cmp::Reverse(s.cidr.prefix_len));
 
     let mut verdicts: Vec<Judged> = Vec::new();
     let mut by_subnet: Vec<Vec<Entry>> = (0..subnets.len()).map(|_| Vec::new()).collect();
@@ -175,18 +177,6 @@ fn parse(text: &str) -> std::result::Result<Cidr, String> {
     Addr::parse(text, "Address")
         .map(|a| Cidr::from_parts(a, a.family.bits()))
         .map_err(|e| e.to_string())
-}
-
-/// Most specific first: ordered by prefix length, longest first.
-fn load_subnets(db: &Db) -> Result<Vec<Subnet>> {
-    db.run(RetryPolicy::Transient, |conn| {
-        let rows: Vec<Row> = conn.query(format!(
-            "SELECT {SUBNET_COLUMNS} FROM mod_ipmanager_subnets ORDER BY prefix_len DESC, id"
-        ))?;
-        rows.into_iter()
-            .map(|r| Subnet::from_row(r).map_err(Failure::Domain))
-            .collect()
-    })
 }
 
 /// A subnet's blocked ranges and children, read once per run.

@@ -9,13 +9,16 @@ use ipmanager::store::{Db, DbConfig, migrations};
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder, Value};
 use serde_json::json;
-use std::collections::HashMap;
 use std::time::Instant;
+
+// The integration tests' reader of var/db.env (written by `make db`).
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 const DB_NAME: &str = "ipm_test_bench_ipam";
 
 fn main() {
-    let base = config();
+    let base = support::base_config();
     let mut admin = conn(&base);
     admin
         .query_drop(format!("DROP DATABASE IF EXISTS `{DB_NAME}`"))
@@ -382,20 +385,6 @@ fn stats(samples: &mut [f64]) -> (f64, f64) {
 
 fn row(name: &str, s: &(f64, f64)) {
     println!("  {name:<34} p50 {:>8.1} µs   p99 {:>8.1} µs", s.0, s.1);
-}
-
-fn config() -> DbConfig {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/var/db.env");
-    let text = std::fs::read_to_string(path).expect("var/db.env: run make db first");
-    let env: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('=')).collect();
-    DbConfig {
-        host: env["DB_HOST"].into(),
-        port: env["DB_PORT"].parse().unwrap(),
-        username: env["DB_USER"].into(),
-        password: env["DB_PASSWORD"].into(),
-        database: env["DB_NAME"].into(),
-        socket: None,
-    }
 }
 
 fn conn(cfg: &DbConfig) -> Conn {

@@ -269,7 +269,7 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<Pool> {
             },
         )
         .map_err(|e| duplicate_name(e, &spec.name))?;
-        audit::record(tx, "pool.update", ("pool", id), Some(&pool_json(&existing)), Some(&spec_json(&spec)), &format!("Pool \"{}\" edited.", spec.name))?;
+        audit::record(tx, "pool.update", ("pool", id), Some(&spec_json(&PoolSpec::from(&existing))), Some(&spec_json(&spec)), &format!("Pool \"{}\" edited.", spec.name))?;
         Ok(())
     })?;
     get(db, id)
@@ -293,7 +293,7 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<u64> {
             addresses::set_free(tx, row)?;
         }
         tx.exec_drop("DELETE FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => id})?;
-        audit::record(tx, "pool.delete", ("pool", id), Some(&pool_json(&pool)), None, &format!("Pool \"{}\" deleted; {in_use} address(es) released.", pool.name))?;
+        audit::record(tx, "pool.delete", ("pool", id), Some(&spec_json(&PoolSpec::from(&pool))), None, &format!("Pool \"{}\" deleted; {in_use} address(es) released.", pool.name))?;
         Ok(in_use)
     })
 }
@@ -332,8 +332,16 @@ fn spec_json(spec: &PoolSpec) -> Value {
     json!({"subnet_id": spec.subnet_id, "name": spec.name, "range": spec.range.to_string(), "prefix_len": spec.unit_prefix_len, "description": spec.description})
 }
 
-fn pool_json(p: &Pool) -> Value {
-    json!({"subnet_id": p.subnet_id, "name": p.name, "range": p.range.to_string(), "prefix_len": p.unit_prefix_len, "description": p.description})
+impl From<&Pool> for PoolSpec {
+    fn from(p: &Pool) -> PoolSpec {
+        PoolSpec {
+            subnet_id: p.subnet_id,
+            name: p.name.clone(),
+            range: p.range,
+            unit_prefix_len: p.unit_prefix_len,
+            description: p.description.clone(),
+        }
+    }
 }
 
 fn duplicate_name(e: mysql::Error, name: &str) -> Failure {

@@ -47,6 +47,24 @@ pub struct SubnetSpec {
     pub excluded: Vec<AddrRange>,
 }
 
+impl From<&Subnet> for SubnetSpec {
+    /// A saved subnet as a spec (its lists were validated when it was saved).
+    fn from(s: &Subnet) -> SubnetSpec {
+        SubnetSpec {
+            name: s.name.clone(),
+            cidr: s.cidr,
+            parent_id: s.parent_id,
+            gateway: s.gateway,
+            vlan: s.vlan,
+            description: s.description.clone(),
+            stored: s.stored,
+            rules: s.rules.clone(),
+            reserved: s.reserved_ranges(),
+            excluded: s.excluded_ranges(),
+        }
+    }
+}
+
 impl SubnetSpec {
     /// Every range never handed out, with its reason (not yet counting child subnets).
     pub fn blocked(&self) -> Vec<(AddrRange, BlockReason)> {

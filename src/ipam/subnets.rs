@@ -121,7 +121,7 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<(Subnet, UpdateReport)>
             tx,
             "subnet.update",
             ("subnet", id),
-            Some(&subnet_json(&existing)),
+            Some(&spec_json(&SubnetSpec::from(&existing))),
             Some(&spec_json(&spec)),
             &format!("Subnet {} ({}) edited; {} address(es) in use fall in blocked ranges.", spec.cidr, spec.name, conflicts.len()),
         )?;
@@ -176,7 +176,7 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<DeleteReport> {
             tx,
             "subnet.delete",
             ("subnet", id),
-            Some(&subnet_json(&subnet)),
+            Some(&spec_json(&SubnetSpec::from(&subnet))),
             None,
             &format!("Subnet {} ({}) deleted; {in_use} address(es) released, {} pool(s) deleted.", subnet.cidr, subnet.name, pools.unwrap_or(0)),
         )?;
@@ -310,14 +310,6 @@ fn spec_json(spec: &SubnetSpec) -> Value {
         "cidr": spec.cidr.to_string(), "name": spec.name, "parent_id": spec.parent_id,
         "gateway": spec.gateway.map(|g| g.to_string()), "vlan": spec.vlan, "description": spec.description,
         "stored": spec.stored, "rules": spec.rules, "reserved": spec.reserved_text(), "excluded": spec.excluded_text(),
-    })
-}
-
-fn subnet_json(s: &Subnet) -> Value {
-    json!({
-        "cidr": s.cidr.to_string(), "name": s.name, "parent_id": s.parent_id,
-        "gateway": s.gateway.map(|g| g.to_string()), "vlan": s.vlan, "description": s.description,
-        "stored": s.stored, "rules": s.rules, "reserved": s.reserved_text, "excluded": s.excluded_text,
     })
 }
 

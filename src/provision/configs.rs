@@ -16,12 +16,8 @@ use serde_json::{Value, json};
 
 #[derive(Debug, Serialize)]
 pub struct ConfigurationView {
-    pub id: u64,
-    pub name: String,
-    pub omit_dedicated_ip: bool,
-    pub custom_field: String,
-    pub ipv4_count: u32,
-    pub ipv6_count: u32,
+    #[serde(flatten)]
+    pub configuration: Configuration,
     pub relations: Vec<RelationView>,
 }
 
@@ -264,10 +260,7 @@ pub fn list(db: &Db) -> Result<Vec<ConfigurationView>> {
                     draws_from: take(&mut row, "draws_from")?,
                 });
             }
-            out.push(ConfigurationView {
-                id: c.id, name: c.name, omit_dedicated_ip: c.omit_dedicated_ip, custom_field: c.custom_field,
-                ipv4_count: c.ipv4_count, ipv6_count: c.ipv6_count, relations,
-            });
+            out.push(ConfigurationView { configuration: c, relations });
         }
         Ok(out)
     })

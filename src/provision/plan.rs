@@ -14,7 +14,7 @@ use crate::ipam::allocator::Target;
 use crate::net::Family;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Configuration {
     pub id: u64,
     pub name: String,

@@ -64,11 +64,7 @@ impl AddressRow {
 
     /// "192.0.2.5" for a single address, "2001:db8:1::/64" for a prefix.
     pub fn display(&self) -> String {
-        if self.prefix_len == self.first.family.bits() {
-            self.first.to_string()
-        } else {
-            Cidr::from_parts(self.first, self.prefix_len).to_string()
-        }
+        Cidr::from_parts(self.first, self.prefix_len).unit_text()
     }
 
     pub fn view(&self) -> AddressView {

@@ -181,11 +181,7 @@ pub fn free_units(
             }
             let Some(start) = found else { break };
             let addr = Addr::new(subnet.family(), start);
-            out.push(if host_bits == 0 {
-                addr.to_string()
-            } else {
-                Cidr::from_parts(addr, unit_prefix).to_string()
-            });
+            out.push(Cidr::from_parts(addr, unit_prefix).unit_text());
             match start.checked_add(unit_size(host_bits).unwrap_or(u128::MAX)) {
                 Some(next) => from = next,
                 None => break,

@@ -107,7 +107,7 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
             let state: String = take(&mut row, "state")?;
             items.push(Assignment {
                 id: take(&mut row, "id")?,
-                address: if len == addr.family.bits() { addr.to_string() } else { Cidr::from_parts(addr, len).to_string() },
+                address: Cidr::from_parts(addr, len).unit_text(),
                 state: State::parse(&state)?.as_str(),
                 service_id: take(&mut row, "service_id")?,
                 service_status: take(&mut row, "domainstatus")?,

@@ -403,11 +403,7 @@ fn apply(tx: &mut Transaction<'_>, subnet: &Subnet, writes: &[Write]) -> Outcome
     let entries: Vec<(u64, Value, String)> = writes
         .iter()
         .map(|w| {
-            let shown = if w.cidr.prefix_len == w.cidr.family().bits() {
-                w.cidr.network.to_string()
-            } else {
-                w.cidr.to_string()
-            };
+            let shown = w.cidr.unit_text();
             let message = format!("{shown} imported from WHMCS for service #{}.", w.service_id);
             (
                 u64::from(w.service_id),

@@ -89,6 +89,16 @@ impl Cidr {
         self.contains_cidr(other) || other.contains_cidr(self)
     }
 
+    /// How an allocation unit is written: "192.0.2.5" for a single address,
+    /// "2001:db8:1::/64" for a prefix.
+    pub fn unit_text(&self) -> String {
+        if self.prefix_len == self.family().bits() {
+            self.network.to_string()
+        } else {
+            self.to_string()
+        }
+    }
+
     pub fn to_ipnet(&self) -> Option<IpNet> {
         IpNet::new(self.network.to_ip(), self.prefix_len).ok()
     }

@@ -102,7 +102,7 @@ fn held_addresses(db: &Db, service_id: u32) -> Result<Vec<String>> {
         rows.into_iter()
             .map(|(bytes, len)| {
                 let addr = crate::net::Addr::from_bytes(&bytes)?;
-                Ok(if len == addr.family.bits() { addr.to_string() } else { crate::net::Cidr::from_parts(addr, len).to_string() })
+                Ok(crate::net::Cidr::from_parts(addr, len).unit_text())
             })
             .collect::<Result<Vec<_>>>()
             .map_err(Into::into)

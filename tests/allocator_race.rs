@@ -85,7 +85,7 @@ fn assert_distinct_and_counted(
             .unwrap()
             .utilization
             .assigned
-            .0,
+            .get(),
         capacity as u128
     );
 }
@@ -132,7 +132,7 @@ fn racing_on_a_sparse_prefix_pool_and_a_single_address_pool_of_one_subnet() {
             } else {
                 ipmanager::net::Cidr::parse(&format!("{a}/128")).unwrap()
             };
-            (cidr.network.value, cidr.last().value)
+            (cidr.network().value, cidr.last().value)
         })
         .collect();
     intervals.sort();

@@ -28,7 +28,7 @@ fn invalid(err: Error) -> String {
 }
 
 #[test]
-fn stored_subnets_get_a_row_per_address_and_sparse_ones_none() {
+fn stored_subnets_get_a_row_per_address_and_sparse_ones_their_free_blocks() {
     let test = migrated("sub_store");
     let stored = subnet(
         &test,
@@ -40,15 +40,49 @@ fn stored_subnets_get_a_row_per_address_and_sparse_ones_none() {
         &test,
         json!({"cidr": "10.2.0.0/24", "name": "sparse", "store_free_ips": false}),
     );
-    assert_eq!(rows(&test, sparse.id), 0);
+    // .1-.254 as aligned free blocks: /32, /31, /30, /29, /28, /27, /26 and back down.
+    assert_eq!(
+        free_blocks(&test, sparse.id),
+        [
+            "10.2.0.1/32",
+            "10.2.0.2/31",
+            "10.2.0.4/30",
+            "10.2.0.8/29",
+            "10.2.0.16/28",
+            "10.2.0.32/27",
+            "10.2.0.64/26",
+            "10.2.0.128/26",
+            "10.2.0.192/27",
+            "10.2.0.224/28",
+            "10.2.0.240/29",
+            "10.2.0.248/30",
+            "10.2.0.252/31",
+            "10.2.0.254/32"
+        ]
+    );
     let v6 = subnet(&test, json!({"cidr": "2001:db8::/32", "name": "v6"}));
     assert!(!v6.stored);
-    assert_eq!(rows(&test, v6.id), 0);
+    // Everything but the anycast address: 96 blocks, however large the subnet.
+    assert_eq!(free_blocks(&test, v6.id).len(), 96);
+    assert_eq!(rows(&test, v6.id), 96);
 
     let u_stored = api::subnet_view(&test.db, stored.id).unwrap().utilization;
     let u_sparse = api::subnet_view(&test.db, sparse.id).unwrap().utilization;
-    assert_eq!(u_stored.usable.0, 253, "network, broadcast, gateway");
-    assert_eq!(u_sparse.usable.0, 254);
+    assert_eq!(u_stored.usable.get(), 253, "network, broadcast, gateway");
+    assert_eq!(u_sparse.usable.get(), 254);
+}
+
+fn free_blocks(test: &support::TestDb, subnet: u64) -> Vec<String> {
+    let rows: Vec<(Vec<u8>, u8)> = test
+        .conn()
+        .exec(
+            "SELECT address, prefix_len FROM mod_ipmanager_addresses WHERE subnet_id = ? AND state = 'free' ORDER BY address",
+            (subnet,),
+        )
+        .unwrap();
+    rows.into_iter()
+        .map(|(a, len)| format!("{}/{len}", ipmanager::net::Addr::from_bytes(&a).unwrap()))
+        .collect()
 }
 
 #[test]
@@ -344,7 +378,7 @@ fn quarantined_addresses_wait_then_come_back_lowest_first() {
             "{cidr}: the run-out quarantine is the lowest free address"
         );
         let view = api::subnet_view(&test.db, s.id).unwrap().utilization;
-        assert_eq!((view.assigned.0, view.reserved.0), (3, 0), "{cidr}");
+        assert_eq!((view.assigned.get(), view.reserved.get()), (3, 0), "{cidr}");
     }
 }
 
@@ -370,7 +404,7 @@ fn allocation_is_idempotent_per_service_and_pool_and_all_or_nothing() {
             .unwrap()
             .utilization
             .assigned
-            .0,
+            .get(),
         2
     );
     assert!(matches!(

@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use support::TestDb;
 
 fn counters(test: &TestDb) {
+    // Transactions record their operation key in the module's schema.
+    ipmanager::store::migrations::migrate(&test.db).unwrap();
     test.conn()
         .query_drop(
             "CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB; \

@@ -1,7 +1,7 @@
 //! Address rows: reading them, changing their state while keeping the subnet and pool
 //! counters exact, and listing them for the admin pages.
 
-use super::model::{State, decimal, take};
+use super::model::{State, take};
 use crate::error::{Error, Result};
 use crate::net::{Addr, Cidr};
 use crate::paging::{Page, Paging};
@@ -43,7 +43,7 @@ impl AddressRow {
             first: Addr::from_bytes(&take::<Vec<u8>>(&mut row, "address")?)?,
             last: Addr::from_bytes(&take::<Vec<u8>>(&mut row, "last_address")?)?,
             prefix_len: take(&mut row, "prefix_len")?,
-            size: decimal(&take::<String>(&mut row, "size")?)?,
+            size: super::model::size(&take::<String>(&mut row, "size")?)?,
             state: State::parse(&state)?,
             blocked: take::<u8>(&mut row, "blocked")? == 1,
             service_id: take(&mut row, "service_id")?,
@@ -64,7 +64,11 @@ impl AddressRow {
 
     /// "192.0.2.5" for a single address, "2001:db8:1::/64" for a prefix.
     pub fn display(&self) -> String {
-        Cidr::from_parts(self.first, self.prefix_len).unit_text()
+        if self.prefix_len == self.first.family.bits() {
+            self.first.to_string()
+        } else {
+            format!("{}/{}", self.first, self.prefix_len)
+        }
     }
 
     pub fn view(&self) -> AddressView {
@@ -103,7 +107,8 @@ pub struct AddressView {
     pub note: String,
 }
 
-/// Adds the difference a state change makes to the subnet's and pool's counters.
+/// Adds the difference a state change makes to the subnet's and pool's counters. Sizes are
+/// whole u128 values (a /1 of IPv6 is 2^127): the difference is written as a signed decimal.
 pub fn adjust_counters(
     q: &mut impl Queryable,
     row: &AddressRow,
@@ -111,23 +116,21 @@ pub fn adjust_counters(
     after: Option<State>,
 ) -> Outcome<()> {
     // Addresses each state adds to the subnet's (assigned, reserved) counters.
-    let weigh = |state: Option<State>| -> (i128, i128) {
-        let size = i128::try_from(row.size).unwrap_or(i128::MAX);
+    let weigh = |state: Option<State>| -> (u128, u128) {
         match state {
             _ if row.blocked => (0, 0),
-            Some(State::Assigned | State::Releasing) => (size, 0),
-            Some(State::Reserved | State::Quarantined) => (0, size),
+            Some(State::Assigned | State::Releasing) => (row.size, 0),
+            Some(State::Reserved | State::Quarantined) => (0, row.size),
             Some(State::Free) | None => (0, 0),
         }
     };
     let (before_a, before_r) = weigh(before);
     let (after_a, after_r) = weigh(after);
-    let (d_assigned, d_reserved) = (after_a - before_a, after_r - before_r);
-    if d_assigned != 0 || d_reserved != 0 {
+    if (before_a, before_r) != (after_a, after_r) {
         q.exec_drop(
             "UPDATE mod_ipmanager_subnets SET assigned_count = assigned_count + CAST(:a AS DECIMAL(39,0)), \
              reserved_count = reserved_count + CAST(:r AS DECIMAL(39,0)) WHERE id = :id",
-            params! {"a" => d_assigned.to_string(), "r" => d_reserved.to_string(), "id" => row.subnet_id},
+            params! {"a" => signed(before_a, after_a), "r" => signed(before_r, after_r), "id" => row.subnet_id},
         )?;
     }
     let unit = |s: Option<State>| i64::from(s.is_some_and(State::counts_as_assigned));
@@ -141,56 +144,13 @@ pub fn adjust_counters(
     Ok(())
 }
 
-/// Inserts a new assigned row for `cidr` (a single address is a /32 or /128) and returns it.
-/// Counters are the caller's: the allocator adds them up per call, imports one by one.
-pub fn insert_assigned(
-    q: &mut mysql::Transaction<'_>,
-    subnet_id: u64,
-    pool_id: Option<u64>,
-    cidr: Cidr,
-    service_id: u32,
-) -> Outcome<AddressRow> {
-    let (first, last) = (cidr.network, cidr.last());
-    let size = cidr.size().unwrap_or(u128::MAX);
-    q.exec_drop(
-        "INSERT INTO mod_ipmanager_addresses (subnet_id, pool_id, address, last_address, prefix_len, size, state, \
-         service_id, updated_at) VALUES (:s, :pool, :a, :b, :len, CAST(:size AS DECIMAL(39,0)), 'assigned', :svc, UTC_TIMESTAMP())",
-        params! {
-            "s" => subnet_id, "pool" => pool_id, "a" => first.to_bytes(), "b" => last.to_bytes(),
-            "len" => cidr.prefix_len, "size" => size.to_string(), "svc" => service_id,
-        },
-    )?;
-    let id = q
-        .last_insert_id()
-        .ok_or_else(|| Failure::Domain(Error::Internal("The new address row got no id.".into())))?;
-    Ok(AddressRow {
-        id,
-        subnet_id,
-        pool_id,
-        first,
-        last,
-        prefix_len: cidr.prefix_len,
-        size,
-        state: State::Assigned,
-        blocked: false,
-        service_id: Some(service_id),
-        quarantine_until: None,
-        expired: false,
-        note: String::new(),
-    })
-}
-
-/// Makes the row's addresses free again. The row stays, marked free, in stored and sparse
-/// subnets alike: the allocator finds freed units through the state index, so its gap walk
-/// never has to go back below the high-water mark.
-pub fn set_free(q: &mut impl Queryable, row: &AddressRow) -> Outcome<()> {
-    adjust_counters(q, row, Some(row.state), None)?;
-    q.exec_drop(
-        "UPDATE mod_ipmanager_addresses SET state = 'free', pool_id = NULL, service_id = NULL, \
-         quarantine_until = NULL, note = '', updated_at = UTC_TIMESTAMP() WHERE id = :id",
-        params! {"id" => row.id},
-    )?;
-    Ok(())
+/// `after - before` as decimal text, without overflowing for sizes up to 2^128 - 1.
+fn signed(before: u128, after: u128) -> String {
+    if after >= before {
+        (after - before).to_string()
+    } else {
+        format!("-{}", before - after)
+    }
 }
 
 pub fn rows_of_pool(q: &mut impl Queryable, pool_id: u64) -> Outcome<Vec<AddressRow>> {
@@ -281,33 +241,31 @@ pub fn list(db: &Db, filter: &ListFilter) -> Result<Page<AddressView>> {
     })
 }
 
-/// The row holding `addr`: in the most specific subnet containing it, the nearest row at
-/// or below it (child subnets are carved out of their parents, so rows never overlap).
-pub fn find(q: &mut impl Queryable, addr: Addr) -> Outcome<Option<AddressRow>> {
+/// The most specific subnet containing `addr` (child subnets carve their range out of the
+/// parent, so the row holding an address is always in that subnet).
+pub fn subnet_of(q: &mut impl Queryable, addr: Addr) -> Outcome<Option<u64>> {
     let bytes = addr.to_bytes();
-    let subnets: Vec<u64> = q.exec(
+    Ok(q.exec_first(
         "SELECT id FROM mod_ipmanager_subnets WHERE family = :f AND network <= :a AND last_address >= :a \
-         ORDER BY prefix_len DESC",
+         ORDER BY prefix_len DESC LIMIT 1",
         params! {"f" => addr.family.number(), "a" => &bytes},
+    )?)
+}
+
+/// The held row (assigned, releasing, reserved or quarantined; not a blocked row) covering
+/// `addr` in `subnet_id`. Rows never overlap, so it is the nearest row at or below `addr`.
+pub fn held_at(q: &mut impl Queryable, subnet_id: u64, addr: Addr) -> Outcome<Option<AddressRow>> {
+    let row: Option<Row> = q.exec_first(
+        format!(
+            "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address <= :a \
+             AND LENGTH(address) = LENGTH(:a) ORDER BY address DESC LIMIT 1"
+        ),
+        params! {"s" => subnet_id, "a" => addr.to_bytes()},
     )?;
-    for subnet in subnets {
-        let row: Option<Row> = q.exec_first(
-            format!(
-                "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address <= :a \
-                 ORDER BY address DESC LIMIT 1"
-            ),
-            params! {"s" => subnet, "a" => &bytes},
-        )?;
-        let row = row
-            .map(|r| AddressRow::from_row(r).map_err(Failure::Domain))
-            .transpose()?;
-        if let Some(row) =
-            row.filter(|r| r.last.value >= addr.value && !r.blocked && r.state != State::Free)
-        {
-            return Ok(Some(row));
-        }
-    }
-    Ok(None)
+    let row = row
+        .map(|r| AddressRow::from_row(r).map_err(Failure::Domain))
+        .transpose()?;
+    Ok(row.filter(|r| r.last.value >= addr.value && !r.blocked && r.state != State::Free))
 }
 
 pub fn not_found(addr: &str) -> Error {

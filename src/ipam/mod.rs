@@ -3,12 +3,12 @@
 pub mod addresses;
 pub mod allocator;
 pub mod api;
-pub mod busy;
 pub mod field_errors;
 pub mod gaps;
 pub mod model;
 pub mod pools;
 pub mod release;
+pub mod space;
 pub mod stored_rows;
 pub mod subnet_checks;
 pub mod subnet_spec;

@@ -8,7 +8,7 @@ use mysql::prelude::FromValue;
 
 pub const SUBNET_COLUMNS: &str = "id, name, family, network, prefix_len, parent_id, gateway, vlan, \
     description, stored, rules_json, reserved_text, excluded_text, \
-    CAST(assigned_count AS CHAR) AS assigned_count, CAST(reserved_count AS CHAR) AS reserved_count, next_hint";
+    CAST(assigned_count AS CHAR) AS assigned_count, CAST(reserved_count AS CHAR) AS reserved_count";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subnet {
@@ -25,7 +25,6 @@ pub struct Subnet {
     pub excluded_text: String,
     pub assigned_count: u128,
     pub reserved_count: u128,
-    pub next_hint: Option<Addr>,
 }
 
 impl Subnet {
@@ -46,7 +45,7 @@ impl Subnet {
         let subnet = Subnet {
             id: take(row, "id")?,
             name: take(row, "name")?,
-            cidr: Cidr::from_parts(network, take(row, "prefix_len")?),
+            cidr: Cidr::stored(network, take(row, "prefix_len")?)?,
             parent_id: take(row, "parent_id")?,
             gateway: take::<Option<Vec<u8>>>(row, "gateway")?
                 .map(|b| Addr::from_bytes(&b))
@@ -59,11 +58,8 @@ impl Subnet {
             excluded_text: take(row, "excluded_text")?,
             assigned_count: decimal(&take::<String>(row, "assigned_count")?)?,
             reserved_count: decimal(&take::<String>(row, "reserved_count")?)?,
-            next_hint: take::<Option<Vec<u8>>>(row, "next_hint")?
-                .map(|b| Addr::from_bytes(&b))
-                .transpose()?,
         };
-        if subnet.cidr.network != network || network.family != family {
+        if subnet.cidr.network() != network || network.family != family {
             return Err(Error::Internal(format!(
                 "Stored subnet {} is not normalised.",
                 subnet.id
@@ -89,7 +85,7 @@ impl Subnet {
 }
 
 pub const POOL_COLUMNS: &str = "id, subnet_id, name, range_start, range_end, unit_prefix_len, \
-    description, CAST(assigned_count AS CHAR) AS assigned_count, next_hint";
+    description, CAST(assigned_count AS CHAR) AS assigned_count";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pool {
@@ -101,7 +97,6 @@ pub struct Pool {
     pub unit_prefix_len: u8,
     pub description: String,
     pub assigned_count: u128,
-    pub next_hint: Option<Addr>,
 }
 
 impl Pool {
@@ -122,9 +117,6 @@ impl Pool {
             unit_prefix_len: take(row, &col("unit_prefix_len"))?,
             description: take(row, &col("description"))?,
             assigned_count: decimal(&take::<String>(row, &col("assigned_count"))?)?,
-            next_hint: take::<Option<Vec<u8>>>(row, &col("next_hint"))?
-                .map(|b| Addr::from_bytes(&b))
-                .transpose()?,
         })
     }
 
@@ -141,7 +133,8 @@ impl Pool {
     }
 }
 
-/// The five states of an address row. "free" rows exist only in stored subnets.
+/// The five states of an address row. Free rows are a stored subnet's free addresses, or a
+/// sparse subnet's free blocks (see `space`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
@@ -203,4 +196,13 @@ pub fn decimal(text: &str) -> Result<u128> {
     text.trim()
         .parse::<u128>()
         .map_err(|_| Error::Internal(format!("A stored count '{text}' is not a whole number.")))
+}
+
+/// A row's size as text: 2^128 (a free block of the whole IPv6 space) does not fit a u128
+/// and is read as u128::MAX; no held row is that large.
+pub fn size(text: &str) -> Result<u128> {
+    if text.trim() == "340282366920938463463374607431768211456" {
+        return Ok(u128::MAX);
+    }
+    decimal(text)
 }

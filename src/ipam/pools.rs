@@ -2,6 +2,8 @@
 
 use super::field_errors::FieldErrors;
 use super::model::{POOL_COLUMNS, Pool, Subnet};
+use super::release;
+use super::space::give;
 use super::{addresses, subnets};
 use crate::audit;
 use crate::error::{Error, Result};
@@ -140,7 +142,7 @@ fn pool_range(fields: &Fields<'_>, subnet: &Subnet, errors: &mut FieldErrors) ->
                     "range",
                     format!(
                         "Write the range as first-last, e.g. {}-{}.",
-                        subnet.cidr.network,
+                        subnet.cidr.network(),
                         subnet.cidr.last()
                     ),
                 );
@@ -182,7 +184,7 @@ fn unit_prefix_len(
         .map(|n| n as u8)
         .or(existing.map(|p| p.unit_prefix_len))
         .unwrap_or(bits);
-    if wanted < subnet.cidr.prefix_len {
+    if wanted < subnet.cidr.prefix_len() {
         errors.add(
             "prefix_len",
             format!(
@@ -225,7 +227,7 @@ fn name_taken(db: &Db, name: &str, except: Option<u64>) -> Result<bool> {
 pub fn create(db: &Db, input: &Value) -> Result<Pool> {
     let spec = spec(db, input, None)?.map_err(FieldErrors::into_error)?;
     let id = db.transaction(RetryPolicy::Transient, |tx| {
-        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => spec.subnet_id})?;
+        release::lock_subnet(tx, spec.subnet_id)?;
         tx.exec_drop(
             "INSERT INTO mod_ipmanager_pools (subnet_id, name, range_start, range_end, unit_prefix_len, description, created_at, updated_at) \
              VALUES (:subnet, :name, :start, :end, :unit, :description, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
@@ -246,7 +248,7 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<Pool> {
     let existing = get(db, id)?;
     let spec = spec(db, input, Some(&existing))?.map_err(FieldErrors::into_error)?;
     db.transaction(RetryPolicy::Transient, |tx| {
-        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => spec.subnet_id})?;
+        release::lock_subnet(tx, spec.subnet_id)?;
         let outside: Option<Vec<u8>> = tx.exec_first(
             "SELECT address FROM mod_ipmanager_addresses WHERE pool_id = :id AND state IN ('assigned','releasing','quarantined') \
              AND (address < :start OR last_address > :end) LIMIT 1",
@@ -262,7 +264,7 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<Pool> {
         }
         tx.exec_drop(
             "UPDATE mod_ipmanager_pools SET name = :name, range_start = :start, range_end = :end, unit_prefix_len = :unit, \
-             description = :description, next_hint = NULL, updated_at = UTC_TIMESTAMP() WHERE id = :id",
+             description = :description, updated_at = UTC_TIMESTAMP() WHERE id = :id",
             params! {
                 "name" => &spec.name, "start" => spec.range.first().to_bytes(), "end" => spec.range.last().to_bytes(),
                 "unit" => spec.unit_prefix_len, "description" => &spec.description, "id" => id,
@@ -279,7 +281,7 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<Pool> {
 pub fn delete(db: &Db, id: u64, force: bool) -> Result<u64> {
     let pool = get(db, id)?;
     db.transaction(RetryPolicy::Transient, |tx| {
-        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => pool.subnet_id})?;
+        let locked = release::lock_subnet(tx, pool.subnet_id)?;
         let rows = addresses::rows_of_pool(tx, id)?;
         let in_use = rows.iter().filter(|r| r.state.counts_as_assigned()).count() as u64;
         if in_use > 0 && !force {
@@ -290,7 +292,7 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<u64> {
             .into());
         }
         for row in &rows {
-            addresses::set_free(tx, row)?;
+            give::free_row(tx, &locked.subnet, &locked.blocked, row)?;
         }
         tx.exec_drop("DELETE FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => id})?;
         audit::record(tx, "pool.delete", ("pool", id), Some(&spec_json(&PoolSpec::from(&pool))), None, &format!("Pool \"{}\" deleted; {in_use} address(es) released.", pool.name))?;

@@ -1,17 +1,19 @@
 //! Taking allocations back, and listing what is free.
+//!
+//! Every release locks the subnet first, then reads the row it changes under that lock and
+//! changes it only if its id, holder and state are still what was read (`space::give`).
 
 use super::addresses::{self, AddressRow, ROW_COLUMNS};
-use super::allocator::Target;
-use super::busy::{self, Walker};
-use super::gaps::{self, unit_size};
+use super::allocator::{self, Target};
 use super::model::{State, Subnet};
+use super::space::{Blocked, available, give, rows};
 use super::{pools, subnets};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::net::{Addr, Cidr};
-use crate::store::{Db, Failure, Outcome, RetryPolicy};
+use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx, expect_rows};
 use mysql::prelude::Queryable;
-use mysql::{Row, Transaction, params};
-use serde::Serialize;
+use mysql::{Row, params};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReleaseMode {
@@ -29,33 +31,67 @@ impl ReleaseMode {
         match text.map(str::trim) {
             None | Some("") | Some("quarantine") => Ok(ReleaseMode::Quarantine { hours: hours()? }),
             Some("free") => Ok(ReleaseMode::Free),
-            Some(other) => Err(crate::error::Error::invalid(format!(
+            Some(other) => Err(Error::invalid(format!(
                 "Release mode '{other}' is not known; use 'quarantine' or 'free'."
             ))),
         }
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Released {
     pub address: String,
     pub subnet_id: u64,
     pub service_id: Option<u32>,
-    pub state: &'static str,
+    pub state: String,
+}
+
+/// A subnet locked for a change, with its blocked ranges.
+pub struct LockedSubnet {
+    pub subnet: Subnet,
+    pub blocked: Blocked,
+}
+
+/// Locks the subnet row and reads it (with its child subnets) under the lock.
+pub fn lock_subnet(tx: &mut Tx<'_>, id: u64) -> Outcome<LockedSubnet> {
+    tx.exec_drop(
+        "SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE",
+        params! {"id" => id},
+    )?;
+    let subnet = subnets::load(tx, id)?;
+    let blocked = Blocked::read(tx, &subnet)?;
+    Ok(LockedSubnet { subnet, blocked })
+}
+
+/// Locks several subnets in ascending id order (the one order every path uses).
+pub fn lock_subnets(tx: &mut Tx<'_>, ids: &[u64]) -> Outcome<Vec<LockedSubnet>> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    ids.into_iter().map(|id| lock_subnet(tx, id)).collect()
+}
+
+/// The address or prefix a caller named (`192.0.2.5`, `2001:db8:1::/64`).
+pub fn parse_unit(text: &str, what: &str) -> Result<Cidr> {
+    let trimmed = text.trim();
+    if trimmed.contains('/') {
+        Cidr::parse(trimmed)
+    } else {
+        Ok(Cidr::host(Addr::parse(trimmed, what)?))
+    }
 }
 
 /// Releases one address or prefix (`192.0.2.5`, `2001:db8:1::/64`).
 pub fn release_address(db: &Db, text: &str, mode: ReleaseMode) -> Result<Released> {
-    let trimmed = text.trim();
-    let addr = if trimmed.contains('/') {
-        Cidr::parse(trimmed)?.network
-    } else {
-        Addr::parse(trimmed, "Address")?
-    };
+    let addr = parse_unit(text, "Address")?.network();
+    let shown = text.trim().to_string();
     db.transaction(RetryPolicy::Transient, |tx| {
-        let row = addresses::find(tx, addr)?.ok_or_else(|| addresses::not_found(trimmed))?;
-        let subnet = lock_subnet(tx, row.subnet_id)?;
-        release_row(tx, &subnet, &row, mode)
+        let subnet_id =
+            addresses::subnet_of(tx, addr)?.ok_or_else(|| addresses::not_found(&shown))?;
+        let locked = lock_subnet(tx, subnet_id)?;
+        let row =
+            addresses::held_at(tx, subnet_id, addr)?.ok_or_else(|| addresses::not_found(&shown))?;
+        release_row(tx, &locked, &row, mode)
     })
 }
 
@@ -67,32 +103,37 @@ pub fn release_service(
     mode: ReleaseMode,
 ) -> Result<Vec<Released>> {
     db.transaction(RetryPolicy::Transient, |tx| {
-        let rows: Vec<Row> = tx.exec(
-            format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE service_id = :svc \
-                     AND (:pool IS NULL OR pool_id = :pool) AND state IN ('assigned', 'releasing') ORDER BY subnet_id, address"),
-            params! {"svc" => service_id, "pool" => pool_id},
-        )?;
-        let rows = rows.into_iter().map(|r| AddressRow::from_row(r).map_err(Failure::Domain)).collect::<Outcome<Vec<_>>>()?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let subnet = lock_subnet(tx, row.subnet_id)?;
-            out.push(release_row(tx, &subnet, &row, mode)?);
+        let held = |tx: &mut Tx<'_>| -> Outcome<Vec<AddressRow>> {
+            let rows: Vec<Row> = tx.exec(
+                format!(
+                    "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE service_id = :svc \
+                     AND (:pool IS NULL OR pool_id = :pool) AND state IN ('assigned', 'releasing') \
+                     ORDER BY subnet_id, address"
+                ),
+                params! {"svc" => service_id, "pool" => pool_id},
+            )?;
+            rows.into_iter()
+                .map(|r| AddressRow::from_row(r).map_err(Failure::Domain))
+                .collect()
+        };
+        // Which subnets to lock is read first; what to release is read again under the locks.
+        let subnet_ids: Vec<u64> = held(tx)?.iter().map(|r| r.subnet_id).collect();
+        let locked = lock_subnets(tx, &subnet_ids)?;
+        let mut out = Vec::new();
+        for row in held(tx)? {
+            let Some(subnet) = locked.iter().find(|l| l.subnet.id == row.subnet_id) else {
+                continue; // arrived after the request was made: not part of it
+            };
+            out.push(release_row(tx, subnet, &row, mode)?);
         }
         Ok(out)
     })
 }
 
-pub fn lock_subnet(tx: &mut Transaction<'_>, id: u64) -> Outcome<Subnet> {
-    tx.exec_drop(
-        "SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE",
-        params! {"id" => id},
-    )?;
-    subnets::load(tx, id)
-}
-
+/// Releases a row read under its subnet's lock: into quarantine, or free at once.
 pub fn release_row(
-    tx: &mut Transaction<'_>,
-    subnet: &Subnet,
+    tx: &mut Tx<'_>,
+    locked: &LockedSubnet,
     row: &AddressRow,
     mode: ReleaseMode,
 ) -> Outcome<Released> {
@@ -102,19 +143,24 @@ pub fn release_row(
     };
     let state = if hours > 0 {
         tx.exec_drop(
-            "UPDATE mod_ipmanager_addresses SET state = 'quarantined', \
-             quarantine_until = UTC_TIMESTAMP() + INTERVAL :h HOUR, updated_at = UTC_TIMESTAMP() WHERE id = :id",
-            params! {"h" => hours, "id" => row.id},
+            "UPDATE mod_ipmanager_addresses SET state = 'quarantined', note = '', \
+             quarantine_until = UTC_TIMESTAMP() + INTERVAL :h HOUR, updated_at = UTC_TIMESTAMP() \
+             WHERE id = :id AND state = :state AND service_id <=> :svc",
+            params! {"h" => hours, "id" => row.id, "state" => row.state.as_str(), "svc" => row.service_id},
         )?;
+        expect_rows(tx, 1, "quarantining an address")?;
         addresses::adjust_counters(tx, row, Some(row.state), Some(State::Quarantined))?;
         State::Quarantined
     } else {
-        addresses::set_free(tx, row)?;
+        give::free_row(tx, &locked.subnet, &locked.blocked, row)?;
         State::Free
     };
     let what = match state {
         State::Quarantined => format!("released into quarantine for {hours} hour(s)"),
-        _ => "released (free)".to_string(),
+        _ => match locked.blocked.reason(row.first.value, row.last.value) {
+            Some(reason) => format!("released; it stays blocked ({reason})"),
+            None => "released (free)".to_string(),
+        },
     };
     let owner = row
         .service_id
@@ -132,61 +178,125 @@ pub fn release_row(
     )?;
     Ok(Released {
         address: row.display(),
-        subnet_id: subnet.id,
+        subnet_id: locked.subnet.id,
         service_id: row.service_id,
-        state: state.as_str(),
+        state: state.as_str().to_string(),
     })
 }
 
-/// The next `limit` free units of a pool or subnet from `after` on: what "free" lists, for
-/// stored and sparse subnets alike.
+/// Most units one free list returns.
+pub const MAX_FREE_LIST: usize = 500;
+
+/// The next `limit` free units of a pool or subnet after `after`: exactly the units the
+/// allocator would hand out, in the order it would.
 pub fn free_units(
     db: &Db,
     target: Target,
     after: Option<&str>,
     limit: usize,
 ) -> Result<Vec<String>> {
+    let (subnet, pool) = db.run(RetryPolicy::Transient, |conn| match target {
+        Target::Subnet(id) => Ok((subnets::load(conn, id)?, None)),
+        Target::Pool(id) => {
+            let pool = pools::load(conn, id)?;
+            Ok((subnets::load(conn, pool.subnet_id)?, Some(pool)))
+        }
+    })?;
+    settle(db, subnet.id)?;
+    let family = subnet.family();
+    let (range, unit_prefix) = match &pool {
+        Some(p) => (allocator::clip(p.range, &subnet), p.unit_prefix_len),
+        None => (subnet.cidr.range(), family.bits()),
+    };
+    let unit_bits = family.bits() - unit_prefix;
+    let from = match after.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(range.start),
+        Some(text) => {
+            let cidr = parse_unit(text, "Start")?;
+            if cidr.family() != family {
+                return Err(Error::invalid(format!(
+                    "'{text}' is an {} address, but {} holds {} addresses.",
+                    crate::net::cidr::family_name(cidr.family()),
+                    subnet.cidr,
+                    crate::net::cidr::family_name(family)
+                )));
+            }
+            // The unit after the one that holds `after`.
+            crate::ipam::gaps::unit_size(unit_bits)
+                .and_then(|size| {
+                    (cidr.network().value / size)
+                        .checked_add(1)?
+                        .checked_mul(size)
+                })
+                .map(|next| next.max(range.start))
+        }
+    };
+    let Some(from) = from.filter(|f| *f <= range.end) else {
+        return Ok(Vec::new());
+    };
+    let limit = limit.min(MAX_FREE_LIST);
+    let range = crate::net::AddrRange {
+        start: from,
+        ..range
+    };
     db.run(RetryPolicy::Transient, |conn| {
-        let (subnet, pool) = match target {
-            Target::Subnet(id) => (subnets::load(conn, id)?, None),
-            Target::Pool(id) => {
-                let pool = pools::load(conn, id)?;
-                (subnets::load(conn, pool.subnet_id)?, Some(pool))
+        let blocked = Blocked::read(conn, &subnet)?.intervals();
+        let mut out: Vec<String> = Vec::new();
+        let mut cursor = range.start;
+        loop {
+            let found =
+                rows::candidates(conn, subnet.id, family, cursor, range.end, unit_prefix, 256)?;
+            let full = found.iter().filter(|(_, b)| b.start() > cursor).count() >= 256;
+            let last_end = found.last().map(|(_, b)| b.end());
+            let blocks = found.into_iter().map(|(_, b)| b);
+            let cursor_range = crate::net::AddrRange {
+                start: cursor,
+                ..range
+            };
+            for unit in
+                available::units(blocks, cursor_range, unit_bits, &blocked, limit - out.len())
+            {
+                let addr = Addr::new(family, unit.start());
+                out.push(allocator::unit_text(addr, unit_prefix).map_err(Failure::Domain)?);
             }
-        };
-        let (range, unit_prefix) = match &pool {
-            Some(p) => (busy::clip(p.range, &subnet), p.unit_prefix_len),
-            None => (subnet.cidr.range(), subnet.family().bits()),
-        };
-        let host_bits = subnet.family().bits() - unit_prefix;
-        let mut from = match after.map(str::trim).filter(|s| !s.is_empty()) {
-            None => range.start,
-            Some(text) => {
-                let a = if text.contains('/') {
-                    Cidr::parse(text)?.network
-                } else {
-                    Addr::parse(text, "Start")?
-                };
-                a.value
-                    .saturating_add(unit_size(host_bits).unwrap_or(u128::MAX))
-            }
-        };
-        let statics = busy::static_intervals(conn, &subnet)?;
-        let mut out = Vec::new();
-        while out.len() < limit.min(500) {
-            let mut walker = Walker::new(conn, &subnet, statics.clone(), from, false)?;
-            let found = gaps::first_fit(range, host_bits, from, &mut walker);
-            if let Some(e) = walker.error.take() {
-                return Err(e);
-            }
-            let Some(start) = found else { break };
-            let addr = Addr::new(subnet.family(), start);
-            out.push(Cidr::from_parts(addr, unit_prefix).unit_text());
-            match start.checked_add(unit_size(host_bits).unwrap_or(u128::MAX)) {
-                Some(next) => from = next,
-                None => break,
+            match last_end.and_then(|e| e.checked_add(1)) {
+                Some(next) if full && out.len() < limit && next <= range.end => cursor = next,
+                _ => return Ok(out),
             }
         }
-        Ok(out)
     })
+}
+
+/// Returns the subnet's ended quarantines to free space, if it has any (a short locked
+/// transaction; most calls only look).
+pub fn settle(db: &Db, subnet_id: u64) -> Result<()> {
+    let any: Option<u8> = db.run(RetryPolicy::Transient, |conn| {
+        Ok(conn.exec_first(
+            "SELECT 1 FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'quarantined' \
+             AND quarantine_until <= UTC_TIMESTAMP() LIMIT 1",
+            params! {"s" => subnet_id},
+        )?)
+    })?;
+    if any.is_none() {
+        return Ok(());
+    }
+    db.transaction(RetryPolicy::Transient, |tx| {
+        let locked = lock_subnet(tx, subnet_id)?;
+        give::settle(tx, &locked.subnet, &locked.blocked).map(|n| n as u64)
+    })
+    .map(drop)
+}
+
+/// Settles every subnet that has ended quarantines (before listing utilization, and daily).
+pub fn settle_all(db: &Db) -> Result<()> {
+    let subnet_ids: Vec<u64> = db.run(RetryPolicy::Transient, |conn| {
+        Ok(conn.query(
+            "SELECT DISTINCT subnet_id FROM mod_ipmanager_addresses WHERE state = 'quarantined' \
+             AND quarantine_until <= UTC_TIMESTAMP()",
+        )?)
+    })?;
+    for id in subnet_ids {
+        settle(db, id)?;
+    }
+    Ok(())
 }

@@ -9,8 +9,6 @@ use mysql::{Value, params};
 
 /// Rows per INSERT: 6 placeholders each stays well under MySQL's 65,535 limit.
 const BATCH_ROWS: usize = 4096;
-/// Note on parent rows covered by a child subnet.
-pub const CHILD_SUBNET_NOTE: &str = "subnet";
 
 /// Inserts a free (or blocked) row for every address of `range`.
 pub fn generate(

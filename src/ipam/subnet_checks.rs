@@ -37,7 +37,8 @@ pub fn check_placement(
             );
             return Ok(());
         }
-        if !(parent.cidr.contains_cidr(&spec.cidr) && parent.cidr.prefix_len < spec.cidr.prefix_len)
+        if !(parent.cidr.contains_cidr(&spec.cidr)
+            && parent.cidr.prefix_len() < spec.cidr.prefix_len())
         {
             errors.add(
                 "parent_id",
@@ -110,7 +111,7 @@ fn overlapping(q: &mut impl Queryable, spec: &SubnetSpec) -> Outcome<Vec<Subnet>
         ),
         params! {
             "family" => spec.cidr.family().number(),
-            "first" => spec.cidr.network.to_bytes(),
+            "first" => spec.cidr.network().to_bytes(),
             "last" => spec.cidr.last().to_bytes(),
         },
     )?;

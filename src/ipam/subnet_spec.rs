@@ -270,8 +270,8 @@ fn check_gateway(cidr: &Cidr, text: &str) -> Result<Addr> {
             "Gateway {gw} is outside the subnet {cidr}."
         )));
     }
-    if cidr.family() == Family::V4 && cidr.prefix_len <= 30 {
-        if gw == cidr.network {
+    if cidr.family() == Family::V4 && cidr.prefix_len() <= 30 {
+        if gw == cidr.network() {
             return Err(Error::invalid(format!(
                 "Gateway {gw} is the network address of {cidr}; use a host address."
             )));

@@ -2,16 +2,19 @@
 
 use super::field_errors::FieldErrors;
 use super::model::{SUBNET_COLUMNS, Subnet};
-use super::stored_rows::{self, CHILD_SUBNET_NOTE};
+use super::release::{self, LockedSubnet};
+use super::space::blocked::{self, CHILD_SUBNET};
+use super::space::{Blocked, give};
+use super::stored_rows;
 use super::subnet_checks;
 use super::subnet_spec::SubnetSpec;
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::net::AddrRange;
 use crate::net::rules::BlockReason;
-use crate::store::{Db, Failure, Outcome, RetryPolicy};
+use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
+use mysql::params;
 use mysql::prelude::Queryable;
-use mysql::{Transaction, params};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -44,16 +47,18 @@ pub fn validate(
 pub fn create(db: &Db, input: &Value) -> Result<Subnet> {
     let spec = SubnetSpec::from_input(input, None).map_err(FieldErrors::into_error)?;
     let id = db.transaction(RetryPolicy::Transient, |tx| {
-        // The parent row lock serialises this with allocations in the parent.
-        if let Some(parent) = spec.parent_id {
-            tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => parent})?;
-        }
+        // The parent row lock serialises this with allocations in the parent (a parent that
+        // does not exist is reported on its field by the placement check).
+        let parent = match spec.parent_id {
+            Some(id) if subnet_exists(tx, id)? => Some(release::lock_subnet(tx, id)?),
+            _ => None,
+        };
         let mut errors = FieldErrors::default();
         subnet_checks::check_placement(tx, &spec, &mut errors)?;
         if !errors.is_empty() {
             return Err(errors.into_error().into());
         }
-        if let Some(parent) = spec.parent_id {
+        if let Some(parent) = &parent {
             carve_out_of_parent(tx, parent, &spec)?;
         }
         tx.exec_drop(
@@ -63,8 +68,8 @@ pub fn create(db: &Db, input: &Value) -> Result<Subnet> {
              :excluded, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
             params! {
                 "name" => &spec.name, "family" => spec.cidr.family().number(),
-                "network" => spec.cidr.network.to_bytes(), "last" => spec.cidr.last().to_bytes(),
-                "len" => spec.cidr.prefix_len, "parent" => spec.parent_id,
+                "network" => spec.cidr.network().to_bytes(), "last" => spec.cidr.last().to_bytes(),
+                "len" => spec.cidr.prefix_len(), "parent" => spec.parent_id,
                 "gateway" => spec.gateway.map(|g| g.to_bytes()), "vlan" => spec.vlan,
                 "description" => &spec.description, "stored" => spec.stored,
                 "rules" => rules_json(&spec)?, "reserved" => spec.reserved_text(), "excluded" => spec.excluded_text(),
@@ -72,10 +77,12 @@ pub fn create(db: &Db, input: &Value) -> Result<Subnet> {
         )?;
         let id = tx.last_insert_id().ok_or_else(|| Error::Internal("The new subnet got no id.".into()))?;
         audit::record(tx, "subnet.create", ("subnet", id), None, Some(&spec_json(&spec)), &format!("Subnet {} ({}) added.", spec.cidr, spec.name))?;
-        let blocked = spec.blocked();
-        write_blocks(tx, id, &blocked)?;
+        let subnet = load(tx, id)?;
         if spec.stored {
-            stored_rows::generate(tx, id, spec.cidr.range(), spec.cidr.family().bits(), &blocked)?;
+            stored_rows::generate(tx, id, spec.cidr.range(), spec.cidr.family().bits(), &spec.blocked())?;
+        } else {
+            let range = spec.cidr.range();
+            give::give_back(tx, &subnet, &Blocked::new(&subnet, &[]), &[(range.start, range.end)])?;
         }
         Ok(id)
     })?;
@@ -94,10 +101,10 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<(Subnet, UpdateReport)>
     let existing = get(db, id)?;
     let spec = SubnetSpec::from_input(input, Some(&existing)).map_err(FieldErrors::into_error)?;
     let conflicts = db.transaction(RetryPolicy::Transient, |tx| {
-        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => id})?;
+        let before = release::lock_subnet(tx, id)?;
         tx.exec_drop(
             "UPDATE mod_ipmanager_subnets SET name = :name, gateway = :gateway, vlan = :vlan, description = :description, \
-             rules_json = :rules, reserved_text = :reserved, excluded_text = :excluded, next_hint = NULL, \
+             rules_json = :rules, reserved_text = :reserved, excluded_text = :excluded, \
              updated_at = UTC_TIMESTAMP() WHERE id = :id",
             params! {
                 "name" => &spec.name, "gateway" => spec.gateway.map(|g| g.to_bytes()), "vlan" => spec.vlan,
@@ -105,23 +112,14 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<(Subnet, UpdateReport)>
                 "reserved" => spec.reserved_text(), "excluded" => spec.excluded_text(), "id" => id,
             },
         )?;
-        // Blocked ranges changed: every pool must search again from its start.
-        tx.exec_drop("UPDATE mod_ipmanager_pools SET next_hint = NULL WHERE subnet_id = :id", params! {"id" => id})?;
-        tx.exec_drop("DELETE FROM mod_ipmanager_subnet_blocks WHERE subnet_id = :id", params! {"id" => id})?;
-        let blocked = spec.blocked();
-        write_blocks(tx, id, &blocked)?;
-        // Free rows (every address of a stored subnet, released units of a sparse one)
-        // follow the new rules.
-        stored_rows::unblock(tx, id, spec.cidr.range(), false)?;
-        for (range, reason) in &blocked {
-            stored_rows::block(tx, id, *range, reason.as_str())?;
-        }
-        let conflicts = in_use_inside(tx, id, &blocked)?;
+        let after = release::lock_subnet(tx, id)?;
+        apply_rules(tx, &before, &after)?;
+        let conflicts = in_use_inside(tx, id, &spec.blocked())?;
         audit::record(
             tx,
             "subnet.update",
             ("subnet", id),
-            Some(&spec_json(&SubnetSpec::from(&existing))),
+            Some(&spec_json(&SubnetSpec::from(&before.subnet))),
             Some(&spec_json(&spec)),
             &format!("Subnet {} ({}) edited; {} address(es) in use fall in blocked ranges.", spec.cidr, spec.name, conflicts.len()),
         )?;
@@ -130,7 +128,25 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<(Subnet, UpdateReport)>
     Ok((get(db, id)?, UpdateReport { conflicts }))
 }
 
-#[derive(Debug, Serialize)]
+/// Makes the free space follow new rules. Stored subnets re-block their free rows; sparse
+/// subnets carve newly blocked ranges out of their free blocks and give back ranges no
+/// longer blocked (where no row holds them). Addresses in use are never touched: they keep
+/// their holder and stay blocked once released.
+fn apply_rules(tx: &mut Tx<'_>, before: &LockedSubnet, after: &LockedSubnet) -> Outcome<()> {
+    let subnet = &after.subnet;
+    if subnet.stored {
+        stored_rows::unblock(tx, subnet.id, subnet.cidr.range(), false)?;
+        for (range, reason) in SubnetSpec::from(subnet).blocked() {
+            stored_rows::block(tx, subnet.id, range, reason.as_str())?;
+        }
+        return Ok(());
+    }
+    let (old, new) = (before.blocked.intervals(), after.blocked.intervals());
+    give::carve(tx, subnet, &blocked::minus(&new, &old))?;
+    give::reopen(tx, subnet, &after.blocked, &blocked::minus(&old, &new))
+}
+
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct DeleteReport {
     pub deleted: String,
     pub released_addresses: u64,
@@ -142,7 +158,9 @@ pub struct DeleteReport {
 pub fn delete(db: &Db, id: u64, force: bool) -> Result<DeleteReport> {
     let subnet = get(db, id)?;
     db.transaction(RetryPolicy::Transient, |tx| {
-        tx.exec_drop("SELECT id FROM mod_ipmanager_subnets WHERE id = :id FOR UPDATE", params! {"id" => id})?;
+        // The parent gets the range back: both locked, parent (the lower id) first.
+        let parent = subnet.parent_id.map(|p| release::lock_subnet(tx, p)).transpose()?;
+        release::lock_subnet(tx, id)?;
         let children: Vec<String> = tx.exec(
             "SELECT name FROM mod_ipmanager_subnets WHERE parent_id = :id ORDER BY network",
             params! {"id" => id},
@@ -168,7 +186,7 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<DeleteReport> {
             .into());
         }
         let pools: Option<u64> = tx.exec_first("SELECT COUNT(*) FROM mod_ipmanager_pools WHERE subnet_id = :id", params! {"id" => id})?;
-        for table in ["mod_ipmanager_addresses", "mod_ipmanager_pools", "mod_ipmanager_subnet_blocks"] {
+        for table in ["mod_ipmanager_addresses", "mod_ipmanager_pools"] {
             tx.exec_drop(format!("DELETE FROM {table} WHERE subnet_id = :id"), params! {"id" => id})?;
         }
         tx.exec_drop("DELETE FROM mod_ipmanager_subnets WHERE id = :id", params! {"id" => id})?;
@@ -180,10 +198,15 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<DeleteReport> {
             None,
             &format!("Subnet {} ({}) deleted; {in_use} address(es) released, {} pool(s) deleted.", subnet.cidr, subnet.name, pools.unwrap_or(0)),
         )?;
-        if let Some(parent) = subnet.parent_id {
-            stored_rows::unblock(tx, parent, subnet.cidr.range(), true)?;
-            tx.exec_drop("UPDATE mod_ipmanager_pools SET next_hint = NULL WHERE subnet_id = :id", params! {"id" => parent})?;
-            tx.exec_drop("UPDATE mod_ipmanager_subnets SET next_hint = NULL WHERE id = :id", params! {"id" => parent})?;
+        if let Some(parent) = parent {
+            let range = subnet.cidr.range();
+            if parent.subnet.stored {
+                stored_rows::unblock(tx, parent.subnet.id, range, true)?;
+            } else {
+                // Re-read now that the child is gone: its range is no longer blocked.
+                let blocked = Blocked::read(tx, &parent.subnet)?;
+                give::reopen(tx, &parent.subnet, &blocked, &[(range.start, range.end)])?;
+            }
         }
         Ok(DeleteReport {
             deleted: format!("{} ({})", subnet.cidr, subnet.name),
@@ -191,6 +214,14 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<DeleteReport> {
             deleted_pools: pools.unwrap_or(0),
         })
     })
+}
+
+fn subnet_exists(tx: &mut Tx<'_>, id: u64) -> Outcome<bool> {
+    let found: Option<u64> = tx.exec_first(
+        "SELECT id FROM mod_ipmanager_subnets WHERE id = :id",
+        params! {"id" => id},
+    )?;
+    Ok(found.is_some())
 }
 
 pub fn get(db: &Db, id: u64) -> Result<Subnet> {
@@ -220,30 +251,13 @@ pub fn list(db: &Db) -> Result<Vec<Subnet>> {
     })
 }
 
-/// Child subnets' ranges: space the parent never hands out.
-pub fn child_ranges(q: &mut impl Queryable, id: u64) -> Outcome<Vec<AddrRange>> {
-    let rows: Vec<(Vec<u8>, Vec<u8>)> = q.exec(
-        "SELECT network, last_address FROM mod_ipmanager_subnets WHERE parent_id = :id ORDER BY network",
-        params! {"id" => id},
-    )?;
-    rows.into_iter()
-        .map(|(a, b)| {
-            Ok(AddrRange::new(
-                crate::net::Addr::from_bytes(&a)?,
-                crate::net::Addr::from_bytes(&b)?,
-            ))
-        })
-        .collect::<Result<Vec<_>>>()
-        .map_err(Failure::Domain)
-}
-
 /// A new child takes its range out of the parent; addresses in use there block it.
-fn carve_out_of_parent(tx: &mut Transaction<'_>, parent: u64, spec: &SubnetSpec) -> Outcome<()> {
+fn carve_out_of_parent(tx: &mut Tx<'_>, parent: &LockedSubnet, spec: &SubnetSpec) -> Outcome<()> {
     let range = spec.cidr.range();
     let busy: Vec<(Vec<u8>, String)> = tx.exec(
         "SELECT address, state FROM mod_ipmanager_addresses WHERE subnet_id = :parent AND blocked = 0 \
          AND state <> 'free' AND address <= :last AND last_address >= :first ORDER BY address LIMIT 5",
-        params! {"parent" => parent, "first" => range.first().to_bytes(), "last" => range.last().to_bytes()},
+        params! {"parent" => parent.subnet.id, "first" => range.first().to_bytes(), "last" => range.last().to_bytes()},
     )?;
     if let Some((first, state)) = busy.first() {
         let addr = crate::net::Addr::from_bytes(first).map_err(Failure::Domain)?;
@@ -254,32 +268,16 @@ fn carve_out_of_parent(tx: &mut Transaction<'_>, parent: u64, spec: &SubnetSpec)
         ))
         .into());
     }
-    stored_rows::block(tx, parent, range, CHILD_SUBNET_NOTE)?;
-    tx.exec_drop(
-        "UPDATE mod_ipmanager_pools SET next_hint = NULL WHERE subnet_id = :id",
-        params! {"id" => parent},
-    )?;
-    Ok(())
-}
-
-fn write_blocks(
-    tx: &mut Transaction<'_>,
-    id: u64,
-    blocked: &[(AddrRange, BlockReason)],
-) -> Outcome<()> {
-    for (range, reason) in blocked {
-        tx.exec_drop(
-            "INSERT INTO mod_ipmanager_subnet_blocks (subnet_id, start_address, end_address, reason) \
-             VALUES (:id, :start, :end, :reason)",
-            params! {"id" => id, "start" => range.first().to_bytes(), "end" => range.last().to_bytes(), "reason" => reason.as_str()},
-        )?;
+    if parent.subnet.stored {
+        stored_rows::block(tx, parent.subnet.id, range, CHILD_SUBNET)
+    } else {
+        give::carve(tx, &parent.subnet, &[(range.start, range.end)])
     }
-    Ok(())
 }
 
 /// Addresses in use (not free, not blocked rows) inside any of `blocked`.
 fn in_use_inside(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     id: u64,
     blocked: &[(AddrRange, BlockReason)],
 ) -> Outcome<Vec<String>> {

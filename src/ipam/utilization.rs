@@ -1,119 +1,123 @@
-//! Usable, assigned, reserved and free counts of subnets and pools, read from the counters
-//! kept with every state change (never by counting rows, so it stays fast at any size).
+//! Usable, assigned, reserved and free counts of subnets and pools. Assigned and reserved
+//! come from counters kept with every state change; free is counted from the free rows by
+//! the same rule the allocator uses (`space::available`), so the numbers never disagree with
+//! what can be handed out.
 
-use super::busy;
+use super::allocator::clip;
 use super::gaps::unit_size;
-use super::model::{Pool, Subnet, decimal};
-use crate::net::AddrRange;
-use crate::net::range::merge;
+use super::model::{Pool, Subnet};
+use super::space::{Blocked, available, rows};
+use crate::net::{AddrRange, Amount};
 use crate::store::Outcome;
 use mysql::params;
 use mysql::prelude::Queryable;
-use serde::{Serialize, Serializer};
-
-/// A count that may exceed PHP's integer range (IPv6): a number when it fits, else a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Count(pub u128);
-
-impl Serialize for Count {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match i64::try_from(self.0) {
-            Ok(n) => s.serialize_i64(n),
-            Err(_) => s.serialize_str(&self.0.to_string()),
-        }
-    }
-}
+use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Utilization {
     /// "address" or "/64" etc.: what the counts count.
     pub unit: String,
-    pub total: Count,
-    pub usable: Count,
-    pub assigned: Count,
-    pub reserved: Count,
-    pub free: Count,
-    /// (assigned + reserved) / usable, 0–100, one decimal.
+    pub total: Amount,
+    /// Total minus what rules, reservations, exclusions and child subnets block.
+    pub usable: Amount,
+    pub assigned: Amount,
+    /// Reserved or quarantined.
+    pub reserved: Amount,
+    /// Held by something else sharing the range (another pool's units, single addresses
+    /// handed out from the subnet): neither free nor counted above.
+    pub other: Amount,
+    /// What the allocator can still hand out.
+    pub free: Amount,
+    /// (usable - free) / usable, 0–100, one decimal; 100 when nothing is usable.
     pub percent: f64,
 }
 
 fn utilization(
     unit: String,
-    total: u128,
-    usable: u128,
-    assigned: u128,
-    reserved: u128,
+    total: Amount,
+    usable: Amount,
+    assigned: Amount,
+    reserved: Amount,
+    free: Amount,
 ) -> Utilization {
-    let used = assigned.saturating_add(reserved);
-    let percent = if usable == 0 {
+    let used = usable.saturating_sub(free);
+    let percent = if usable == Amount::ZERO {
         100.0
     } else {
-        ((used as f64 / usable as f64) * 1000.0).round() / 10.0
+        (used.ratio(usable) * 1000.0).round() / 10.0
     };
     Utilization {
         unit,
-        total: Count(total),
-        usable: Count(usable),
-        assigned: Count(assigned),
-        reserved: Count(reserved),
-        free: Count(usable.saturating_sub(used)),
+        total,
+        usable,
+        assigned,
+        reserved,
+        other: used.saturating_sub(assigned.saturating_add(reserved)),
+        free,
         percent: percent.min(100.0),
     }
 }
 
 pub fn of_subnet(q: &mut impl Queryable, subnet: &Subnet) -> Outcome<Utilization> {
-    let total = subnet.cidr.size().unwrap_or(u128::MAX);
-    let statics = busy::static_intervals(q, subnet)?;
-    let blocked: u128 = merged(&statics, subnet.cidr.range())
-        .iter()
-        .map(AddrRange::count)
-        .sum();
-    let expired = expired_quarantine(q, "subnet_id", subnet.id)?;
+    let total = Amount::of_size(subnet.cidr.size());
+    let range = subnet.cidr.range();
+    let blocked = Blocked::read(q, subnet)?;
+    let usable = total.saturating_sub(Amount::new(blocked.count_in(range)));
+    let free: Option<Option<String>> = q.exec_first(
+        "SELECT CAST(SUM(size) AS CHAR) FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free'",
+        params! {"s" => subnet.id},
+    )?;
+    let free = free
+        .flatten()
+        .and_then(|t| Amount::parse(&t))
+        .unwrap_or_default();
     Ok(utilization(
         "address".into(),
         total,
-        total.saturating_sub(blocked),
-        subnet.assigned_count,
-        subnet.reserved_count.saturating_sub(expired),
+        usable,
+        Amount::new(subnet.assigned_count),
+        Amount::new(subnet.reserved_count),
+        free,
     ))
 }
 
 pub fn of_pool(q: &mut impl Queryable, subnet: &Subnet, pool: &Pool) -> Outcome<Utilization> {
-    let range = busy::clip(pool.range, subnet);
-    let host_bits = pool.unit_host_bits();
-    let size = unit_size(host_bits).unwrap_or(u128::MAX);
-    let first_unit = range.start.div_ceil(size);
-    let end_units = if range.end == u128::MAX {
-        u128::MAX / size
-    } else {
-        (range.end + 1) / size
-    };
-    let total = end_units.saturating_sub(first_unit);
-    // Units touched by blocked ranges or child subnets, each counted once.
-    let statics = busy::static_intervals(q, subnet)?;
-    let mut blocked = 0u128;
-    let mut last_counted: Option<u128> = None;
-    for r in merged(&statics, range) {
-        let lo = (r.start / size).max(first_unit);
-        let hi = (r.end / size).min(end_units.saturating_sub(1));
-        if hi < lo {
-            continue;
-        }
-        let lo = match last_counted {
-            Some(prev) if prev >= lo => prev + 1,
-            _ => lo,
-        };
-        if hi >= lo {
-            blocked += hi - lo + 1;
-            last_counted = Some(hi);
-        }
-    }
+    let range = clip(pool.range, subnet);
+    let unit_bits = pool.unit_host_bits();
+    let family = subnet.family();
+    let blocked = Blocked::read(q, subnet)?.intervals();
+    let total = units_in(range, unit_bits);
+    let usable = total.saturating_sub(blocked_units(&blocked, range, unit_bits));
+    // Free units: whole free blocks inside the range add up in SQL; the (at most two) that
+    // cross its edges are counted here.
+    let inside: Option<Option<String>> = q.exec_first(
+        "SELECT CAST(CAST(SUM(size / CAST(:unit AS DECIMAL(39,0))) AS DECIMAL(39,0)) AS CHAR) FROM mod_ipmanager_addresses \
+         WHERE subnet_id = :s AND state = 'free' AND prefix_len <= :len AND address >= :lo AND last_address <= :hi",
+        params! {
+            "unit" => Amount::of_size(unit_size(unit_bits)).to_string(),
+            "s" => subnet.id, "len" => pool.unit_prefix_len,
+            "lo" => range.first().to_bytes(), "hi" => range.last().to_bytes(),
+        },
+    )?;
+    let mut free = inside
+        .flatten()
+        .and_then(|t| Amount::parse(&t))
+        .unwrap_or_default();
+    let edges = rows::overlapping(q, subnet.id, family, range.start, range.start)?
+        .into_iter()
+        .chain(rows::overlapping(
+            q, subnet.id, family, range.end, range.end,
+        )?)
+        .map(|(_, b)| b)
+        .filter(|b| b.start() < range.start || b.end() > range.end)
+        .collect::<std::collections::BTreeSet<_>>();
+    free = free.saturating_add(available::count(edges, range, unit_bits, &blocked));
     let reserved: Option<u64> = q.exec_first(
         "SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE subnet_id = :s AND blocked = 0 AND address BETWEEN :lo AND :hi \
-         AND (state = 'reserved' OR (state = 'quarantined' AND quarantine_until > UTC_TIMESTAMP()))",
+         AND state IN ('reserved', 'quarantined')",
         params! {"s" => subnet.id, "lo" => range.first().to_bytes(), "hi" => range.last().to_bytes()},
     )?;
-    let unit = if host_bits == 0 {
+    let unit = if unit_bits == 0 {
         "address".to_string()
     } else {
         format!("/{}", pool.unit_prefix_len)
@@ -121,59 +125,103 @@ pub fn of_pool(q: &mut impl Queryable, subnet: &Subnet, pool: &Pool) -> Outcome<
     Ok(utilization(
         unit,
         total,
-        total.saturating_sub(blocked),
-        pool.assigned_count,
-        u128::from(reserved.unwrap_or(0)),
+        usable,
+        Amount::new(pool.assigned_count),
+        Amount::new(u128::from(reserved.unwrap_or(0))),
+        free,
     ))
 }
 
-fn merged(statics: &[(u128, u128)], within: AddrRange) -> Vec<AddrRange> {
-    merge(
-        statics
-            .iter()
-            .filter(|(s, e)| *e >= within.start && *s <= within.end)
-            .map(|(s, e)| AddrRange {
-                family: within.family,
-                start: (*s).max(within.start),
-                end: (*e).min(within.end),
-            })
-            .collect(),
-    )
+/// Aligned units of `2^unit_bits` inside `range`.
+fn units_in(range: AddrRange, unit_bits: u8) -> Amount {
+    let Some(size) = unit_size(unit_bits) else {
+        return Amount::new(u128::from(range.start == 0 && range.end == u128::MAX));
+    };
+    let first = range.start.div_ceil(size);
+    // (end + 1) / size without overflowing at the top of the space.
+    let end_units = range.end / size + u128::from(range.end % size == size - 1);
+    if size == 1 && range.start == 0 && range.end == u128::MAX {
+        return Amount::ALL;
+    }
+    Amount::new(end_units.saturating_sub(first))
 }
 
-/// Addresses counted as reserved whose quarantine has run out (they are free again).
-fn expired_quarantine(q: &mut impl Queryable, column: &str, id: u64) -> Outcome<u128> {
-    let sum: Option<Option<String>> = q.exec_first(
-        format!(
-            "SELECT CAST(SUM(size) AS CHAR) FROM mod_ipmanager_addresses WHERE state = 'quarantined' \
-             AND quarantine_until <= UTC_TIMESTAMP() AND blocked = 0 AND {column} = :id"
-        ),
-        params! {"id" => id},
-    )?;
-    match sum.flatten() {
-        Some(text) => decimal(&text).map_err(Into::into),
-        None => Ok(0),
+/// Units of `range` touched by a blocked range, each counted once.
+fn blocked_units(blocked: &[(u128, u128)], range: AddrRange, unit_bits: u8) -> Amount {
+    let Some(size) = unit_size(unit_bits) else {
+        return Amount::new(u128::from(!blocked.is_empty()));
+    };
+    let first_unit = range.start.div_ceil(size);
+    let end_units = range.end / size + u128::from(range.end % size == size - 1);
+    let mut count = Amount::ZERO;
+    let mut last_counted: Option<u128> = None;
+    for &(s, e) in blocked {
+        if e < range.start || s > range.end {
+            continue;
+        }
+        let lo = (s.max(range.start) / size).max(first_unit);
+        let hi = (e.min(range.end) / size).min(end_units.saturating_sub(1));
+        if hi < lo || end_units == 0 {
+            continue;
+        }
+        let lo = match last_counted {
+            Some(prev) if prev >= lo => prev + 1,
+            _ => lo,
+        };
+        if hi >= lo {
+            count = count.saturating_add(Amount::new(hi - lo).saturating_add(Amount::new(1)));
+            last_counted = Some(hi);
+        }
     }
+    count
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::Family;
 
-    #[test]
-    fn counts_beyond_php_integers_become_strings() {
-        assert_eq!(serde_json::to_string(&Count(5)).unwrap(), "5");
-        assert_eq!(
-            serde_json::to_string(&Count(1u128 << 80)).unwrap(),
-            "\"1208925819614629174706176\""
-        );
+    fn r(start: u128, end: u128) -> AddrRange {
+        AddrRange {
+            family: Family::V4,
+            start,
+            end,
+        }
     }
 
     #[test]
     fn percent_is_rounded_and_empty_subnets_are_full() {
-        let u = utilization("address".into(), 256, 253, 100, 1);
-        assert_eq!(u.free, Count(152));
+        let u = utilization(
+            "address".into(),
+            Amount::new(256),
+            Amount::new(253),
+            Amount::new(100),
+            Amount::new(1),
+            Amount::new(152),
+        );
+        assert_eq!(u.free, Amount::new(152));
+        assert_eq!(u.other, Amount::ZERO);
         assert_eq!(u.percent, 39.9);
-        assert_eq!(utilization("address".into(), 1, 0, 0, 0).percent, 100.0);
+        let empty = utilization(
+            "address".into(),
+            Amount::new(1),
+            Amount::ZERO,
+            Amount::ZERO,
+            Amount::ZERO,
+            Amount::ZERO,
+        );
+        assert_eq!(empty.percent, 100.0);
+    }
+
+    #[test]
+    fn units_in_a_range_and_those_a_block_touches() {
+        assert_eq!(units_in(r(0, 255), 3), Amount::new(32));
+        assert_eq!(units_in(r(5, 20), 3), Amount::new(1));
+        assert_eq!(units_in(r(0, u128::MAX), 0), Amount::ALL);
+        assert_eq!(units_in(r(0, u128::MAX), 127), Amount::new(2));
+        assert_eq!(
+            blocked_units(&[(0, 0), (7, 9), (255, 255)], r(0, 255), 3),
+            Amount::new(3)
+        );
     }
 }

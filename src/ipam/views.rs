@@ -60,7 +60,7 @@ pub fn subnet(q: &mut impl Queryable, s: &Subnet, depth: usize) -> Outcome<Subne
         name: s.name.clone(),
         cidr: s.cidr.to_string(),
         family: s.family().number(),
-        prefix_len: s.cidr.prefix_len,
+        prefix_len: s.cidr.prefix_len(),
         parent_id: s.parent_id,
         depth,
         gateway: s.gateway.map(|g| g.to_string()),
@@ -107,7 +107,7 @@ pub struct PoolView {
 
 pub fn pool(q: &mut impl Queryable, subnet: &Subnet, p: &Pool) -> Outcome<PoolView> {
     let as_cidr = (0..=p.family().bits())
-        .map(|len| Cidr::from_parts(p.range.first(), len))
+        .filter_map(|len| Cidr::containing(p.range.first(), len).ok())
         .find(|c| c.range() == p.range)
         .map(|c| c.to_string());
     Ok(PoolView {

@@ -7,14 +7,14 @@ use crate::store::{Db, RetryPolicy};
 use crate::whmcs::addon_settings;
 use mysql::params;
 use mysql::prelude::Queryable;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub const THRESHOLD_SETTING: &str = "usage_alert_threshold";
 const DEFAULT_THRESHOLD: f64 = 80.0;
 
-#[derive(Debug, Serialize, PartialEq)]
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
 pub struct Crossing {
-    pub object_type: &'static str,
+    pub object_type: String,
     pub object_id: u64,
     pub name: String,
     /// CIDR of a subnet, range of a pool.
@@ -51,8 +51,8 @@ pub fn check(db: &Db) -> Result<AlertRun> {
             s.name,
             s.cidr,
             u.percent,
-            used(u.assigned.0, u.reserved.0),
-            u.usable.0.to_string(),
+            u.usable.saturating_sub(u.free).to_string(),
+            u.usable.to_string(),
         ));
     }
     for p in api::pool_list(db, None)? {
@@ -63,8 +63,8 @@ pub fn check(db: &Db) -> Result<AlertRun> {
             p.name,
             p.cidr.unwrap_or(p.range),
             u.percent,
-            used(u.assigned.0, u.reserved.0),
-            u.usable.0.to_string(),
+            u.usable.saturating_sub(u.free).to_string(),
+            u.usable.to_string(),
         ));
     }
     let crossings = db.transaction(RetryPolicy::Transient, |tx| {
@@ -84,7 +84,7 @@ pub fn check(db: &Db) -> Result<AlertRun> {
             )?;
             if newly {
                 crossings.push(Crossing {
-                    object_type: kind, object_id: *id, name: name.clone(), range: range.clone(), percent: *percent,
+                    object_type: kind.to_string(), object_id: *id, name: name.clone(), range: range.clone(), percent: *percent,
                     used: used.clone(), usable: usable.clone(),
                 });
             }
@@ -102,10 +102,6 @@ pub fn check(db: &Db) -> Result<AlertRun> {
         crossings,
         admin,
     })
-}
-
-fn used(assigned: u128, reserved: u128) -> String {
-    assigned.saturating_add(reserved).to_string()
 }
 
 fn threshold(db: &Db) -> Result<f64> {

@@ -1,23 +1,24 @@
 //! Assignments: services with their IPs, with WHMCS's view of the service beside them;
 //! manual assign (from a pool or subnet, or a chosen free address) and unassign.
 
-use super::orphans;
-use crate::audit;
+use super::unassign::{self, Unassigned};
 use crate::error::{Error, Result};
 use crate::input::Fields;
-use crate::ipam::addresses::{AddressRow, ROW_COLUMNS, adjust_counters, insert_assigned};
+use crate::ipam::addresses::{self, AddressRow, ROW_COLUMNS};
 use crate::ipam::allocator::{self, Target};
-use crate::ipam::busy;
 use crate::ipam::model::{State, take};
 use crate::ipam::release::{self, ReleaseMode};
+use crate::ipam::space::rows::{self, Owner};
+use crate::ipam::space::{Block, FreeSet, give};
 use crate::net::{Addr, AddrRange, Cidr};
 use crate::paging::{Page, Paging};
 use crate::providers::Integrations;
-use crate::store::{Db, Failure, Outcome, RetryPolicy};
+use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
+use crate::whmcs::service_ips;
 use mysql::prelude::Queryable;
-use mysql::{Row, Transaction, params};
+use mysql::{Row, params};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const STATUSES: &[&str] = &[
     "Pending",
@@ -107,7 +108,7 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
             let state: String = take(&mut row, "state")?;
             items.push(Assignment {
                 id: take(&mut row, "id")?,
-                address: Cidr::from_parts(addr, len).unit_text(),
+                address: allocator::unit_text(addr, len)?,
                 state: State::parse(&state)?.as_str(),
                 service_id: take(&mut row, "service_id")?,
                 service_status: take(&mut row, "domainstatus")?,
@@ -135,6 +136,17 @@ pub fn assign(db: &Db, input: &Value) -> Result<String> {
     let pool = f.optional_int("pool_id", 1, i64::MAX)?.map(|n| n as u64);
     let subnet = f.optional_int("subnet_id", 1, i64::MAX)?.map(|n| n as u64);
     let address = f.optional_str("address")?.filter(|a| !a.trim().is_empty());
+    let chosen = address
+        .as_deref()
+        .map(|text| release::parse_unit(text, "Address"))
+        .transpose()?;
+    if let Some(cidr) = chosen
+        && cidr.prefix_len() == 0
+    {
+        return Err(Error::invalid(format!(
+            "{cidr} is a whole address space, not an address or prefix to assign."
+        )));
+    }
     db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
         let exists: Option<u32> = tx.exec_first(
             "SELECT id FROM tblhosting WHERE id = :id",
@@ -145,8 +157,8 @@ pub fn assign(db: &Db, input: &Value) -> Result<String> {
                 Error::NotFound(format!("Service #{service_id} does not exist in WHMCS.")).into(),
             );
         }
-        let shown = match (&address, pool, subnet) {
-            (Some(text), _, _) => assign_address(tx, service_id, text)?,
+        let shown = match (chosen, pool, subnet) {
+            (Some(cidr), _, _) => assign_chosen(tx, service_id, cidr)?,
             (None, Some(p), None) => next_unit(tx, Target::Pool(p), service_id)?,
             (None, None, Some(s)) => next_unit(tx, Target::Subnet(s), service_id)?,
             _ => {
@@ -155,13 +167,13 @@ pub fn assign(db: &Db, input: &Value) -> Result<String> {
                 );
             }
         };
-        record_in_whmcs(tx, service_id, &shown)?;
+        service_ips::add(tx, service_id, &shown)?;
         Ok(shown)
     })
 }
 
 /// One more unit than the service already holds from the target.
-fn next_unit(tx: &mut Transaction<'_>, target: Target, service_id: u32) -> Outcome<String> {
+fn next_unit(tx: &mut Tx<'_>, target: Target, service_id: u32) -> Outcome<String> {
     let held: Option<u64> = match target {
         Target::Pool(id) => tx.exec_first(
             "SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE service_id = :s AND pool_id = :p AND state IN ('assigned','releasing')",
@@ -172,7 +184,16 @@ fn next_unit(tx: &mut Transaction<'_>, target: Target, service_id: u32) -> Outco
             params! {"s" => service_id, "p" => id},
         )?,
     };
-    let want = held.unwrap_or(0) as u32 + 1;
+    let want = u32::try_from(held.unwrap_or(0))
+        .ok()
+        .and_then(|n| n.checked_add(1))
+        .filter(|n| *n <= allocator::MAX_COUNT)
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "Service #{service_id} already holds the most units one pool or subnet gives a service ({}).",
+                allocator::MAX_COUNT
+            ))
+        })?;
     let got = allocator::allocate_in(tx, target, service_id, want)?;
     let new = got
         .into_iter()
@@ -181,151 +202,112 @@ fn next_unit(tx: &mut Transaction<'_>, target: Target, service_id: u32) -> Outco
     Ok(new.address)
 }
 
-/// A chosen address: it must lie in a subnet and be free there.
-fn assign_address(tx: &mut Transaction<'_>, service_id: u32, text: &str) -> Outcome<String> {
-    let cidr = if text.contains('/') {
-        Cidr::parse(text)?
-    } else {
-        let a = Addr::parse(text, "Address")?;
-        Cidr::from_parts(a, a.family.bits())
-    };
-    let subnet_id: Option<u64> = tx.exec_first(
-        "SELECT id FROM mod_ipmanager_subnets WHERE family = :f AND network <= :a AND last_address >= :b ORDER BY prefix_len DESC LIMIT 1",
-        params! {"f" => cidr.family().number(), "a" => cidr.network.to_bytes(), "b" => cidr.last().to_bytes()},
-    )?;
-    let subnet_id = subnet_id.ok_or_else(|| {
+/// A chosen address or prefix: it must be available by the same rule the allocator follows.
+fn assign_chosen(tx: &mut Tx<'_>, service_id: u32, cidr: Cidr) -> Outcome<String> {
+    let subnet_id = addresses::subnet_of(tx, cidr.network())?.ok_or_else(|| {
         Error::NotFound(format!("{cidr} is not inside any subnet of IP Manager."))
     })?;
-    let subnet = release::lock_subnet(tx, subnet_id)?;
-    let rows: Vec<Row> = tx.exec(
-        format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address <= :b AND last_address >= :a"),
-        params! {"s" => subnet.id, "a" => cidr.network.to_bytes(), "b" => cidr.last().to_bytes()},
-    )?;
-    let rows = rows
-        .into_iter()
-        .map(|r| AddressRow::from_row(r).map_err(Failure::Domain))
-        .collect::<Outcome<Vec<_>>>()?;
-    let reusable = |r: &AddressRow| {
-        !r.blocked
-            && (r.state == State::Free || r.expired)
-            && r.first == cidr.network
-            && r.prefix_len == cidr.prefix_len
-    };
-    if let Some(taken) = rows.iter().find(|r| !reusable(r)) {
-        let owner = taken
+    let locked = release::lock_subnet(tx, subnet_id)?;
+    let subnet = &locked.subnet;
+    if !subnet.cidr.contains_cidr(&cidr) {
+        return Err(Error::Conflict(format!(
+            "{cidr} reaches beyond subnet {} ({}); choose a unit inside one subnet.",
+            subnet.cidr, subnet.name
+        ))
+        .into());
+    }
+    give::settle(tx, subnet, &locked.blocked)?;
+    let (first, last) = (cidr.network().value, cidr.last().value);
+    if let Some(reason) = locked.blocked.reason(first, last) {
+        return Err(Error::Conflict(format!(
+            "{} is reserved in subnet {} ({reason}); choose a free address.",
+            cidr.unit_text(),
+            subnet.cidr
+        ))
+        .into());
+    }
+    if let Some(holder) = held_overlapping(tx, subnet_id, cidr)? {
+        let owner = holder
             .service_id
             .map(|s| format!(" by service #{s}"))
             .unwrap_or_default();
         return Err(Error::Conflict(format!(
             "{} is {}{owner}; choose a free address.",
-            taken.display(),
-            taken.effective_state().as_str()
+            holder.display(),
+            holder.effective_state().as_str()
         ))
         .into());
     }
-    if rows.is_empty()
-        && busy::static_intervals(tx, &subnet)?
-            .iter()
-            .any(|(s, e)| *s <= cidr.last().value && *e >= cidr.network.value)
-    {
+    let family = subnet.family();
+    let mut free = FreeSet::new(rows::overlapping(tx, subnet_id, family, first, last)?);
+    let Some(unit) = Block::new(first, cidr.host_bits()).filter(|u| free.take(*u)) else {
         return Err(Error::Conflict(format!(
-            "{cidr} is reserved in subnet {} (rules, exclusions or a child subnet).",
+            "{cidr} is not free as one unit in subnet {} (a stored subnet hands out single addresses).",
             subnet.cidr
         ))
         .into());
-    }
+    };
     let pool: Option<u64> = tx.exec_first(
         "SELECT id FROM mod_ipmanager_pools WHERE subnet_id = :s AND range_start <= :a AND range_end >= :b AND unit_prefix_len = :len ORDER BY id LIMIT 1",
-        params! {"s" => subnet.id, "a" => cidr.network.to_bytes(), "b" => cidr.last().to_bytes(), "len" => cidr.prefix_len},
+        params! {"s" => subnet_id, "a" => cidr.network().to_bytes(), "b" => cidr.last().to_bytes(), "len" => cidr.prefix_len()},
     )?;
-    let row = match rows.into_iter().next() {
-        Some(old) => {
-            tx.exec_drop(
-                "UPDATE mod_ipmanager_addresses SET state = 'assigned', pool_id = :p, service_id = :s, quarantine_until = NULL, \
-                 updated_at = UTC_TIMESTAMP() WHERE id = :id",
-                params! {"p" => pool, "s" => service_id, "id" => old.id},
-            )?;
-            adjust_counters(tx, &old, Some(old.state), None)?;
-            AddressRow {
-                pool_id: pool,
-                state: State::Assigned,
-                service_id: Some(service_id),
-                quarantine_until: None,
-                expired: false,
-                ..old
-            }
-        }
-        None => insert_assigned(tx, subnet.id, pool, cidr, service_id)?,
+    let owner = Owner {
+        service_id,
+        pool_id: pool,
     };
-    adjust_counters(tx, &row, None, Some(State::Assigned))?;
-    let shown = row.display();
-    audit::record(
-        tx,
-        "address.assign",
-        ("address", row.id),
-        None,
-        Some(&json!({"address": shown, "service_id": service_id})),
-        &format!("{shown} assigned to service #{service_id} by hand."),
-    )?;
+    rows::write(tx, subnet_id, family, &free.changes(), &[owner])?;
+    debug_assert_eq!(unit.start(), first);
+    let shown = cidr.unit_text();
+    allocator::record_taken(tx, subnet, pool, service_id, &[cidr], "by hand")?;
     Ok(shown)
 }
 
-/// The dedicated IP if the service has none, else one more line of assigned IPs.
-fn record_in_whmcs(tx: &mut Transaction<'_>, service_id: u32, address: &str) -> Outcome<()> {
-    let fields: Option<(String, String)> = tx.exec_first(
-        "SELECT dedicatedip, assignedips FROM tblhosting WHERE id = :id",
-        params! {"id" => service_id},
+/// A held row overlapping `cidr` (any state but free; blocked rows count as held).
+fn held_overlapping(tx: &mut Tx<'_>, subnet_id: u64, cidr: Cidr) -> Outcome<Option<AddressRow>> {
+    let (first, last) = (cidr.network().to_bytes(), cidr.last().to_bytes());
+    let rows: Vec<Row> = tx.exec(
+        format!(
+            "(SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address <= :a \
+               ORDER BY address DESC LIMIT 1) \
+             UNION ALL \
+             (SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address > :a \
+               AND address <= :b AND state <> 'free' ORDER BY address LIMIT 1)"
+        ),
+        params! {"s" => subnet_id, "a" => first, "b" => last},
     )?;
-    let Some((dedicated, assigned)) = fields else {
-        return Ok(());
-    };
-    if dedicated.trim().is_empty() {
-        tx.exec_drop(
-            "UPDATE tblhosting SET dedicatedip = :a WHERE id = :id",
-            params! {"a" => address, "id" => service_id},
-        )?;
-    } else if !assigned.split(['\n', '\r']).any(|l| l.trim() == address)
-        && dedicated.trim() != address
-    {
-        let joined = if assigned.trim().is_empty() {
-            address.to_string()
-        } else {
-            format!("{}\n{address}", assigned.trim_end())
-        };
-        tx.exec_drop(
-            "UPDATE tblhosting SET assignedips = :a WHERE id = :id",
-            params! {"a" => joined, "id" => service_id},
-        )?;
+    for row in rows {
+        let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
+        if row.state != State::Free && row.last.value >= cidr.network().value {
+            return Ok(Some(row));
+        }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Unassigns one assignment (`id`): panel first, then release and clear it from WHMCS.
+/// `service_id` (the service the admin saw) and `client_id` (client area) must still match.
 pub fn unassign(
     db: &Db,
     input: &Value,
     integrations: &Integrations<'_>,
     quarantine_hours: u32,
-) -> Result<(String, Option<String>)> {
+) -> Result<Unassigned> {
     let f = Fields::new("unassign request", input)?;
-    f.allow_only(&["id", "mode", "client_id"])?;
+    f.allow_only(&["id", "mode", "client_id", "service_id"])?;
     let id = f
         .optional_int("id", 1, i64::MAX)?
         .ok_or_else(|| Error::invalid("Say which assignment to unassign: 'id'."))?
         as u64;
-    let client = f.optional_int("client_id", 1, i64::from(u32::MAX))?;
-    let mode = ReleaseMode::parse(f.optional_str("mode")?.as_deref(), || Ok(quarantine_hours))?;
-    db.transaction(RetryPolicy::Transient, |tx| {
-        // With a client id (client area) only that client's own services qualify.
-        let row: Option<Row> = tx.exec_first(
-            format!(
-                "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE id = :id AND state IN ('assigned','releasing') \
-                 AND (:client IS NULL OR service_id IN (SELECT id FROM tblhosting WHERE userid = :client)) FOR UPDATE"
-            ),
-            params! {"id" => id, "client" => client},
-        )?;
-        let row = row.ok_or_else(|| Error::NotFound(format!("Assignment #{id} does not exist or is not yours.")))?;
-        let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
-        orphans::unassign_row(tx, &row, integrations, mode)
-    })
+    let request = unassign::Request {
+        row_id: id,
+        service_id: f
+            .optional_int("service_id", 1, i64::from(u32::MAX))?
+            .map(|n| n as u32),
+        client_id: f
+            .optional_int("client_id", 1, i64::from(u32::MAX))?
+            .map(|n| n as u32),
+        orphan_only: false,
+        mode: ReleaseMode::parse(f.optional_str("mode")?.as_deref(), || Ok(quarantine_hours))?,
+    };
+    unassign::unassign(db, request, integrations)
 }

@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
 use crate::ipam::release::{self, ReleaseMode};
-use crate::store::{Db, Failure, RetryPolicy};
+use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
 use crate::whmcs::services::ip_list;
 use mysql::prelude::Queryable;
 use mysql::{Row, params};
@@ -51,46 +51,84 @@ pub fn run(db: &Db, behavior: Behavior) -> Result<CleanerRun> {
         let mut out = Vec::new();
         for row in rows {
             let row = AddressRow::from_row(row).map_err(Failure::Domain)?;
-            let service = row.service_id.unwrap_or(0);
-            let fields: Option<(String, String)> =
-                conn.exec_first("SELECT dedicatedip, assignedips FROM tblhosting WHERE id = :id", params! {"id" => service})?;
-            // A service WHMCS no longer has is the Orphaned page's business, not the cleaner's.
-            let Some((dedicated, assigned)) = fields else { continue };
-            let custom: Vec<String> = conn.exec(
-                "SELECT v.value FROM tblcustomfieldsvalues v JOIN tblcustomfields f ON f.id = v.fieldid \
-                 WHERE f.type = 'product' AND v.relid = :id",
-                params! {"id" => service},
-            )?;
-            let mut ips = ip_list(Some(&dedicated), Some(&assigned));
-            for value in &custom {
-                for ip in ip_list(None, Some(value)) {
-                    if !ips.contains(&ip) {
-                        ips.push(ip);
-                    }
-                }
-            }
-            if !ips.iter().any(|ip| *ip == row.display() || *ip == row.first.to_string()) {
+            if let Some(ips) = stale(conn, &row)? {
                 out.push((row, ips));
             }
         }
         Ok(out)
     })?;
-    let mut stale = Vec::with_capacity(candidates.len());
+    let mut found = Vec::with_capacity(candidates.len());
     for (row, whmcs_ips) in candidates {
-        if behavior == Behavior::MarkFree {
-            db.transaction(RetryPolicy::Transient, |tx| {
-                let subnet = release::lock_subnet(tx, row.subnet_id)?;
-                release::release_row(tx, &subnet, &row, ReleaseMode::Free).map(|_| ())
-            })?;
+        let still_stale = match behavior {
+            Behavior::NotifyOnly => true,
+            Behavior::MarkFree => {
+                db.transaction(RetryPolicy::Transient, |tx| mark_free(tx, &row))?
+            }
+        };
+        if still_stale {
+            found.push(Stale {
+                address: row.display(),
+                service_id: row.service_id.unwrap_or(0),
+                whmcs_ips,
+            });
         }
-        stale.push(Stale {
-            address: row.display(),
-            service_id: row.service_id.unwrap_or(0),
-            whmcs_ips,
-        });
     }
     Ok(CleanerRun {
         marked_free: behavior == Behavior::MarkFree,
-        stale,
+        stale: found,
     })
+}
+
+/// Releases a stale assignment if, under its subnet's lock, it is still held by the same
+/// service and still missing from the service's IPs in WHMCS.
+fn mark_free(tx: &mut Tx<'_>, seen: &AddressRow) -> Outcome<bool> {
+    let locked = release::lock_subnet(tx, seen.subnet_id)?;
+    let row: Option<Row> = tx.exec_first(
+        format!(
+            "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE id = :id AND service_id <=> :svc AND state = 'assigned'"
+        ),
+        params! {"id" => seen.id, "svc" => seen.service_id},
+    )?;
+    let Some(row) = row
+        .map(AddressRow::from_row)
+        .transpose()
+        .map_err(Failure::Domain)?
+    else {
+        return Ok(false);
+    };
+    if stale(tx, &row)?.is_none() {
+        return Ok(false);
+    }
+    release::release_row(tx, &locked, &row, ReleaseMode::Free)?;
+    Ok(true)
+}
+
+/// The IPs WHMCS records for the row's service, when they do not include the row's address
+/// (`None`: not stale, or the service is gone — the Orphaned page's business).
+fn stale(q: &mut impl Queryable, row: &AddressRow) -> Outcome<Option<Vec<String>>> {
+    let service = row.service_id.unwrap_or(0);
+    let fields: Option<(String, String)> = q.exec_first(
+        "SELECT dedicatedip, assignedips FROM tblhosting WHERE id = :id",
+        params! {"id" => service},
+    )?;
+    let Some((dedicated, assigned)) = fields else {
+        return Ok(None);
+    };
+    let custom: Vec<String> = q.exec(
+        "SELECT v.value FROM tblcustomfieldsvalues v JOIN tblcustomfields f ON f.id = v.fieldid \
+         WHERE f.type = 'product' AND v.relid = :id",
+        params! {"id" => service},
+    )?;
+    let mut ips = ip_list(Some(&dedicated), Some(&assigned));
+    for value in &custom {
+        for ip in ip_list(None, Some(value)) {
+            if !ips.contains(&ip) {
+                ips.push(ip);
+            }
+        }
+    }
+    let listed = ips
+        .iter()
+        .any(|ip| *ip == row.display() || *ip == row.first.to_string());
+    Ok((!listed).then_some(ips))
 }

@@ -6,10 +6,12 @@ use crate::error::{Error, Result};
 use ipnet::IpNet;
 use std::fmt;
 
+/// A network: its first address (host bits clear) and a prefix length that exists for its
+/// family. The fields are private so that no other shape can be built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Cidr {
-    pub network: Addr,
-    pub prefix_len: u8,
+    network: Addr,
+    prefix_len: u8,
 }
 
 impl Cidr {
@@ -35,7 +37,7 @@ impl Cidr {
                     family_name(addr.family)
                 ))
             })?;
-        let cidr = Cidr::from_parts(addr, prefix_len);
+        let cidr = Cidr::containing(addr, prefix_len)?;
         if cidr.network != addr {
             return Err(Error::invalid(format!(
                 "{trimmed} has host bits set; did you mean {cidr}?"
@@ -44,13 +46,47 @@ impl Cidr {
         Ok(cidr)
     }
 
-    /// The network containing `addr` at `prefix_len` (host bits cleared).
-    pub fn from_parts(addr: Addr, prefix_len: u8) -> Cidr {
+    /// The network containing `addr` at `prefix_len` (host bits cleared); refuses a prefix
+    /// length longer than the family has.
+    pub fn containing(addr: Addr, prefix_len: u8) -> Result<Cidr> {
+        if prefix_len > addr.family.bits() {
+            return Err(Error::invalid(format!(
+                "Prefix length /{prefix_len} does not exist for {}: it is 0 to {}.",
+                family_name(addr.family),
+                addr.family.bits()
+            )));
+        }
         let mask = mask(addr.family, prefix_len);
-        Cidr {
+        Ok(Cidr {
             network: Addr::new(addr.family, addr.value & mask),
             prefix_len,
+        })
+    }
+
+    /// A single address as a network of one (/32 or /128).
+    pub fn host(addr: Addr) -> Cidr {
+        Cidr {
+            network: addr,
+            prefix_len: addr.family.bits(),
         }
+    }
+
+    /// A network read back from storage: a prefix length that cannot exist there means the
+    /// row is damaged.
+    pub fn stored(addr: Addr, prefix_len: u8) -> Result<Cidr> {
+        Cidr::containing(addr, prefix_len).map_err(|_| {
+            Error::Internal(format!(
+                "A stored network {addr}/{prefix_len} has an impossible prefix length; the row is damaged."
+            ))
+        })
+    }
+
+    pub fn network(&self) -> Addr {
+        self.network
+    }
+
+    pub fn prefix_len(&self) -> u8 {
+        self.prefix_len
     }
 
     pub fn family(&self) -> Family {
@@ -112,8 +148,11 @@ impl fmt::Display for Cidr {
 
 impl From<IpNet> for Cidr {
     fn from(net: IpNet) -> Cidr {
-        let addr = Addr::from(net.network());
-        Cidr::from_parts(addr, net.prefix_len())
+        // ipnet guarantees a valid prefix length for the family.
+        Cidr {
+            network: Addr::from(net.network()),
+            prefix_len: net.prefix_len(),
+        }
     }
 }
 
@@ -124,15 +163,15 @@ pub fn family_name(family: Family) -> &'static str {
     }
 }
 
-/// The network mask of `prefix_len` bits for the family, as a u128 value.
-pub fn mask(family: Family, prefix_len: u8) -> u128 {
+/// The network mask of `prefix_len` bits for the family, as a u128 value (a prefix length
+/// beyond the family's is treated as the full length).
+fn mask(family: Family, prefix_len: u8) -> u128 {
     let bits = u32::from(family.bits());
-    let host = bits - u32::from(prefix_len);
+    let host = bits.saturating_sub(u32::from(prefix_len));
     let all = family.max_value();
-    if host >= 128 {
-        0
-    } else {
-        all & !((1u128 << host) - 1)
+    match 1u128.checked_shl(host) {
+        Some(block) => all & !(block - 1),
+        None => 0,
     }
 }
 
@@ -191,6 +230,22 @@ mod tests {
                 .to_string()
                 .contains("'banana'")
         );
+    }
+
+    #[test]
+    fn a_prefix_length_beyond_the_family_cannot_be_built() {
+        let v4 = Addr::parse("10.0.0.0", "a").unwrap();
+        assert!(Cidr::containing(v4, 33).is_err());
+        assert!(
+            Cidr::stored(v4, 200)
+                .unwrap_err()
+                .to_string()
+                .contains("damaged")
+        );
+        assert_eq!(Cidr::containing(v4, 0).unwrap().to_string(), "0.0.0.0/0");
+        let v6 = Addr::parse("2001:db8::1", "a").unwrap();
+        assert_eq!(Cidr::host(v6).prefix_len(), 128);
+        assert_eq!(Cidr::containing(v6, 0).unwrap().size(), None);
     }
 
     #[test]

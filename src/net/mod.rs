@@ -5,11 +5,13 @@
 //! stored as network-order bytes (4 or 16), which the database orders correctly.
 
 pub mod addr;
+pub mod amount;
 pub mod cidr;
 pub mod range;
 pub mod rules;
 
 pub use addr::{Addr, Family};
+pub use amount::Amount;
 pub use cidr::Cidr;
 pub use range::AddrRange;
 pub use rules::ReservationRules;

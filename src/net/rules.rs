@@ -83,7 +83,7 @@ impl ReservationRules {
             end: v,
         };
         match subnet.family() {
-            Family::V4 if subnet.prefix_len <= 30 => {
+            Family::V4 if subnet.prefix_len() <= 30 => {
                 if self.network {
                     out.push((single(range.start), BlockReason::Network));
                 }
@@ -91,7 +91,7 @@ impl ReservationRules {
                     out.push((single(range.end), BlockReason::Broadcast));
                 }
             }
-            Family::V6 if subnet.prefix_len <= 126 && self.anycast => {
+            Family::V6 if subnet.prefix_len() <= 126 && self.anycast => {
                 out.push((single(range.start), BlockReason::Anycast));
             }
             _ => {}

@@ -102,7 +102,7 @@ fn held_addresses(db: &Db, service_id: u32) -> Result<Vec<String>> {
         rows.into_iter()
             .map(|(bytes, len)| {
                 let addr = crate::net::Addr::from_bytes(&bytes)?;
-                Ok(crate::net::Cidr::from_parts(addr, len).unit_text())
+                crate::ipam::allocator::unit_text(addr, len)
             })
             .collect::<Result<Vec<_>>>()
             .map_err(Into::into)

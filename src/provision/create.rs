@@ -13,11 +13,12 @@ use crate::whmcs::addon_settings;
 
 /// Addon setting that lets configurations write IPs to a custom field.
 pub const USE_CUSTOM_FIELD: &str = "use_custom_field";
+use crate::store::Tx;
+use mysql::params;
 use mysql::prelude::Queryable;
-use mysql::{Transaction, params};
 use serde_json::{Map, Value, json};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Provisioned {
     /// No relation applies to the service: WHMCS goes on unchanged.
     NoRelation,
@@ -82,11 +83,7 @@ pub fn pre_module_create(db: &Db, params: &Value) -> Result<Provisioned> {
 
 /// Allocates every draw, locking subnets in ascending id order so that concurrent creates
 /// cannot deadlock on each other.
-fn draw(
-    tx: &mut Transaction<'_>,
-    plan: &Plan,
-    service_id: u32,
-) -> Outcome<Vec<(Target, Vec<Allocation>)>> {
+fn draw(tx: &mut Tx<'_>, plan: &Plan, service_id: u32) -> Outcome<Vec<(Target, Vec<Allocation>)>> {
     let mut keyed = Vec::with_capacity(plan.draws.len());
     for (index, (target, count)) in plan.draws.iter().enumerate() {
         let subnet: Option<u64> = match target {
@@ -112,7 +109,7 @@ fn draw(
 }
 
 fn write_back(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     plan: &Plan,
     product_id: u32,
     service_id: u32,

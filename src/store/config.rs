@@ -8,6 +8,11 @@ use std::time::Duration;
 /// Connections per PHP worker: each FPM child has its own pool, so keep it small.
 const POOL_MIN: usize = 1;
 const POOL_MAX: usize = 4;
+/// A server that accepts connections but never answers must not hang a PHP request: every
+/// read and write on the socket gives up after this long (and the retry budget after 15 s).
+const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// Schema migrations may rebuild large tables; they use their own connection and wait longer.
+const MIGRATION_IO_TIMEOUT: Duration = Duration::from_secs(900);
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct DbConfig {
@@ -74,22 +79,8 @@ impl DbConfig {
     pub(crate) fn opts(&self) -> Result<OptsBuilder> {
         let constraints = PoolConstraints::new(POOL_MIN, POOL_MAX)
             .ok_or_else(|| Error::Database("Internal pool limits are inconsistent.".into()))?;
-        let builder = OptsBuilder::new()
-            .user(Some(&self.username))
-            .pass(Some(&self.password))
-            .db_name(Some(&self.database))
-            // A TCP login must stay TCP: the server checks user@127.0.0.1, not user@localhost.
-            .prefer_socket(false)
-            .tcp_connect_timeout(Some(Duration::from_secs(5)))
-            // READ COMMITTED for the whole session (see `Db::transaction`), set once here
-            // rather than with an extra statement before every transaction.
-            .init(vec![
-                "SET NAMES utf8mb4",
-                "SET time_zone = '+00:00'",
-                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
-                // Child subnet ranges are read with GROUP_CONCAT; never let them be cut off.
-                "SET SESSION group_concat_max_len = 16777216",
-            ])
+        Ok(self
+            .base_opts(IO_TIMEOUT)
             // Every checkout would otherwise cost a ping and every return a connection reset,
             // which also throws away the prepared-statement cache: three extra round trips
             // per call on the hot path. Our work never leaves session state behind (each unit
@@ -100,11 +91,40 @@ impl DbConfig {
                     .with_constraints(constraints)
                     .with_reset_connection(false)
                     .with_check_health(false),
-            );
-        Ok(match &self.socket {
+            ))
+    }
+
+    /// A single connection for schema migrations, which may run long statements.
+    pub(crate) fn migration_opts(&self) -> OptsBuilder {
+        self.base_opts(MIGRATION_IO_TIMEOUT)
+    }
+
+    fn base_opts(&self, io_timeout: Duration) -> OptsBuilder {
+        let builder = OptsBuilder::new()
+            .user(Some(&self.username))
+            .pass(Some(&self.password))
+            .db_name(Some(&self.database))
+            // A TCP login must stay TCP: the server checks user@127.0.0.1, not user@localhost.
+            .prefer_socket(false)
+            .tcp_connect_timeout(Some(IO_TIMEOUT))
+            .read_timeout(Some(io_timeout))
+            .write_timeout(Some(io_timeout))
+            // READ COMMITTED for the whole session (see `Db::transaction`), set once here
+            // rather than with an extra statement before every transaction.
+            .init(vec![
+                "SET NAMES utf8mb4",
+                "SET time_zone = '+00:00'",
+                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                // Child subnet ranges are read with GROUP_CONCAT; never let them be cut off.
+                "SET SESSION group_concat_max_len = 16777216",
+                // A lock held elsewhere is waited for briefly, then the work is retried
+                // (within the retry budget) rather than hanging until the I/O timeout.
+                "SET SESSION innodb_lock_wait_timeout = 3",
+            ]);
+        match &self.socket {
             Some(socket) => builder.socket(Some(socket)),
             None => builder.ip_or_hostname(Some(&self.host)).tcp_port(self.port),
-        })
+        }
     }
 }
 

@@ -1,18 +1,28 @@
-//! A connection pool plus the one place where statements are retried.
+//! A connection pool plus the one place where work is retried.
 
 use super::config::DbConfig;
-use super::retry::{self, MAX_ATTEMPTS, RetryPolicy, Transient};
+use super::retry::{self, Budget, RetryPolicy, Transient};
+use super::tx::{self, Finish, OpKey, Tx};
 use crate::error::{Error, Result};
 use mysql::prelude::Queryable;
-use mysql::{Pool, PooledConn, Transaction, TxOpts};
+use mysql::{Pool, PooledConn};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// What a unit of work can fail with: a database error (maybe worth a retry) or a
-/// domain error (never retried, reported as is).
+/// What a unit of work can fail with.
 #[derive(Debug)]
 pub enum Failure {
+    /// A database error (maybe worth a retry).
     Db(mysql::Error),
+    /// A domain error: never retried, reported as is.
     Domain(Error),
+    /// What the work read under its locks changed before it wrote (a conditional write found
+    /// no row, or the cluster rolled the transaction back): run it again from the start.
+    Stale(String),
+    /// An earlier attempt may have committed (its operation key exists, or the connection
+    /// broke during COMMIT): look the key up before doing anything again.
+    Uncertain(String),
 }
 
 impl From<mysql::Error> for Failure {
@@ -29,10 +39,54 @@ impl From<Error> for Failure {
 
 pub type Outcome<T> = std::result::Result<T, Failure>;
 
+/// A connection or transaction that reports how many rows its last statement changed.
+pub trait Counted: Queryable {
+    fn changed_rows(&self) -> u64;
+}
+
+impl Counted for Tx<'_> {
+    fn changed_rows(&self) -> u64 {
+        self.affected_rows()
+    }
+}
+
+impl Counted for mysql::Conn {
+    fn changed_rows(&self) -> u64 {
+        self.affected_rows()
+    }
+}
+
+/// Checks that a conditional write touched exactly the rows it expected.
+pub fn expect_rows(q: &impl Counted, expected: u64, what: &str) -> Outcome<()> {
+    let got = q.changed_rows();
+    if got == expected {
+        Ok(())
+    } else {
+        Err(Failure::Stale(format!(
+            "{what}: expected {expected} row(s), changed {got}"
+        )))
+    }
+}
+
 pub struct Db {
     pool: Pool,
+    config: DbConfig,
     endpoint: String,
     retried: AtomicU64,
+}
+
+/// How an attempt ended, as far as the retry loop is concerned.
+enum Attempt<T> {
+    Done(T),
+    Retry {
+        kind: Transient,
+        detail: String,
+    },
+    /// The connection broke while COMMIT may have been under way: the next attempt first
+    /// looks up the operation key.
+    Uncertain {
+        detail: String,
+    },
 }
 
 impl Db {
@@ -49,6 +103,7 @@ impl Db {
         })?;
         Ok(Db {
             pool,
+            config: config.clone(),
             endpoint,
             retried: AtomicU64::new(0),
         })
@@ -63,29 +118,49 @@ impl Db {
         self.retried.load(Ordering::Relaxed)
     }
 
-    /// Runs `work` on a pooled connection, retrying transient failures.
-    /// `work` must be safe to repeat (a read, or a single idempotent statement).
+    /// Runs reads (or single statements that are safe to repeat) on a pooled connection,
+    /// retrying transient failures.
     pub fn run<T>(
         &self,
         policy: RetryPolicy,
         mut work: impl FnMut(&mut PooledConn) -> Outcome<T>,
     ) -> Result<T> {
-        self.retrying(policy, || {
+        self.retrying(policy, |_| {
             let mut conn = self.pool.get_conn()?;
             let outcome = work(&mut conn);
-            discard_if_failed(&mut conn, &outcome);
+            if outcome.is_err() {
+                conn.reset_connection(true);
+            }
             outcome
         })
     }
 
-    /// Runs `work` inside one transaction and commits; on a transient failure the whole
-    /// transaction is rolled back and run again from the start.
-    pub fn transaction<T>(
+    /// Runs `work` as one transaction and commits it. A transient failure re-runs it from
+    /// the start on a fresh transaction; a retry after a lost COMMIT acknowledgement returns
+    /// what the committed attempt returned instead of running again.
+    pub fn transaction<T: Serialize + DeserializeOwned>(
         &self,
         policy: RetryPolicy,
-        work: impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
+        mut work: impl FnMut(&mut Tx<'_>) -> Outcome<T>,
     ) -> Result<T> {
-        self.in_transaction(policy, work, true)
+        let key = OpKey::new();
+        self.retrying(policy, |verify| {
+            let mut conn = self.pool.get_conn()?;
+            if verify && let Some(done) = tx::committed_result(&mut conn, key)? {
+                return serde_json::from_str(&done).map_err(|e| {
+                    Failure::Domain(Error::Internal(format!(
+                        "The result of a committed change could not be read back ({e})."
+                    )))
+                });
+            }
+            let outcome = attempt(&mut conn, key, &mut work);
+            if matches!(outcome, Err(Failure::Db(_))) {
+                // Nothing more is sent on this connection: the pool resets it (which rolls
+                // back whatever the server still holds) before anyone uses it again.
+                conn.reset_connection(true);
+            }
+            outcome
+        })
     }
 
     /// Like `transaction`, but rolls back at the end: a dry run that goes through exactly the
@@ -93,22 +168,24 @@ impl Db {
     pub fn rehearse<T>(
         &self,
         policy: RetryPolicy,
-        work: impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
+        mut work: impl FnMut(&mut Tx<'_>) -> Outcome<T>,
     ) -> Result<T> {
-        self.in_transaction(policy, work, false)
+        self.retrying(policy, |_| {
+            let mut conn = self.pool.get_conn()?;
+            let outcome = rehearsal(&mut conn, &mut work);
+            if matches!(outcome, Err(Failure::Db(_))) {
+                conn.reset_connection(true);
+            }
+            outcome
+        })
     }
 
-    fn in_transaction<T>(
-        &self,
-        policy: RetryPolicy,
-        mut work: impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
-        commit: bool,
-    ) -> Result<T> {
-        self.retrying(policy, || {
-            let mut conn = self.pool.get_conn()?;
-            let outcome = in_transaction(&mut conn, &mut work, commit);
-            discard_if_failed(&mut conn, &outcome);
-            outcome
+    /// Runs `work` on a connection of its own with long timeouts (schema migrations, which
+    /// may rebuild large tables), retrying transient failures on a fresh one.
+    pub fn dedicated<T>(&self, mut work: impl FnMut(&mut mysql::Conn) -> Outcome<T>) -> Result<T> {
+        self.retrying(RetryPolicy::Transient, |_| {
+            let mut conn = mysql::Conn::new(self.config.migration_opts())?;
+            work(&mut conn)
         })
     }
 
@@ -120,35 +197,62 @@ impl Db {
         })
     }
 
+    /// Runs attempts until one succeeds, a failure is final, or the time budget is spent.
+    /// `attempt(verify)` is told to look up the operation key first when an earlier attempt
+    /// may have committed.
     fn retrying<T>(
         &self,
         policy: RetryPolicy,
-        mut attempt: impl FnMut() -> Outcome<T>,
+        mut attempt: impl FnMut(bool) -> Outcome<T>,
     ) -> Result<T> {
-        let mut last: Option<(Transient, mysql::Error)> = None;
-        for number in 0..MAX_ATTEMPTS {
-            match attempt() {
-                Ok(value) => return Ok(value),
+        let mut budget = Budget::start();
+        let mut verify = false;
+        loop {
+            let outcome = match attempt(verify) {
+                Ok(value) => Attempt::Done(value),
                 Err(Failure::Domain(e)) => return Err(e),
+                Err(Failure::Stale(detail)) => Attempt::Retry {
+                    kind: Transient::Stale,
+                    detail,
+                },
+                Err(Failure::Uncertain(detail)) => Attempt::Uncertain { detail },
                 Err(Failure::Db(e)) => match retry::classify(&e) {
-                    Some(kind) if policy.allows(kind) => {
-                        self.retried.fetch_add(1, Ordering::Relaxed);
-                        last = Some((kind, e));
-                        retry::backoff(number);
-                    }
+                    Some(Transient::LostConnection) => Attempt::Uncertain {
+                        detail: e.to_string(),
+                    },
+                    Some(kind) if policy.allows(kind) => Attempt::Retry {
+                        kind,
+                        detail: e.to_string(),
+                    },
+                    _ if verify => return Err(self.unknown(&e.to_string())),
                     _ => return Err(self.describe(&e)),
                 },
+            };
+            let (kind, detail) = match outcome {
+                Attempt::Done(value) => return Ok(value),
+                Attempt::Retry { kind, detail } => (kind, detail),
+                Attempt::Uncertain { detail } => {
+                    verify = true;
+                    (Transient::LostConnection, detail)
+                }
+            };
+            self.retried.fetch_add(1, Ordering::Relaxed);
+            if !budget.wait_before_next(kind) {
+                return Err(if verify {
+                    self.unknown(&detail)
+                } else {
+                    Error::Database(format!(
+                        "The database stayed busy ({}) for {} s over {} attempts on {}: {detail}. \
+                         Nothing was changed; try again in a moment, and if it persists check the \
+                         database server's load and logs.",
+                        kind.describe(),
+                        retry::BUDGET.as_secs(),
+                        budget.attempts(),
+                        self.endpoint
+                    ))
+                });
             }
         }
-        Err(match last {
-            Some((kind, e)) => Error::Database(format!(
-                "The database stayed busy ({kind:?}) through {MAX_ATTEMPTS} attempts on {}: {e}. \
-                 Nothing was changed; try again in a moment, and if it persists check the \
-                 database server's load and logs.",
-                self.endpoint
-            )),
-            None => Error::Database("No database attempt was made.".into()),
-        })
     }
 
     fn describe(&self, e: &mysql::Error) -> Error {
@@ -157,32 +261,68 @@ impl Db {
             self.endpoint
         ))
     }
+
+    /// The connection was lost while a change may have been committing, and it could not be
+    /// checked afterwards.
+    fn unknown(&self, detail: &str) -> Error {
+        Error::Database(format!(
+            "The connection to the database {} was lost while a change was being saved, and \
+             within {} s it could not be checked whether it was saved ({detail}). Look at the \
+             IP Manager log before repeating it.",
+            self.endpoint,
+            retry::BUDGET.as_secs()
+        ))
+    }
 }
 
-fn in_transaction<T>(
+/// One attempt of a change: begin (writing the key), work, then commit with the key check.
+fn attempt<T: Serialize>(
     conn: &mut PooledConn,
-    work: &mut impl FnMut(&mut Transaction<'_>) -> Outcome<T>,
-    commit: bool,
+    key: OpKey,
+    work: &mut impl FnMut(&mut Tx<'_>) -> Outcome<T>,
 ) -> Outcome<T> {
-    // The session runs READ COMMITTED (set when the connection opens, see `DbConfig::opts`):
-    // after a row lock is granted, every later read sees what the previous holder committed.
-    // Under REPEATABLE READ a read made before the lock would pin an older snapshot, and two
-    // workers could both see the same address as free.
-    let mut tx = conn.start_transaction(TxOpts::default())?;
-    let value = work(&mut tx)?;
-    if commit {
-        tx.commit()?;
-    } else {
-        tx.rollback()?;
+    let mut tx = match tx::begin(conn, Some(key)) {
+        Err(mysql::Error::MySqlError(e)) if e.code == retry::ER_DUP_ENTRY => {
+            return Err(Failure::Uncertain(
+                "an earlier attempt of this change was committed".into(),
+            ));
+        }
+        other => other?,
+    };
+    let value = worked(&mut tx, work)?;
+    let result = serde_json::to_string(&value).map_err(|e| {
+        Failure::Domain(Error::Internal(format!(
+            "A change's result could not be recorded ({e})."
+        )))
+    })?;
+    match tx::commit(tx, key, &result)? {
+        Finish::Committed => Ok(value),
+        Finish::Lost => Err(Failure::Stale(
+            "the server rolled the transaction back before COMMIT".into(),
+        )),
     }
+}
+
+/// One attempt of a dry run: begin, work, roll back.
+fn rehearsal<T>(
+    conn: &mut PooledConn,
+    work: &mut impl FnMut(&mut Tx<'_>) -> Outcome<T>,
+) -> Outcome<T> {
+    let mut tx = tx::begin(conn, None)?;
+    let value = worked(&mut tx, work)?;
+    tx::rollback(tx)?;
     Ok(value)
 }
 
-/// Pooled connections are not health-checked on checkout (see `DbConfig::opts`), so after a
-/// database error the connection is reset on its way back to the pool: a healthy one comes
-/// back clean, a dead one fails the reset and is dropped instead of being handed out again.
-fn discard_if_failed<T>(conn: &mut PooledConn, outcome: &Outcome<T>) {
-    if matches!(outcome, Err(Failure::Db(_))) {
-        conn.reset_connection(true);
+/// Runs the work; after a refusal or a stale read the transaction is rolled back, after a
+/// database error nothing more is sent (the pool resets the connection).
+fn worked<T>(tx: &mut Tx<'_>, work: &mut impl FnMut(&mut Tx<'_>) -> Outcome<T>) -> Outcome<T> {
+    match work(tx) {
+        Ok(value) => Ok(value),
+        Err(Failure::Db(e)) => Err(Failure::Db(e)),
+        Err(other) => {
+            super::script::run(tx, "ROLLBACK; SET autocommit = 1")?;
+            Err(other)
+        }
     }
 }

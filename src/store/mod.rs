@@ -5,7 +5,10 @@ pub mod db;
 pub mod migrations;
 pub mod registry;
 pub mod retry;
+pub mod script;
+pub mod tx;
 
 pub use config::DbConfig;
-pub use db::{Db, Failure, Outcome};
+pub use db::{Counted, Db, Failure, Outcome, expect_rows};
 pub use retry::RetryPolicy;
+pub use tx::Tx;

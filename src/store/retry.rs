@@ -1,11 +1,14 @@
-//! Which database failures are worth a second try, and the bounded loop that tries again.
+//! Which database failures are worth a second try, and the time budget for trying again.
 
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// Attempts per operation, first one included. Enough to ride out a burst of deadlocks
-/// between concurrent allocations, small enough that a real outage surfaces quickly.
-pub const MAX_ATTEMPTS: u32 = 6;
+/// How long one operation may keep retrying, all attempts together. Long enough to ride
+/// out bursts of Galera certification conflicts between writers on several nodes, short
+/// enough that a PHP request (and a checkout) fails with a clear message instead of hanging.
+pub const BUDGET: Duration = Duration::from_secs(15);
+/// Longest pause between two attempts.
+const MAX_PAUSE: Duration = Duration::from_millis(200);
 
 /// MySQL/MariaDB server error codes we retry.
 pub const ER_LOCK_WAIT_TIMEOUT: u16 = 1205;
@@ -24,6 +27,21 @@ pub enum Transient {
     LockWait,
     LostConnection,
     DuplicateKey,
+    /// What was read under the locks had changed before the write (or a Galera node rolled
+    /// the transaction back): nothing was written, run it again.
+    Stale,
+}
+
+impl Transient {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Transient::Deadlock => "deadlocks or Galera certification conflicts",
+            Transient::LockWait => "lock wait timeouts",
+            Transient::LostConnection => "lost connections",
+            Transient::DuplicateKey => "duplicate keys from concurrent writers",
+            Transient::Stale => "concurrent changes to the same rows",
+        }
+    }
 }
 
 /// Classifies a mysql error; `None` means "do not retry".
@@ -63,10 +81,49 @@ impl RetryPolicy {
     }
 }
 
-/// Short, growing pause so that racing transactions stop colliding in lock-step.
-pub fn backoff(attempt: u32) {
-    let millis = 2u64 << attempt.min(6);
-    thread::sleep(Duration::from_millis(millis));
+/// The time left for retries of one operation, and the pause before each further attempt.
+pub struct Budget {
+    started: Instant,
+    attempts: u32,
+    /// State of a small xorshift generator for the jitter (seeded from the clock and the
+    /// process: racing workers must not retry in lock-step).
+    seed: u64,
+}
+
+impl Budget {
+    pub fn start() -> Budget {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        Budget {
+            started: Instant::now(),
+            attempts: 1,
+            seed: (u64::from(nanos) << 20) ^ u64::from(std::process::id()) | 1,
+        }
+    }
+
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Sleeps before the next attempt; false when the budget does not allow another one.
+    /// The pause grows with each attempt (1 ms, 2 ms, 4 ms, ... up to 200 ms) and is
+    /// randomised between half and all of that, so colliding writers spread out.
+    pub fn wait_before_next(&mut self, _kind: Transient) -> bool {
+        let ceiling = Duration::from_millis(1u64 << self.attempts.min(8)).min(MAX_PAUSE);
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        let fraction = 0.5 + (self.seed % 1000) as f64 / 2000.0;
+        let pause = ceiling.mul_f64(fraction);
+        if self.started.elapsed() + pause >= BUDGET {
+            return false;
+        }
+        thread::sleep(pause);
+        self.attempts += 1;
+        true
+    }
 }
 
 #[cfg(test)]
@@ -97,6 +154,24 @@ mod tests {
     fn syntax_and_access_errors_are_not_retried() {
         assert_eq!(classify(&server_error(1064)), None);
         assert_eq!(classify(&server_error(1045)), None);
+    }
+
+    #[test]
+    fn pauses_grow_and_stay_within_the_budget() {
+        let mut budget = Budget::start();
+        let before = Instant::now();
+        for _ in 0..5 {
+            assert!(budget.wait_before_next(Transient::Deadlock));
+        }
+        // 1..32 ms ceilings, at least half of each: 31 ms at the least, well under 100 ms.
+        let spent = before.elapsed();
+        assert!(
+            spent >= Duration::from_millis(15) && spent < Duration::from_millis(200),
+            "{spent:?}"
+        );
+        assert_eq!(budget.attempts(), 6);
+        budget.started -= BUDGET;
+        assert!(!budget.wait_before_next(Transient::Deadlock));
     }
 
     #[test]

@@ -20,6 +20,7 @@ final class SyncTest extends HarnessTestCase
         $p = $this->ids['product_vps'];
         $this->services = [
             'suspended' => Seed::service($c, $p, 0, 's.example', 'Suspended', '203.0.113.20', ''),
+            'terminated' => Seed::service($c, $p, 0, 't.example', 'Terminated', '203.0.113.21', ''),
             'gateway' => Seed::service($c, $p, 0, 'g.example', 'Active', '203.0.113.1', ''),
             'outside' => Seed::service($c, $p, 0, 'o.example', 'Active', '198.51.100.7', ''),
             'garbage' => Seed::service($c, $p, 0, 'x.example', 'Pending', '', "203.0.113.31\nbanana"),
@@ -33,7 +34,7 @@ final class SyncTest extends HarnessTestCase
         return array_map(fn ($l) => $l['service_id'] . ' ' . $l['address'], $lines);
     }
 
-    public function testEveryKindOfRowIsReportedAndOnlyLiveServicesAreImported(): void
+    public function testEveryKindOfRowIsReportedAndNoAddressAServiceStillKeepsIsLeftFree(): void
     {
         $r = ipmanager_sync();
         $this->assertTrue($r['live_only']);
@@ -42,8 +43,12 @@ final class SyncTest extends HarnessTestCase
         $other = $this->ids['service_other_vps'];
         $this->assertSame([
             "$demo 203.0.113.10", "$demo 203.0.113.11", "$demo 203.0.113.12", "$other 203.0.113.50",
-            "{$s['garbage']} 203.0.113.31", "{$s['first']} 203.0.113.30", "{$s['first']} 2001:db8:1:5::/64",
+            "{$s['suspended']} 203.0.113.20", "{$s['garbage']} 203.0.113.31", "{$s['first']} 203.0.113.30",
+            "{$s['first']} 2001:db8:1:5::/64",
         ], self::pairs($r['imported']));
+        // A suspended VPS still uses its IP: it is held for it (and listed on Orphaned).
+        $this->assertStringContainsString('service is Suspended', $r['imported'][4]['reason']);
+        $this->assertSame('', $r['imported'][0]['reason']);
         $this->assertSame(["{$s['outside']} 198.51.100.7"], self::pairs($r['not_in_subnet']));
         $this->assertSame(["{$s['garbage']} banana"], self::pairs($r['unparsable']));
         $this->assertStringContainsString('not an IPv4 or IPv6 address', $r['unparsable'][0]['reason']);
@@ -51,10 +56,19 @@ final class SyncTest extends HarnessTestCase
         $this->assertStringContainsString('gateway', $r['conflicting'][0]['reason']);
         $this->assertStringContainsString("assigned to service #{$s['first']}; it was not moved", $r['conflicting'][1]['reason']);
         $this->assertSame([], $r['already_correct']);
-        $this->assertSame(0, ipmanager_address_list(['service_id' => $s['suspended']])['total'], 'suspended is not live');
+        $this->assertSame(1, ipmanager_address_list(['service_id' => $s['suspended']])['total']);
+        $this->assertSame(0, ipmanager_address_list(['service_id' => $s['terminated']])['total'], 'terminated keeps nothing');
+        $orphans = array_column(ipmanager_orphan_list()['items'], 'address');
+        $this->assertContains('203.0.113.20', $orphans);
 
         $pool = ipmanager_pool_list()[0];
-        $this->assertSame(6, $pool['utilization']['assigned'], 'imports inside the pool count for it');
+        $this->assertSame(7, $pool['utilization']['assigned'], 'imports inside the pool count for it');
+        // Nothing handed out afterwards collides with an imported address.
+        $handed = [];
+        for ($i = 0; $i < 20; $i++) {
+            $handed[] = ipmanager_allocate(['pool_id' => $pool['id'], 'service_id' => 9000 + $i])[0]['address'];
+        }
+        $this->assertSame([], array_intersect($handed, ['203.0.113.20', '203.0.113.30', '203.0.113.31', '203.0.113.50']));
     }
 
     public function testADryRunReportsTheSameAndWritesNothing(): void
@@ -82,6 +96,6 @@ final class SyncTest extends HarnessTestCase
     public function testAFullSyncIncludesEveryStatus(): void
     {
         $r = ipmanager_sync(['live_only' => false]);
-        $this->assertContains($this->services['suspended'] . ' 203.0.113.20', self::pairs($r['imported']));
+        $this->assertContains($this->services['terminated'] . ' 203.0.113.21', self::pairs($r['imported']));
     }
 }

@@ -81,10 +81,8 @@ pub fn ipmanager_unassign(request: &Zval) -> PhpResult<Zval> {
     let request = args::array(request, "The request")?;
     let db = registry::db()?;
     let hours = api::configured_quarantine_hours(&db)?;
-    let (address, error) = assignments::unassign(&db, &request, &Integrations::none(), hours)?;
-    Ok(to_php(
-        &serde_json::json!({"address": address, "error": error}),
-    )?)
+    let done = assignments::unassign(&db, &request, &Integrations::none(), hours)?;
+    Ok(to_php(&done)?)
 }
 
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {

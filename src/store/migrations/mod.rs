@@ -10,6 +10,7 @@ mod v002_logs;
 mod v003_ipam;
 mod v004_provisioning;
 mod v005_alerts;
+mod v006_free_space;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -22,6 +23,8 @@ pub struct Migration {
     pub version: u32,
     pub name: &'static str,
     pub statements: &'static [&'static str],
+    /// A data step run after the statements; it must be safe to run again from the start.
+    pub rebuild: Option<fn(&mut mysql::Conn) -> Outcome<()>>,
 }
 
 /// Every migration, oldest first. Never edit a released one: add a new version.
@@ -31,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v003_ipam::MIGRATION,
     v004_provisioning::MIGRATION,
     v005_alerts::MIGRATION,
+    v006_free_space::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";
@@ -63,7 +67,7 @@ pub fn migrate_to(db: &Db, target: u32) -> Result<MigrationReport> {
             latest_version()
         )));
     }
-    db.run(RetryPolicy::Transient, |conn| {
+    db.dedicated(|conn| {
         take_lock(conn)?;
         let outcome = apply_pending(conn, target);
         let released: Outcome<Option<i64>> = conn
@@ -111,7 +115,7 @@ pub fn module_tables(conn: &mut PooledConn) -> Outcome<Vec<String>> {
         .collect())
 }
 
-fn take_lock(conn: &mut PooledConn) -> Outcome<()> {
+fn take_lock(conn: &mut impl Queryable) -> Outcome<()> {
     let got: Option<i64> = conn.exec_first(
         "SELECT GET_LOCK(:name, :wait)",
         params! {"name" => LOCK_NAME, "wait" => LOCK_WAIT_SECONDS},
@@ -127,7 +131,7 @@ fn take_lock(conn: &mut PooledConn) -> Outcome<()> {
     }
 }
 
-fn apply_pending(conn: &mut PooledConn, target: u32) -> Outcome<MigrationReport> {
+fn apply_pending(conn: &mut mysql::Conn, target: u32) -> Outcome<MigrationReport> {
     let from_version = recorded_version(conn)?;
     if from_version > latest_version() {
         return Err(Error::Conflict(format!(
@@ -145,6 +149,9 @@ fn apply_pending(conn: &mut PooledConn, target: u32) -> Outcome<MigrationReport>
         for statement in migration.statements {
             conn.query_drop(*statement)?;
         }
+        if let Some(rebuild) = migration.rebuild {
+            rebuild(conn)?;
+        }
         conn.exec_drop(
             "INSERT INTO mod_ipmanager_schema_version (version, name, applied_at) \
              VALUES (:version, :name, UTC_TIMESTAMP())",
@@ -159,7 +166,7 @@ fn apply_pending(conn: &mut PooledConn, target: u32) -> Outcome<MigrationReport>
     })
 }
 
-fn recorded_version(conn: &mut PooledConn) -> Outcome<u32> {
+fn recorded_version(conn: &mut impl Queryable) -> Outcome<u32> {
     match conn
         .query_first::<Option<u32>, _>("SELECT MAX(version) FROM mod_ipmanager_schema_version")
     {

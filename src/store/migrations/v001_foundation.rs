@@ -15,4 +15,5 @@ pub const MIGRATION: Migration = Migration {
             updated_at DATETIME NOT NULL
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
     ],
+    rebuild: None,
 };

@@ -18,4 +18,5 @@ pub const MIGRATION: Migration = Migration {
             KEY idx_logs_object (object_type, object_id),
             KEY idx_logs_action (action, created_at)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"],
+    rebuild: None,
 };

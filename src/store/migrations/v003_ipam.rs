@@ -74,4 +74,5 @@ pub const MIGRATION: Migration = Migration {
             KEY idx_addresses_pool (pool_id, state)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
     ],
+    rebuild: None,
 };

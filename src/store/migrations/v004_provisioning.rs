@@ -29,4 +29,5 @@ pub const MIGRATION: Migration = Migration {
             KEY idx_relations_configuration (configuration_id)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
     ],
+    rebuild: None,
 };

@@ -11,4 +11,5 @@ pub const MIGRATION: Migration = Migration {
             last_alert_at DATETIME NULL,
             PRIMARY KEY (object_type, object_id)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"],
+    rebuild: None,
 };

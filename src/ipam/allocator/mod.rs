@@ -1,0 +1,263 @@
+//! Handing out addresses and prefixes: the hot path, in three steps.
+//!
+//! 1. Read, under the subnet's row lock (`SELECT … FOR UPDATE`): the subnet, the pool, the
+//!    child subnets, what the service already holds and the lowest free rows that can hold a
+//!    unit (`read`). Concurrent workers are serialised per subnet, where they could collide.
+//! 2. Plan, with no I/O: which units to take and how the free rows change (`plan`).
+//! 3. Write: the taken units, the split free rows, one log row per unit and the counters.
+//!    Every write names the rows it expects, so a change made meanwhile (possible only when
+//!    the cluster rolled the transaction back under us) re-runs the whole attempt.
+
+mod lock;
+mod plan;
+
+use super::addresses::{AddressRow, ROW_COLUMNS};
+use super::model::{Pool, Subnet};
+use super::space::rows::{self, Owner};
+use super::space::{Blocked, give};
+use crate::audit;
+use crate::error::{Error, Result};
+use crate::net::{Addr, AddrRange, Cidr};
+use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
+use mysql::prelude::Queryable;
+use mysql::{Row, Value, params};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// Most units one call may ask for (a service with many IPs asks in several relations).
+pub const MAX_COUNT: u32 = 256;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    Pool(u64),
+    Subnet(u64),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Allocation {
+    pub address: String,
+    pub ip: String,
+    pub prefix_len: u8,
+    pub subnet_id: u64,
+    pub pool_id: Option<u64>,
+    pub service_id: u32,
+    /// False when the service already held it (a repeated call).
+    pub new: bool,
+}
+
+/// Makes sure `service_id` holds `count` units from `target`; returns them, lowest first.
+/// Idempotent: calling again returns the same units. All or nothing: if the pool cannot
+/// supply every missing unit, nothing is taken and `PoolExhausted` names the pool.
+pub fn allocate(db: &Db, target: Target, service_id: u32, count: u32) -> Result<Vec<Allocation>> {
+    check_request(service_id, count)?;
+    db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
+        allocate_in(tx, target, service_id, count)
+    })
+}
+
+pub fn check_request(service_id: u32, count: u32) -> Result<()> {
+    if service_id == 0 {
+        return Err(Error::invalid(
+            "Service id must be a positive whole number (tblhosting.id).",
+        ));
+    }
+    if count == 0 || count > MAX_COUNT {
+        return Err(Error::invalid(format!(
+            "Count must be from 1 to {MAX_COUNT}, got {count}."
+        )));
+    }
+    Ok(())
+}
+
+/// `allocate` inside the caller's transaction, so that several pools can be served all or
+/// nothing (provisioning). Callers lock subnets in ascending id order to avoid deadlocks.
+pub fn allocate_in(
+    tx: &mut Tx<'_>,
+    target: Target,
+    service_id: u32,
+    count: u32,
+) -> Outcome<Vec<Allocation>> {
+    let locked = lock::target(tx, target)?;
+    let (subnet, pool) = (&locked.subnet, locked.pool.as_ref());
+    let blocked = Blocked::new(subnet, &locked.children);
+    give::settle(tx, subnet, &blocked)?;
+    let held = held(tx, subnet, pool, service_id)?;
+    let mut out: Vec<Allocation> = held.iter().map(|r| view(r, service_id, false)).collect();
+    if out.len() >= count as usize {
+        out.truncate(count as usize);
+        return Ok(out);
+    }
+    let search = plan::Search::of(subnet, pool, &blocked);
+    let need = count as usize - out.len();
+    let Some(planned) = plan::read_and_plan(tx, &search, need)? else {
+        return Err(exhausted(subnet, pool, service_id, count, held.len()).into());
+    };
+    let owner = Owner {
+        service_id,
+        pool_id: pool.map(|p| p.id),
+    };
+    rows::write(
+        tx,
+        subnet.id,
+        subnet.family(),
+        &planned,
+        &vec![owner; planned.units.len()],
+    )?;
+    let taken: Vec<Cidr> = planned
+        .units
+        .iter()
+        .map(|(b, _)| search.cidr(*b))
+        .collect::<crate::Result<Vec<_>>>()
+        .map_err(Failure::Domain)?;
+    let source = pool.map_or_else(
+        || format!("from subnet {}", subnet.cidr),
+        |p| format!("from pool \"{}\"", p.name),
+    );
+    record_taken(tx, subnet, pool.map(|p| p.id), service_id, &taken, &source)?;
+    out.extend(taken.iter().map(|cidr| Allocation {
+        address: cidr.unit_text(),
+        ip: cidr.network().to_string(),
+        prefix_len: cidr.prefix_len(),
+        subnet_id: subnet.id,
+        pool_id: pool.map(|p| p.id),
+        service_id,
+        new: true,
+    }));
+    Ok(out)
+}
+
+/// What the service already holds from the target (assigned, or releasing from a panel).
+fn held(
+    tx: &mut Tx<'_>,
+    subnet: &Subnet,
+    pool: Option<&Pool>,
+    service_id: u32,
+) -> Outcome<Vec<AddressRow>> {
+    let rows: Vec<Row> = tx.exec(
+        format!(
+            "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE service_id = :svc AND subnet_id = :s \
+             AND pool_id <=> :pool AND state IN ('assigned', 'releasing') ORDER BY address"
+        ),
+        params! {"svc" => service_id, "s" => subnet.id, "pool" => pool.map(|p| p.id)},
+    )?;
+    rows.into_iter()
+        .map(|r| AddressRow::from_row(r).map_err(Failure::Domain))
+        .collect()
+}
+
+/// Logs the units a service was given (one row each, naming the row that holds it) and
+/// adds them to the subnet's and pool's counters. `source` ends the log message, e.g.
+/// `from pool "VPS"` or `by hand`.
+pub fn record_taken(
+    tx: &mut Tx<'_>,
+    subnet: &Subnet,
+    pool_id: Option<u64>,
+    service_id: u32,
+    taken: &[Cidr],
+    source: &str,
+) -> Outcome<()> {
+    log_assignments(tx, subnet, pool_id, service_id, taken, source)?;
+    add_to_counters(tx, subnet, pool_id, taken)
+}
+
+fn log_assignments(
+    tx: &mut Tx<'_>,
+    subnet: &Subnet,
+    pool_id: Option<u64>,
+    service_id: u32,
+    taken: &[Cidr],
+    source: &str,
+) -> Outcome<()> {
+    let entries: Vec<(Vec<u8>, serde_json::Value, String)> = taken
+        .iter()
+        .map(|cidr| {
+            let shown = cidr.unit_text();
+            (
+                cidr.network().to_bytes(),
+                json!({"address": shown, "service_id": service_id, "pool_id": pool_id, "subnet_id": subnet.id}),
+                format!("{shown} assigned to service #{service_id} {source}."),
+            )
+        })
+        .collect();
+    audit::record_units(tx, "address.assign", subnet.id, &entries)
+}
+
+fn add_to_counters(
+    tx: &mut Tx<'_>,
+    subnet: &Subnet,
+    pool_id: Option<u64>,
+    taken: &[Cidr],
+) -> Outcome<()> {
+    let addresses = taken
+        .iter()
+        .map(|c| c.size().unwrap_or(u128::MAX))
+        .fold(0u128, u128::saturating_add);
+    let units = taken.len() as u64;
+    let (sql, values): (&str, Vec<Value>) = match pool_id {
+        Some(p) => (
+            "UPDATE mod_ipmanager_subnets s JOIN mod_ipmanager_pools p ON p.id = ? \
+             SET s.assigned_count = s.assigned_count + CAST(? AS DECIMAL(39,0)), p.assigned_count = p.assigned_count + ? \
+             WHERE s.id = ?",
+            vec![
+                p.into(),
+                addresses.to_string().into(),
+                units.into(),
+                subnet.id.into(),
+            ],
+        ),
+        None => (
+            "UPDATE mod_ipmanager_subnets SET assigned_count = assigned_count + CAST(? AS DECIMAL(39,0)) WHERE id = ?",
+            vec![addresses.to_string().into(), subnet.id.into()],
+        ),
+    };
+    tx.exec_drop(sql, values)?;
+    Ok(())
+}
+
+fn exhausted(
+    subnet: &Subnet,
+    pool: Option<&Pool>,
+    service_id: u32,
+    count: u32,
+    held: usize,
+) -> Error {
+    let what = match pool {
+        Some(p) => format!("Pool \"{}\" ({} in {})", p.name, p.range, subnet.cidr),
+        None => format!("Subnet \"{}\" ({})", subnet.name, subnet.cidr),
+    };
+    let unit = match pool {
+        Some(p) if p.hands_out_prefixes() => format!("/{} prefix", p.unit_prefix_len),
+        _ => "address".to_string(),
+    };
+    Error::PoolExhausted(format!(
+        "{what} has no free {unit} left for service #{service_id} (it needs {count}, holds {held}). \
+         Nothing was assigned; add addresses to the pool or link the product to another pool."
+    ))
+}
+
+fn view(row: &AddressRow, service_id: u32, new: bool) -> Allocation {
+    Allocation {
+        address: row.display(),
+        ip: row.first.to_string(),
+        prefix_len: row.prefix_len,
+        subnet_id: row.subnet_id,
+        pool_id: row.pool_id,
+        service_id,
+        new,
+    }
+}
+
+/// The range a pool searches, clipped to its subnet.
+pub fn clip(range: AddrRange, subnet: &Subnet) -> AddrRange {
+    let s = subnet.cidr.range();
+    AddrRange {
+        family: range.family,
+        start: range.start.max(s.start),
+        end: range.end.min(s.end),
+    }
+}
+
+/// An address written the way the allocator hands it out.
+pub fn unit_text(addr: Addr, prefix_len: u8) -> crate::Result<String> {
+    Ok(Cidr::containing(addr, prefix_len)?.unit_text())
+}

@@ -1,0 +1,144 @@
+//! Which units an allocation takes: the lowest available ones of the search (`space::
+//! available`), taken out of the free rows they lie in (`space::FreeSet`).
+
+use crate::ipam::model::{Pool, Subnet};
+use crate::ipam::space::free_set::Changes;
+use crate::ipam::space::{Block, Blocked, FreeSet, available, rows};
+use crate::net::{Addr, AddrRange, Cidr, Family};
+use crate::store::{Outcome, Tx};
+
+/// Where an allocation looks and what size it hands out.
+pub struct Search {
+    pub subnet_id: u64,
+    pub family: Family,
+    pub range: AddrRange,
+    /// Prefix length of a unit (the family's full length for single addresses).
+    pub unit_prefix: u8,
+    pub blocked: Vec<(u128, u128)>,
+}
+
+impl Search {
+    pub fn of(subnet: &Subnet, pool: Option<&Pool>, blocked: &Blocked) -> Search {
+        let family = subnet.family();
+        let (range, unit_prefix) = match pool {
+            Some(p) => (super::clip(p.range, subnet), p.unit_prefix_len),
+            None => (subnet.cidr.range(), family.bits()),
+        };
+        Search {
+            subnet_id: subnet.id,
+            family,
+            range,
+            unit_prefix,
+            blocked: blocked.intervals(),
+        }
+    }
+
+    pub fn unit_bits(&self) -> u8 {
+        self.family.bits() - self.unit_prefix
+    }
+
+    pub fn cidr(&self, unit: Block) -> crate::Result<Cidr> {
+        Cidr::containing(Addr::new(self.family, unit.start()), self.unit_prefix)
+    }
+}
+
+/// The lowest `need` available units and what taking them changes; `None` when the search
+/// has fewer than `need`.
+pub fn plan(search: &Search, free: Vec<(u64, Block)>, need: usize) -> Option<Changes> {
+    let mut set = FreeSet::new(free);
+    let units = available::units(
+        set.blocks().collect::<Vec<_>>(),
+        search.range,
+        search.unit_bits(),
+        &search.blocked,
+        need,
+    );
+    if units.len() < need {
+        return None;
+    }
+    for unit in units {
+        if !set.take(unit) {
+            return None;
+        }
+    }
+    Some(set.changes())
+}
+
+/// Reads free rows from the lowest up (a few at a time; one read in the usual case) until
+/// they hold `need` units or the search is exhausted, and plans the take.
+pub fn read_and_plan(tx: &mut Tx<'_>, search: &Search, need: usize) -> Outcome<Option<Changes>> {
+    let batch = need.max(4);
+    let mut free: Vec<(u64, Block)> = Vec::new();
+    let mut from = search.range.start;
+    loop {
+        let found = rows::candidates(
+            tx,
+            search.subnet_id,
+            search.family,
+            from,
+            search.range.end,
+            search.unit_prefix,
+            batch,
+        )?;
+        let after = found.iter().filter(|(_, b)| b.start() > from).count();
+        let last_end = found.last().map(|(_, b)| b.end());
+        for row in found {
+            if !free.iter().any(|(id, _)| *id == row.0) {
+                free.push(row);
+            }
+        }
+        if let Some(changes) = plan(search, free.clone(), need) {
+            return Ok(Some(changes));
+        }
+        match last_end.and_then(|e| e.checked_add(1)) {
+            Some(next) if after >= batch && next <= search.range.end => from = next,
+            _ => return Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(start: u128, bits: u8) -> Block {
+        Block::new(start, bits).unwrap()
+    }
+
+    fn search(start: u128, end: u128, unit_prefix: u8, blocked: Vec<(u128, u128)>) -> Search {
+        Search {
+            subnet_id: 1,
+            family: Family::V4,
+            range: AddrRange {
+                family: Family::V4,
+                start,
+                end,
+            },
+            unit_prefix,
+            blocked,
+        }
+    }
+
+    #[test]
+    fn the_lowest_units_are_taken_and_the_rows_split() {
+        let s = search(0, 255, 32, vec![(0, 0)]);
+        let changes = plan(&s, vec![(5, b(0, 3))], 2).unwrap();
+        assert_eq!(changes.units, [(b(1, 0), None), (b(2, 0), None)]);
+        assert_eq!(changes.deleted, [5]);
+        // .0 is blocked: its piece stays free (as stored), never handed out.
+        assert_eq!(changes.new_free, [b(0, 0), b(3, 0), b(4, 2)]);
+    }
+
+    #[test]
+    fn a_pool_range_inside_a_free_block_starts_at_the_range() {
+        let s = search(16, 31, 30, vec![]);
+        let changes = plan(&s, vec![(9, b(0, 8))], 1).unwrap();
+        assert_eq!(changes.units, [(b(16, 2), None)]);
+    }
+
+    #[test]
+    fn too_few_units_plan_nothing() {
+        let s = search(0, 7, 32, vec![]);
+        assert!(plan(&s, vec![(1, b(0, 1))], 3).is_none());
+    }
+}

@@ -1,0 +1,265 @@
+//! Taking an assignment away from its service (Orphaned, Assignments, the client area):
+//! the panel first, then the release, then NetBox — and no network call inside a database
+//! transaction.
+//!
+//! 1. A short transaction locks the subnet, re-reads the row under the lock (still held by
+//!    the same service, still matching the request) and, when a panel integration applies,
+//!    marks it `releasing` so nothing hands it out while the panel is asked.
+//! 2. The panel is asked to remove the address, outside any transaction.
+//! 3. A second transaction re-reads the row under the lock again and releases it (or, if the
+//!    panel refused, records the refusal and leaves it `releasing`).
+//! 4. NetBox hears of the release after COMMIT; a failure there is logged.
+
+use crate::audit;
+use crate::error::Error;
+use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
+use crate::ipam::model::State;
+use crate::ipam::release::{self, ReleaseMode};
+use crate::providers::{Integrations, IpChange, ServerAccess};
+use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx, expect_rows};
+use crate::whmcs::service_ips;
+use mysql::prelude::Queryable;
+use mysql::{Row, params};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// Which assignment, and what must still hold for it under the lock.
+#[derive(Debug, Clone, Copy)]
+pub struct Request {
+    /// The address row (as the Assignments and Orphaned lists show it).
+    pub row_id: u64,
+    /// The service the caller saw holding it; refused if another holds it now.
+    pub service_id: Option<u32>,
+    /// Client area: only this client's services.
+    pub client_id: Option<u32>,
+    /// Orphaned: only while the service is not live (not Active or Pending).
+    pub orphan_only: bool,
+    pub mode: ReleaseMode,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Unassigned {
+    pub address: String,
+    /// The panel's refusal: the address stays `releasing`.
+    pub error: Option<String>,
+}
+
+/// What step 1 found: the row, and the panel request if an integration applies.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Prepared {
+    row_id: u64,
+    subnet_id: u64,
+    service_id: u32,
+    address: String,
+    module: String,
+    username: String,
+    domain: String,
+    hostname: String,
+    server_ip: String,
+    server_user: String,
+    /// Released in step 1 already (no panel to ask).
+    done: bool,
+}
+
+pub fn unassign(
+    db: &Db,
+    request: Request,
+    integrations: &Integrations<'_>,
+) -> crate::Result<Unassigned> {
+    let has_panel = |module: &str| integrations.panels.for_module(module).is_some();
+    let prepared = db.transaction(RetryPolicy::Transient, |tx| {
+        prepare(tx, request, &has_panel)
+    })?;
+    let mut error = None;
+    if !prepared.done {
+        if let Some(provider) = integrations.panels.for_module(&prepared.module) {
+            let change = IpChange {
+                module: prepared.module.clone(),
+                service_id: prepared.service_id,
+                username: prepared.username.clone(),
+                domain: prepared.domain.clone(),
+                server: ServerAccess {
+                    hostname: prepared.hostname.clone(),
+                    ip: prepared.server_ip.clone(),
+                    username: prepared.server_user.clone(),
+                    password: String::new(),
+                    access_hash: String::new(),
+                    secure: true,
+                },
+                addresses: vec![prepared.address.clone()],
+            };
+            error = provider
+                .remove_ips(&change)
+                .err()
+                .map(|e| format!("{}: {e}", provider.name()));
+        }
+        db.transaction(RetryPolicy::Transient, |tx| {
+            finish(tx, &prepared, request.mode, error.as_deref())
+        })?;
+    }
+    if error.is_none()
+        && let Err(e) = integrations.netbox.released(&prepared.address)
+    {
+        let message = format!(
+            "NetBox ({}) was not told that {} was released: {e}",
+            integrations.netbox.name(),
+            prepared.address
+        );
+        db.transaction(RetryPolicy::Transient, |tx| {
+            audit::record(
+                tx,
+                "netbox.release_failed",
+                ("address", prepared.row_id),
+                None,
+                Some(&json!({"address": prepared.address, "error": e.to_string()})),
+                &message,
+            )
+        })?;
+    }
+    Ok(Unassigned {
+        address: prepared.address,
+        error,
+    })
+}
+
+fn prepare(
+    tx: &mut Tx<'_>,
+    request: Request,
+    has_panel: &dyn Fn(&str) -> bool,
+) -> Outcome<Prepared> {
+    let not_found = || {
+        Failure::Domain(Error::NotFound(format!(
+            "Assignment #{} does not exist any more, is not yours, or was already released.",
+            request.row_id
+        )))
+    };
+    // Which subnet to lock is read first; the row itself is read again under the lock.
+    let subnet_id: Option<u64> = tx.exec_first(
+        "SELECT subnet_id FROM mod_ipmanager_addresses WHERE id = :id",
+        params! {"id" => request.row_id},
+    )?;
+    let locked = release::lock_subnet(tx, subnet_id.ok_or_else(not_found)?)?;
+    let row = held_row(tx, request.row_id, request)?.ok_or_else(not_found)?;
+    let service_id = row.service_id.unwrap_or(0);
+    let facts: Option<(String, String, String, String, String, String, String)> = tx.exec_first(
+        "SELECT h.domainstatus, COALESCE(p.servertype, ''), h.username, h.domain, COALESCE(s.hostname, ''), \
+         COALESCE(s.ipaddress, ''), COALESCE(s.username, '') FROM tblhosting h \
+         LEFT JOIN tblproducts p ON p.id = h.packageid LEFT JOIN tblservers s ON s.id = h.server WHERE h.id = :id",
+        params! {"id" => service_id},
+    )?;
+    let (status, module, username, domain, hostname, server_ip, server_user) = facts
+        .unwrap_or_else(|| {
+            (
+                "Deleted".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            )
+        });
+    if request.orphan_only && matches!(status.as_str(), "Active" | "Pending") {
+        return Err(Error::Conflict(format!(
+            "{} is no longer an orphan: service #{service_id} is {status} again; nothing was released.",
+            row.display()
+        ))
+        .into());
+    }
+    let mut prepared = Prepared {
+        row_id: row.id,
+        subnet_id: locked.subnet.id,
+        service_id,
+        address: row.display(),
+        module,
+        username,
+        domain,
+        hostname,
+        server_ip,
+        server_user,
+        done: false,
+    };
+    if has_panel(&prepared.module) {
+        // Held back from everyone while the panel is asked (releasing counts as assigned).
+        if row.state == State::Assigned {
+            tx.exec_drop(
+                "UPDATE mod_ipmanager_addresses SET state = 'releasing', note = :note, updated_at = UTC_TIMESTAMP() \
+                 WHERE id = :id AND state = 'assigned' AND service_id <=> :svc",
+                params! {"note" => "being removed from the panel", "id" => row.id, "svc" => row.service_id},
+            )?;
+            expect_rows(tx, 1, "marking an address releasing")?;
+        }
+    } else {
+        release::release_row(tx, &locked, &row, request.mode)?;
+        service_ips::remove(tx, service_id, &prepared.address)?;
+        prepared.done = true;
+    }
+    Ok(prepared)
+}
+
+fn finish(
+    tx: &mut Tx<'_>,
+    prepared: &Prepared,
+    mode: ReleaseMode,
+    panel_error: Option<&str>,
+) -> Outcome<()> {
+    let locked = release::lock_subnet(tx, prepared.subnet_id)?;
+    let row: Option<Row> = tx.exec_first(
+        format!(
+            "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE id = :id AND service_id = :svc \
+             AND state IN ('assigned', 'releasing')"
+        ),
+        params! {"id" => prepared.row_id, "svc" => prepared.service_id},
+    )?;
+    let Some(row) = row
+        .map(AddressRow::from_row)
+        .transpose()
+        .map_err(Failure::Domain)?
+    else {
+        // Released meanwhile by another request: nothing left to do.
+        return Ok(());
+    };
+    match panel_error {
+        Some(error) => {
+            tx.exec_drop(
+                "UPDATE mod_ipmanager_addresses SET note = :note, updated_at = UTC_TIMESTAMP() \
+                 WHERE id = :id AND state = :state AND service_id <=> :svc",
+                params! {
+                    "note" => error.chars().take(190).collect::<String>(), "id" => row.id,
+                    "state" => row.state.as_str(), "svc" => row.service_id,
+                },
+            )?;
+            expect_rows(tx, 1, "recording a panel refusal")?;
+            audit::record(
+                tx,
+                "address.release_failed",
+                ("address", row.id),
+                None,
+                Some(&json!({"address": prepared.address, "error": error})),
+                &format!(
+                    "{} of service #{} stays releasing: {error}",
+                    prepared.address, prepared.service_id
+                ),
+            )
+        }
+        None => {
+            release::release_row(tx, &locked, &row, mode)?;
+            service_ips::remove(tx, prepared.service_id, &prepared.address)
+        }
+    }
+}
+
+/// The row, if it is still held and still matches the request.
+fn held_row(tx: &mut Tx<'_>, id: u64, request: Request) -> Outcome<Option<AddressRow>> {
+    let row: Option<Row> = tx.exec_first(
+        format!(
+            "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE id = :id AND state IN ('assigned', 'releasing') \
+             AND service_id IS NOT NULL AND (:svc IS NULL OR service_id = :svc) \
+             AND (:client IS NULL OR service_id IN (SELECT id FROM tblhosting WHERE userid = :client))"
+        ),
+        params! {"id" => id, "svc" => request.service_id, "client" => request.client_id},
+    )?;
+    row.map(AddressRow::from_row)
+        .transpose()
+        .map_err(Failure::Domain)
+}

@@ -333,9 +333,11 @@ namespace {
 
     /**
      * Synchronize: imports tblhosting.dedicatedip and assignedips (addresses or prefixes) as
-     * assignments. Options: live_only (default true: Active and Pending services only),
-     * dry_run (the same report, nothing written). Never moves an address between services;
-     * running it twice changes nothing the second time.
+     * assignments. Options: live_only (default true: every service but Terminated, Cancelled
+     * and Fraud ones — Active and Pending as live assignments, Suspended and Completed held
+     * for their service so their IPs are never handed out, with the reason on their line;
+     * false: every status), dry_run (the same report, nothing written). Never moves an
+     * address between services; running it twice changes nothing the second time.
      *
      * @return array{dry_run:bool, live_only:bool, services_scanned:int,
      *   imported:list<array{service_id:int, address:string, reason:string}>,
@@ -355,12 +357,15 @@ namespace {
     function ipmanager_orphan_list(?array $filters = null): array {}
 
     /**
-     * Releases one orphan ('id' from ipmanager_orphan_list) or all ('all' => true): the
-     * panel integration removes the IP first; then it is unassigned (mode 'quarantine', the
+     * Releases one orphan ('id' from ipmanager_orphan_list, with the 'service_id' the list
+     * showed: refused if another service holds it now) or all ('all' => true): the panel
+     * integration removes the IP first; then it is unassigned (mode 'quarantine', the
      * default, or 'free') and cleared from the service's dedicated/assigned IPs. If the panel
-     * refuses, the address stays 'releasing' with the error and is retried next time.
+     * refuses, the address stays 'releasing' with the error and is retried next time. An
+     * orphan whose service is live again is not released ('skipped' when releasing all).
      *
-     * @return array{released: list<string>, failed: list<array{0:string, 1:string}>}
+     * @return array{released: list<string>, failed: list<array{0:string, 1:string}>,
+     *   skipped: list<array{0:int, 1:string}>}
      */
     function ipmanager_orphan_release(array $request): array {}
 
@@ -382,7 +387,15 @@ namespace {
      * @return array{marked_free:bool, stale: list<array{address:string, service_id:int,
      *   whmcs_ips: list<string>}>}
      */
-    function ipmanager_ip_cleaner(string $behavior): array {}
+    function ipmanager_clean(string $behavior): array {}
+
+    /**
+     * Daily upkeep (run by the daily job): quarantines that have ended return to free space
+     * everywhere, and operation keys older than a day are purged.
+     *
+     * @return array{quarantines_ended:int, operation_keys_purged:int}
+     */
+    function ipmanager_upkeep(): array {}
 
     /**
      * Services with their IPs: client, service, product, server, the IP, WHMCS's dedicated IP
@@ -406,7 +419,8 @@ namespace {
     /**
      * Unassigns assignment 'id' (from ipmanager_assignment_list): the panel first (a refusal
      * leaves it 'releasing'), then release ('mode' quarantine or free) and removal from the
-     * service's IP fields. 'client_id' limits it to that client's own services.
+     * service's IP fields. 'service_id' (the service the caller saw holding it) must still
+     * hold it; 'client_id' limits it to that client's own services.
      *
      * @return array{address:string, error:?string}
      */

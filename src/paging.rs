@@ -35,8 +35,10 @@ impl Paging {
         })
     }
 
+    /// Rows before this page; a page far beyond the end gives an offset past every row
+    /// (an empty page), never an overflow.
     pub fn offset(&self) -> u64 {
-        (self.page.max(1) - 1) * self.per_page
+        (self.page.max(1) - 1).saturating_mul(self.per_page)
     }
 
     /// The named parameters of a query plus `:limit` and `:offset` for this page.

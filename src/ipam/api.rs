@@ -19,6 +19,8 @@ pub const DEFAULT_QUARANTINE_HOURS: u32 = 24;
 pub const QUARANTINE_SETTING: &str = "release_quarantine_hours";
 
 pub fn subnet_list(db: &Db) -> Result<Vec<SubnetView>> {
+    // Ended quarantines are returned first, so the counts match what can be handed out.
+    release::settle_all(db)?;
     let all = subnets::list(db)?;
     let depths = views::depths(&all);
     db.run(RetryPolicy::Transient, |conn| {
@@ -30,6 +32,7 @@ pub fn subnet_list(db: &Db) -> Result<Vec<SubnetView>> {
 }
 
 pub fn subnet_view(db: &Db, id: u64) -> Result<SubnetView> {
+    release::settle(db, id)?;
     let s = subnets::get(db, id)?;
     db.run(RetryPolicy::Transient, |conn| views::subnet(conn, &s, 0))
 }
@@ -56,6 +59,7 @@ pub fn subnet_update(db: &Db, id: u64, input: &Value) -> Result<SubnetUpdated> {
 }
 
 pub fn pool_list(db: &Db, subnet_id: Option<u64>) -> Result<Vec<PoolView>> {
+    release::settle_all(db)?;
     let all = pools::list(db, subnet_id)?;
     db.run(RetryPolicy::Transient, |conn| {
         all.iter()
@@ -69,6 +73,7 @@ pub fn pool_list(db: &Db, subnet_id: Option<u64>) -> Result<Vec<PoolView>> {
 
 pub fn pool_view(db: &Db, id: u64) -> Result<PoolView> {
     let p = pools::get(db, id)?;
+    release::settle(db, p.subnet_id)?;
     db.run(RetryPolicy::Transient, |conn| {
         let s = subnets::load(conn, p.subnet_id)?;
         views::pool(conn, &s, &p)

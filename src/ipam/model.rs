@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::net::range::AddrRange;
-use crate::net::{Addr, Cidr, Family, ReservationRules};
+use crate::net::{Addr, Amount, Cidr, Family, ReservationRules};
 use mysql::Row;
 use mysql::prelude::FromValue;
 
@@ -23,8 +23,10 @@ pub struct Subnet {
     pub rules: ReservationRules,
     pub reserved_text: String,
     pub excluded_text: String,
-    pub assigned_count: u128,
-    pub reserved_count: u128,
+    /// Addresses assigned or releasing (up to 2^128 in an IPv6 /0).
+    pub assigned_count: Amount,
+    /// Addresses reserved or quarantined.
+    pub reserved_count: Amount,
 }
 
 impl Subnet {
@@ -56,8 +58,8 @@ impl Subnet {
             rules,
             reserved_text: take(row, "reserved_text")?,
             excluded_text: take(row, "excluded_text")?,
-            assigned_count: decimal(&take::<String>(row, "assigned_count")?)?,
-            reserved_count: decimal(&take::<String>(row, "reserved_count")?)?,
+            assigned_count: amount(&take::<String>(row, "assigned_count")?)?,
+            reserved_count: amount(&take::<String>(row, "reserved_count")?)?,
         };
         if subnet.cidr.network() != network || network.family != family {
             return Err(Error::Internal(format!(
@@ -196,6 +198,12 @@ pub fn decimal(text: &str) -> Result<u128> {
     text.trim()
         .parse::<u128>()
         .map_err(|_| Error::Internal(format!("A stored count '{text}' is not a whole number.")))
+}
+
+/// A count of addresses as text (DECIMAL(39,0), up to 2^128).
+pub fn amount(text: &str) -> Result<Amount> {
+    Amount::parse(text)
+        .ok_or_else(|| Error::Internal(format!("A stored count '{text}' is not a whole number.")))
 }
 
 /// A row's size as text: 2^128 (a free block of the whole IPv6 space) does not fit a u128

@@ -76,14 +76,14 @@ pub fn spec(
     let name = errors
         .check("name", fields.optional_str("name"))
         .flatten()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    if name.is_empty() {
-        errors.add("name", "Give the pool a name, e.g. \"Proxmox VPS pool\".");
-    } else if name.chars().count() > 190 {
-        errors.add("name", "The name is longer than 190 characters.");
-    } else if name_taken(db, &name, existing.map(|p| p.id))? {
+        .unwrap_or_default();
+    let name = errors
+        .check(
+            "name",
+            crate::input::name(&name, "pool", "Proxmox VPS pool"),
+        )
+        .unwrap_or_default();
+    if !name.is_empty() && name_taken(db, &name, existing.map(|p| p.id))? {
         errors.add(
             "name",
             format!("A pool named \"{name}\" already exists; pool names are unique."),

@@ -202,7 +202,7 @@ pub fn free_units(
             Ok((subnets::load(conn, pool.subnet_id)?, Some(pool)))
         }
     })?;
-    settle(db, subnet.id)?;
+    while settle(db, subnet.id)? > 0 {}
     let family = subnet.family();
     let (range, unit_prefix) = match &pool {
         Some(p) => (allocator::clip(p.range, &subnet), p.unit_prefix_len),
@@ -268,8 +268,8 @@ pub fn free_units(
 }
 
 /// Returns the subnet's ended quarantines to free space, if it has any (a short locked
-/// transaction; most calls only look).
-pub fn settle(db: &Db, subnet_id: u64) -> Result<()> {
+/// transaction; most calls only look). Returns how many were returned.
+pub fn settle(db: &Db, subnet_id: u64) -> Result<u64> {
     let any: Option<u8> = db.run(RetryPolicy::Transient, |conn| {
         Ok(conn.exec_first(
             "SELECT 1 FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'quarantined' \
@@ -278,25 +278,33 @@ pub fn settle(db: &Db, subnet_id: u64) -> Result<()> {
         )?)
     })?;
     if any.is_none() {
-        return Ok(());
+        return Ok(0);
     }
     db.transaction(RetryPolicy::Transient, |tx| {
         let locked = lock_subnet(tx, subnet_id)?;
         give::settle(tx, &locked.subnet, &locked.blocked).map(|n| n as u64)
     })
-    .map(drop)
 }
 
 /// Settles every subnet that has ended quarantines (before listing utilization, and daily).
-pub fn settle_all(db: &Db) -> Result<()> {
+/// Returns how many quarantines ended.
+pub fn settle_all(db: &Db) -> Result<u64> {
     let subnet_ids: Vec<u64> = db.run(RetryPolicy::Transient, |conn| {
         Ok(conn.query(
             "SELECT DISTINCT subnet_id FROM mod_ipmanager_addresses WHERE state = 'quarantined' \
              AND quarantine_until <= UTC_TIMESTAMP()",
         )?)
     })?;
+    let mut ended = 0;
     for id in subnet_ids {
-        settle(db, id)?;
+        // A subnet with more than one batch of ended quarantines is settled batch by batch.
+        loop {
+            let n = settle(db, id)?;
+            ended += n;
+            if n == 0 {
+                break;
+            }
+        }
     }
-    Ok(())
+    Ok(ended)
 }

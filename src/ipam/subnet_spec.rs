@@ -11,7 +11,6 @@ use serde_json::Value;
 
 /// The most rows "Store free IPs" pre-generates (an IPv4 /16).
 pub const MAX_STORED_ADDRESSES: u128 = 65_536;
-const MAX_NAME: usize = 190;
 /// First N / last N are meant for a handful of router or infrastructure addresses.
 const MAX_RULE_COUNT: i64 = 65_536;
 
@@ -132,15 +131,9 @@ impl SubnetSpec {
             .check("name", fields.optional_str("name"))
             .flatten()
             .unwrap_or_default();
-        let name = name.trim().to_string();
-        if name.is_empty() {
-            errors.add("name", "Give the subnet a name, e.g. \"Frankfurt VPS\".");
-        } else if name.chars().count() > MAX_NAME {
-            errors.add(
-                "name",
-                format!("The name is longer than {MAX_NAME} characters."),
-            );
-        }
+        let name = errors
+            .check("name", crate::input::name(&name, "subnet", "Frankfurt VPS"))
+            .unwrap_or_default();
 
         let parent_id = match existing {
             Some(subnet) => subnet.parent_id,

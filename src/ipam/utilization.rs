@@ -75,8 +75,8 @@ pub fn of_subnet(q: &mut impl Queryable, subnet: &Subnet) -> Outcome<Utilization
         "address".into(),
         total,
         usable,
-        Amount::new(subnet.assigned_count),
-        Amount::new(subnet.reserved_count),
+        subnet.assigned_count,
+        subnet.reserved_count,
         free,
     ))
 }

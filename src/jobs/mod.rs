@@ -1,4 +1,4 @@
-//! Jobs over many services: synchronize, orphans, unassign, the IP cleaner, usage alerts.
+//! Jobs over many services: synchronize, orphans, unassign, the IP cleaner, usage alerts, daily upkeep.
 
 pub mod alerts;
 pub mod assignments;
@@ -6,3 +6,4 @@ pub mod cleaner;
 pub mod orphans;
 pub mod sync;
 pub mod unassign;
+pub mod upkeep;

@@ -365,8 +365,8 @@ fn record(tx: &mut Tx<'_>, locked: &LockedSubnet, taken: &[(Cidr, Owner)]) -> Ou
     }
     let assigned = taken
         .iter()
-        .map(|(c, _)| c.size().unwrap_or(u128::MAX))
-        .fold(0u128, u128::saturating_add);
+        .map(|(c, _)| crate::net::Amount::of_size(c.size()))
+        .fold(crate::net::Amount::ZERO, crate::net::Amount::saturating_add);
     tx.exec_drop(
         "UPDATE mod_ipmanager_subnets SET assigned_count = assigned_count + CAST(:a AS DECIMAL(39,0)) WHERE id = :id",
         params! {"a" => assigned.to_string(), "id" => locked.subnet.id},

@@ -39,8 +39,9 @@ fn from_zval_at(zval: &Zval, depth: usize) -> Result<Value> {
     if zval.is_string() {
         return zval
             .string()
-            .map(Value::String)
-            .ok_or_else(|| Error::invalid("Strings must be valid UTF-8."));
+            .ok_or_else(|| Error::invalid("Strings must be valid UTF-8."))
+            .and_then(|s| checked_text(s, "Strings"))
+            .map(Value::String);
     }
     if let Some(array) = zval.array() {
         return array_to_value(array, depth);
@@ -70,9 +71,29 @@ fn array_to_value(array: &ZendHashTable, depth: usize) -> Result<Value> {
                 .map_err(|_| Error::invalid("Array keys must be valid UTF-8."))?
                 .to_string(),
         };
-        map.insert(key, from_zval_at(value, depth + 1)?);
+        map.insert(
+            checked_text(key, "Array keys")?,
+            from_zval_at(value, depth + 1)?,
+        );
     }
     Ok(Value::Object(map))
+}
+
+/// Text from PHP may hold line breaks and tabs (lists, descriptions) but no other control
+/// characters: a NUL byte in particular would cut the string short in C and cannot even be
+/// put into an exception message.
+fn checked_text(text: String, what: &str) -> Result<String> {
+    match text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        None => Ok(text),
+        Some(c) => Err(Error::invalid(format!(
+            "{what} must not contain control characters; found U+{:04X}{}.",
+            u32::from(c),
+            if c == '\0' { " (a NUL byte)" } else { "" }
+        ))),
+    }
 }
 
 pub fn to_zval(value: &Value) -> Result<Zval> {

@@ -59,10 +59,26 @@ fn exception<T: RegisteredClass>(message: String, code: i32) -> PhpException {
     PhpException::new(message, code, T::get_metadata().ce())
 }
 
+/// PHP takes the message as a C string: a NUL byte (or other control character) that came
+/// in with the input is shown escaped rather than making the exception itself fail.
+fn printable(message: String) -> String {
+    if !message.chars().any(|c| c.is_control() && c != '\n') {
+        return message;
+    }
+    message
+        .chars()
+        .map(|c| match c {
+            '\n' => "\n".to_string(),
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 impl From<Error> for PhpException {
     fn from(error: Error) -> Self {
         let code = code(&error);
-        let message = error.to_string();
+        let message = printable(error.to_string());
         match error {
             Error::InvalidInput(_) => exception::<InvalidInputException>(message, code),
             Error::NotFound(_) => exception::<NotFoundException>(message, code),

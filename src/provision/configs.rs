@@ -46,12 +46,11 @@ pub fn save(db: &Db, input: &Value) -> Result<u64> {
         "ipv6_count",
     ])?;
     let id = f.optional_int("id", 1, i64::MAX)?.map(|n| n as u64);
-    let name = f.required_str("name")?.trim().to_string();
-    if name.is_empty() || name.chars().count() > 190 {
-        return Err(Error::invalid(
-            "Give the configuration a name of 1 to 190 characters, e.g. \"Proxmox VPS/VDS\".",
-        ));
-    }
+    let name = crate::input::name(
+        &f.optional_str("name")?.unwrap_or_default(),
+        "configuration",
+        "Proxmox VPS/VDS",
+    )?;
     let omit = f.optional_bool("omit_dedicated_ip")?.unwrap_or(false);
     let custom_field = f
         .optional_str("custom_field")?

@@ -58,7 +58,7 @@ pub fn pre_module_create(db: &Db, params: &Value) -> Result<Provisioned> {
         let facts = facts::load(tx, service_id)?;
         let configurations = configs::load_configurations(tx)?;
         let relations = configs::load_relations(tx)?;
-        let plan = plan::plan(&facts, &configurations, &relations);
+        let plan = plan::plan(&facts, &configurations, &relations)?;
         if plan.is_empty() {
             return Ok(Provisioned::NoRelation);
         }

@@ -10,7 +10,7 @@
 //! option relation adds `extra_count` when the chosen option value matches, or `qty ×
 //! extra_count` for a quantity option (no value set).
 
-use crate::ipam::allocator::Target;
+use crate::ipam::allocator::{MAX_COUNT, Target};
 use crate::net::Family;
 use std::collections::BTreeMap;
 
@@ -72,21 +72,29 @@ impl Plan {
     }
 }
 
+/// The draws for a service. Counts are added with checked arithmetic: a quantity option or
+/// an addon count that would give one service more than `allocator::MAX_COUNT` units of one
+/// pool (or overflow) is refused with the relation named, before anything is allocated.
 pub fn plan(
     facts: &ServiceFacts,
     configurations: &[Configuration],
     relations: &[Relation],
-) -> Plan {
-    let mut draws: BTreeMap<Target, u32> = BTreeMap::new();
+) -> crate::Result<Plan> {
+    let mut draws: BTreeMap<Target, u64> = BTreeMap::new();
     let mut order: Vec<Target> = Vec::new();
-    let mut add = |target: Target, n: u32, order: &mut Vec<Target>| {
+    let mut add = |target: Target, n: u64, why: &str, order: &mut Vec<Target>| {
         if n == 0 {
-            return;
+            return Ok(());
         }
         if !order.contains(&target) {
             order.push(target);
         }
-        *draws.entry(target).or_insert(0) += n;
+        let total = draws.entry(target).or_insert(0);
+        *total = total
+            .checked_add(n)
+            .filter(|t| *t <= u64::from(MAX_COUNT))
+            .ok_or_else(|| too_many(facts.service_id, target, why))?;
+        Ok(())
     };
 
     let chosen = choose_configuration(facts, configurations, relations);
@@ -101,41 +109,56 @@ pub fn plan(
             }
             let base = base_relation(facts, config.id, family, relations);
             if let Some(rel) = base {
-                add(rel.target, count, &mut order);
+                let why = format!("configuration \"{}\"", config.name);
+                add(rel.target, u64::from(count), &why, &mut order)?;
                 primary = primary.or(Some(rel.target));
             }
         }
     }
     for rel in relations {
-        let n = match rel.kind {
+        let why = format!("relation #{}", rel.id);
+        let n: Option<u64> = match rel.kind {
             TargetKind::Addon => {
-                rel.extra_count
-                    * facts
-                        .addon_ids
-                        .iter()
-                        .filter(|a| **a == rel.target_id)
-                        .count() as u32
+                let addons = facts
+                    .addon_ids
+                    .iter()
+                    .filter(|a| **a == rel.target_id)
+                    .count() as u64;
+                u64::from(rel.extra_count).checked_mul(addons)
             }
             TargetKind::ConfigOption => facts
                 .config_options
                 .iter()
                 .filter(|(config_id, _, _)| *config_id == rel.target_id)
                 .map(|(_, chosen, qty)| match rel.option_value_id {
-                    Some(value) if value == *chosen => rel.extra_count,
-                    Some(_) => 0,
-                    None => rel.extra_count.saturating_mul(*qty),
+                    Some(value) if value == *chosen => Some(u64::from(rel.extra_count)),
+                    Some(_) => Some(0),
+                    None => u64::from(rel.extra_count).checked_mul(u64::from(*qty)),
                 })
-                .sum(),
-            TargetKind::Product | TargetKind::Server => 0,
+                .try_fold(0u64, |sum, n| sum.checked_add(n?)),
+            TargetKind::Product | TargetKind::Server => Some(0),
         };
-        add(rel.target, n, &mut order);
+        let n = n.ok_or_else(|| too_many(facts.service_id, rel.target, &why))?;
+        add(rel.target, n, &why, &mut order)?;
     }
-    let draws = order.into_iter().map(|t| (t, draws[&t])).collect();
-    Plan {
+    let draws = order.into_iter().map(|t| (t, draws[&t] as u32)).collect();
+    Ok(Plan {
         configuration: chosen,
         draws,
         primary,
-    }
+    })
+}
+
+fn too_many(service_id: u32, target: Target, why: &str) -> crate::Error {
+    let from = match target {
+        Target::Pool(id) => format!("pool #{id}"),
+        Target::Subnet(id) => format!("subnet #{id}"),
+    };
+    crate::Error::invalid(format!(
+        "Service #{service_id} would get more than {MAX_COUNT} units from {from} ({why} and the \
+         service's addons or configurable option quantities add up to that). Nothing was assigned; \
+         lower the quantity or the relation's extra count."
+    ))
 }
 
 fn matches(facts: &ServiceFacts, rel: &Relation, kind: TargetKind) -> bool {
@@ -242,16 +265,16 @@ mod tests {
         ];
         let mut relations = vec![server_only.clone()];
         assert_eq!(
-            plan(&facts(), &configs, &relations).draws,
+            plan(&facts(), &configs, &relations).unwrap().draws,
             [(Target::Pool(101), 1)]
         );
         relations.push(product_only);
         assert_eq!(
-            plan(&facts(), &configs, &relations).draws,
+            plan(&facts(), &configs, &relations).unwrap().draws,
             [(Target::Pool(102), 1)]
         );
         relations.extend(both);
-        let p = plan(&facts(), &configs, &relations);
+        let p = plan(&facts(), &configs, &relations).unwrap();
         assert_eq!(p.configuration.unwrap().id, 3);
         assert_eq!(
             p.draws,
@@ -267,7 +290,7 @@ mod tests {
             rel(1, 1, TargetKind::Product, 5, 106, Family::V6),
             rel(2, 1, TargetKind::Product, 5, 104, Family::V4),
         ];
-        let p = plan(&facts(), &configs, &relations);
+        let p = plan(&facts(), &configs, &relations).unwrap();
         assert_eq!(p.draws, [(Target::Pool(104), 1), (Target::Pool(106), 1)]);
         assert_eq!(p.primary, Some(Target::Pool(104)));
     }
@@ -292,7 +315,7 @@ mod tests {
             config_options: vec![(20, 201, 0), (21, 0, 3)],
             ..facts()
         };
-        let p = plan(&f, &configs, &relations);
+        let p = plan(&f, &configs, &relations).unwrap();
         // base 1 + two addons x 2 + quantity 3 from pool 104; 4 from pool 105
         assert_eq!(p.draws, [(Target::Pool(104), 8), (Target::Pool(105), 4)]);
         let other_value = ServiceFacts {
@@ -300,8 +323,35 @@ mod tests {
             ..facts()
         };
         assert_eq!(
-            plan(&other_value, &configs, &relations).draws,
+            plan(&other_value, &configs, &relations).unwrap().draws,
             [(Target::Pool(104), 1)]
+        );
+    }
+
+    #[test]
+    fn quantities_that_overflow_or_exceed_the_cap_are_refused() {
+        let configs = [config(1, 1, 0)];
+        let mut quantity = rel(2, 1, TargetKind::ConfigOption, 21, 104, Family::V4);
+        quantity.extra_count = 64;
+        let relations = [rel(1, 1, TargetKind::Product, 5, 104, Family::V4), quantity];
+        for qty in [u32::MAX, 2_147_483_647, 1000, 4] {
+            let f = ServiceFacts {
+                config_options: vec![(21, 0, qty)],
+                ..facts()
+            };
+            let err = plan(&f, &configs, &relations).unwrap_err().to_string();
+            assert!(
+                err.contains("more than 256 units from pool #104"),
+                "{qty}: {err}"
+            );
+        }
+        let ok = ServiceFacts {
+            config_options: vec![(21, 0, 3)],
+            ..facts()
+        };
+        assert_eq!(
+            plan(&ok, &configs, &relations).unwrap().draws,
+            [(Target::Pool(104), 193)]
         );
     }
 
@@ -309,6 +359,6 @@ mod tests {
     fn no_matching_relation_means_no_plan() {
         let configs = [config(1, 1, 0)];
         let relations = [rel(1, 1, TargetKind::Product, 99, 104, Family::V4)];
-        assert!(plan(&facts(), &configs, &relations).is_empty());
+        assert!(plan(&facts(), &configs, &relations).unwrap().is_empty());
     }
 }

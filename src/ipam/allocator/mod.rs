@@ -17,7 +17,7 @@ use super::space::rows::{self, Owner};
 use super::space::{Blocked, give};
 use crate::audit;
 use crate::error::{Error, Result};
-use crate::net::{Addr, AddrRange, Cidr};
+use crate::net::{Addr, AddrRange, Amount, Cidr};
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
 use mysql::prelude::Queryable;
 use mysql::{Row, Value, params};
@@ -190,8 +190,8 @@ fn add_to_counters(
 ) -> Outcome<()> {
     let addresses = taken
         .iter()
-        .map(|c| c.size().unwrap_or(u128::MAX))
-        .fold(0u128, u128::saturating_add);
+        .map(|c| Amount::of_size(c.size()))
+        .fold(Amount::ZERO, Amount::saturating_add);
     let units = taken.len() as u64;
     let (sql, values): (&str, Vec<Value>) = match pool_id {
         Some(p) => (

@@ -1,7 +1,7 @@
 //! Jobs over many services.
 
 use crate::ipam::api;
-use crate::jobs::{alerts, assignments, cleaner, orphans, sync};
+use crate::jobs::{alerts, assignments, cleaner, orphans, sync, upkeep};
 use crate::php::args;
 use crate::php::convert::to_php;
 use crate::providers::Integrations;
@@ -47,7 +47,7 @@ pub fn ipmanager_usage_check() -> PhpResult<Zval> {
 
 /// IP Cleaner with behavior 'notify' (report only) or 'mark_free' (also unassign).
 #[php_function]
-pub fn ipmanager_ip_cleaner(behavior: &Zval) -> PhpResult<Zval> {
+pub fn ipmanager_clean(behavior: &Zval) -> PhpResult<Zval> {
     let text = match crate::php::convert::from_zval(behavior)? {
         serde_json::Value::String(s) => s,
         _ => {
@@ -59,6 +59,12 @@ pub fn ipmanager_ip_cleaner(behavior: &Zval) -> PhpResult<Zval> {
     };
     let behavior = cleaner::Behavior::parse(&text)?;
     Ok(to_php(&cleaner::run(&*registry::db()?, behavior)?)?)
+}
+
+/// Daily upkeep: ended quarantines returned to free space, old operation keys purged.
+#[php_function]
+pub fn ipmanager_upkeep() -> PhpResult<Zval> {
+    Ok(to_php(&upkeep::run(&*registry::db()?)?)?)
 }
 
 /// Services with their IPs; filters client_id, service_id, status, search (IP/CIDR), paging.
@@ -91,7 +97,8 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_orphan_list))
         .function(wrap_function!(ipmanager_orphan_release))
         .function(wrap_function!(ipmanager_usage_check))
-        .function(wrap_function!(ipmanager_ip_cleaner))
+        .function(wrap_function!(ipmanager_clean))
+        .function(wrap_function!(ipmanager_upkeep))
         .function(wrap_function!(ipmanager_assignment_list))
         .function(wrap_function!(ipmanager_assign))
         .function(wrap_function!(ipmanager_unassign))

@@ -233,4 +233,5 @@ $_ADDONLANG = [
     'assign_title' => 'Assign an IP',
     'assign_address' => 'or a free address',
     'assigned' => '%s assigned to service #%s.',
+    'upkeep_done' => 'Upkeep: %d ended quarantine(s) returned to free space, %d old operation key(s) purged.',
 ];

@@ -11,7 +11,10 @@ final class Cron
         Runtime::connect();
         $lang = Runtime::lang();
         $settings = ipmanager_settings();
-        $lines = self::usageAlerts($lang);
+        // Ended quarantines back to free space, old operation keys purged.
+        $upkeep = ipmanager_upkeep();
+        $lines = [sprintf($lang['upkeep_done'], $upkeep['quarantines_ended'], $upkeep['operation_keys_purged'])];
+        $lines = array_merge($lines, self::usageAlerts($lang));
         if (($settings['ip_cleaner_enabled'] ?? '') === 'on') {
             $lines = array_merge($lines, self::cleaner($lang, (string) ($settings['ip_cleaner_behavior'] ?? 'notify')));
         }
@@ -48,7 +51,7 @@ final class Cron
     /** Runs the IP Cleaner and emails its report when it found anything. */
     public static function cleaner(array $lang, string $behavior): array
     {
-        $run = ipmanager_ip_cleaner($behavior === 'mark_free' ? 'mark_free' : 'notify');
+        $run = ipmanager_clean($behavior === 'mark_free' ? 'mark_free' : 'notify');
         if ($run['stale'] === []) {
             return [$lang['cleaner_none']];
         }

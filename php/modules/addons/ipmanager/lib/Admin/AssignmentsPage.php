@@ -44,7 +44,7 @@ final class AssignmentsPage
                     . Html::e($a['domain']) . '</td><td>' . Html::e($a['product']) . '</td><td>' . Html::e($a['server']) . '</td><td><code>'
                     . Html::e($a['address']) . '</code>' . ($a['state'] !== 'assigned' ? ' (' . Html::e($a['state']) . ')' : '') . '</td><td>'
                     . Html::e($a['whmcs_dedicatedip']) . '</td><td>' . Html::e($a['service_status']) . '</td><td>'
-                    . ConfigurationsPage::button($action, 'unassign', $a['id'], $lang['unassign'], sprintf($lang['confirm_unassign'], $a['address'], $a['service_id']))
+                    . ConfigurationsPage::button($action, 'unassign', $a['id'], $lang['unassign'], sprintf($lang['confirm_unassign'], $a['address'], $a['service_id']), ['service_id' => $a['service_id']])
                     . '</td></tr>';
             }
             $html .= '</tbody></table><p>' . Html::e(sprintf($lang['logs_page_of'], $page['page'], max(1, (int) ceil($page['total'] / $page['per_page'])), $page['total'])) . '</p>';
@@ -56,7 +56,8 @@ final class AssignmentsPage
     {
         try {
             if (($_POST['do'] ?? '') === 'unassign') {
-                $r = ipmanager_unassign(['id' => (int) ($_POST['id'] ?? 0)]);
+                // The service the row showed: if the address went to another service since, nothing happens.
+                $r = ipmanager_unassign(['id' => (int) ($_POST['id'] ?? 0), 'service_id' => (int) ($_POST['service_id'] ?? 0) ?: null]);
                 return [$r['error'] === null ? ['success', sprintf($lang['unassigned'], $r['address'])] : ['warning', sprintf($lang['orphans_failed'], $r['address'], $r['error'])]];
             }
             if (($_POST['do'] ?? '') === 'assign') {

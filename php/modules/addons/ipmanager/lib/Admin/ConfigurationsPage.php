@@ -124,11 +124,16 @@ final class ConfigurationsPage
     }
 
     /** A one-button POST form that asks for confirmation first. */
-    public static function button(string $action, string $do, int $id, string $label, string $confirm): string
+    /** A confirmed POST button; `$fields` are further hidden values (e.g. the service the row showed). */
+    public static function button(string $action, string $do, int $id, string $label, string $confirm, array $fields = []): string
     {
+        $hidden = '';
+        foreach ($fields as $name => $value) {
+            $hidden .= '<input type="hidden" name="' . Html::e($name) . '" value="' . Html::e($value) . '">';
+        }
         return '<form method="post" style="display:inline" action="' . $action . '" onsubmit="return confirm(this.dataset.confirm)" data-confirm="'
             . Html::e($confirm) . '">' . Layout::tokenField() . '<input type="hidden" name="do" value="' . Html::e($do) . '">'
-            . '<input type="hidden" name="id" value="' . Html::e($id) . '"><button class="btn btn-danger btn-sm" type="submit">'
+            . '<input type="hidden" name="id" value="' . Html::e($id) . '">' . $hidden . '<button class="btn btn-danger btn-sm" type="submit">'
             . Html::e($label) . '</button></form>';
     }
 }

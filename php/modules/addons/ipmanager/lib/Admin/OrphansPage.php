@@ -13,13 +13,21 @@ final class OrphansPage
         $messages = [];
         if (($_SERVER['REQUEST_METHOD'] ?? 'GET') === 'POST') {
             $mode = ($_POST['mode'] ?? '') === 'free' ? 'free' : 'quarantine';
-            $request = ($_POST['do'] ?? '') === 'release_all' ? ['all' => true, 'mode' => $mode] : ['id' => (int) ($_POST['id'] ?? 0), 'mode' => $mode];
-            $report = ipmanager_orphan_release($request);
-            if ($report['released'] !== []) {
-                $messages[] = ['success', sprintf($lang['orphans_released'], implode(', ', $report['released']))];
-            }
-            foreach ($report['failed'] as [$address, $error]) {
-                $messages[] = ['warning', sprintf($lang['orphans_failed'], $address, $error)];
+            $request = ($_POST['do'] ?? '') === 'release_all' ? ['all' => true, 'mode' => $mode]
+                : ['id' => (int) ($_POST['id'] ?? 0), 'service_id' => (int) ($_POST['service_id'] ?? 0) ?: null, 'mode' => $mode];
+            try {
+                $report = ipmanager_orphan_release($request);
+                if ($report['released'] !== []) {
+                    $messages[] = ['success', sprintf($lang['orphans_released'], implode(', ', $report['released']))];
+                }
+                foreach ($report['failed'] as [$address, $error]) {
+                    $messages[] = ['warning', sprintf($lang['orphans_failed'], $address, $error)];
+                }
+                foreach ($report['skipped'] as [$id, $why]) {
+                    $messages[] = ['info', $why];
+                }
+            } catch (\IpManager\Exception $e) {
+                $messages[] = ['danger', $e->getMessage()];
             }
         }
         $page = isset($_GET['page']) && ctype_digit((string) $_GET['page']) ? max(1, (int) $_GET['page']) : 1;
@@ -39,7 +47,7 @@ final class OrphansPage
             $html .= '<tr><td><code>' . Html::e($o['address']) . '</code></td><td>#' . Html::e($o['service_id']) . ' ' . Html::e($o['domain'])
                 . '</td><td>' . Html::e($o['service_status']) . '</td><td>' . Html::e($o['client']) . '</td><td>' . Html::e($o['product'])
                 . '</td><td>' . Html::e($state) . '</td><td>'
-                . ConfigurationsPage::button($action, 'release', $o['id'], $lang['orphans_release'], sprintf($lang['orphans_confirm_one'], $o['address']))
+                . ConfigurationsPage::button($action, 'release', $o['id'], $lang['orphans_release'], sprintf($lang['orphans_confirm_one'], $o['address']), ['service_id' => $o['service_id']])
                 . '</td></tr>';
         }
         $html .= '</tbody></table>' . sprintf('<p>%s</p>', Html::e(sprintf($lang['logs_page_of'], $orphans['page'],

@@ -174,17 +174,8 @@ pub fn assign(db: &Db, input: &Value) -> Result<String> {
 
 /// One more unit than the service already holds from the target.
 fn next_unit(tx: &mut Tx<'_>, target: Target, service_id: u32) -> Outcome<String> {
-    let held: Option<u64> = match target {
-        Target::Pool(id) => tx.exec_first(
-            "SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE service_id = :s AND pool_id = :p AND state IN ('assigned','releasing')",
-            params! {"s" => service_id, "p" => id},
-        )?,
-        Target::Subnet(id) => tx.exec_first(
-            "SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE service_id = :s AND subnet_id = :p AND pool_id IS NULL AND state IN ('assigned','releasing')",
-            params! {"s" => service_id, "p" => id},
-        )?,
-    };
-    let want = u32::try_from(held.unwrap_or(0))
+    let held = allocator::held_count(tx, target, service_id)?;
+    let want = u32::try_from(held)
         .ok()
         .and_then(|n| n.checked_add(1))
         .filter(|n| *n <= allocator::MAX_COUNT)

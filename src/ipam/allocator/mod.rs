@@ -126,7 +126,12 @@ pub fn allocate_in(
     Ok(out)
 }
 
-/// What the service already holds from the target (assigned, or releasing from a panel).
+/// Units a service holds from a target (assigned, or releasing from a panel): those of the
+/// pool, or for a subnet its single addresses outside any pool (a prefix given by hand is
+/// not one of them).
+const HELD: &str = "service_id = :svc AND subnet_id = :s AND pool_id <=> :pool \
+    AND (:pool IS NOT NULL OR prefix_len = :single) AND state IN ('assigned', 'releasing')";
+
 fn held(
     tx: &mut Tx<'_>,
     subnet: &Subnet,
@@ -134,15 +139,42 @@ fn held(
     service_id: u32,
 ) -> Outcome<Vec<AddressRow>> {
     let rows: Vec<Row> = tx.exec(
-        format!(
-            "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE service_id = :svc AND subnet_id = :s \
-             AND pool_id <=> :pool AND state IN ('assigned', 'releasing') ORDER BY address"
-        ),
-        params! {"svc" => service_id, "s" => subnet.id, "pool" => pool.map(|p| p.id)},
+        format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE {HELD} ORDER BY address"),
+        params! {
+            "svc" => service_id, "s" => subnet.id, "pool" => pool.map(|p| p.id),
+            "single" => subnet.family().bits(),
+        },
     )?;
     rows.into_iter()
         .map(|r| AddressRow::from_row(r).map_err(Failure::Domain))
         .collect()
+}
+
+/// How many units the service holds from the target (read before any lock: the allocation
+/// that follows reads it again under the lock).
+pub fn held_count(tx: &mut Tx<'_>, target: Target, service_id: u32) -> Outcome<u64> {
+    let (subnet_id, pool_id): (Option<u64>, Option<u64>) = match target {
+        Target::Pool(id) => (
+            tx.exec_first(
+                "SELECT subnet_id FROM mod_ipmanager_pools WHERE id = :id",
+                params! {"id" => id},
+            )?,
+            Some(id),
+        ),
+        Target::Subnet(id) => (Some(id), None),
+    };
+    let family: Option<u8> = tx.exec_first(
+        "SELECT family FROM mod_ipmanager_subnets WHERE id = :id",
+        params! {"id" => subnet_id},
+    )?;
+    let Some(family) = family.and_then(crate::net::Family::from_number) else {
+        return Ok(0); // the allocation that follows reports the missing pool or subnet
+    };
+    let count: Option<u64> = tx.exec_first(
+        format!("SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE {HELD}"),
+        params! {"svc" => service_id, "s" => subnet_id, "pool" => pool_id, "single" => family.bits()},
+    )?;
+    Ok(count.unwrap_or(0))
 }
 
 /// Logs the units a service was given (one row each, naming the row that holds it) and

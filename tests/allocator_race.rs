@@ -6,6 +6,7 @@ mod support;
 use ipmanager::Error;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::ipam::api;
+use ipmanager::ipam::release;
 use ipmanager::store::Db;
 use mysql::prelude::Queryable;
 use serde_json::json;
@@ -114,13 +115,16 @@ fn racing_on_a_sparse_prefix_pool_and_a_single_address_pool_of_one_subnet() {
         &test,
         json!({"subnet_id": s.id, "name": "blocks", "prefix_len": 124}),
     );
-    let (mut all, mut exhausted) = (Vec::new(), 0);
+    let (mut all, mut exhausted) = (Vec::new(), [0usize; 2]);
     std::thread::scope(|scope| {
         let a = scope.spawn(|| race(&test, Target::Pool(blocks.id)));
         let b = scope.spawn(|| race(&test, Target::Pool(singles.id)));
-        for (won, ex) in [a.join().unwrap(), b.join().unwrap()] {
+        for (i, (won, ex)) in [a.join().unwrap(), b.join().unwrap()]
+            .into_iter()
+            .enumerate()
+        {
             all.extend(won);
-            exhausted += ex;
+            exhausted[i] = ex;
         }
     });
     // 256 addresses, 144 requests: no two may overlap, whether /124 or single.
@@ -139,10 +143,39 @@ fn racing_on_a_sparse_prefix_pool_and_a_single_address_pool_of_one_subnet() {
     for pair in intervals.windows(2) {
         assert!(pair[0].1 < pair[1].0, "overlap: {pair:?}");
     }
+    // Nothing is released in this race, so every "exhausted" answer must still be true at
+    // the end: the pool that refused has no free unit of its size left.
     let used: u128 = intervals.iter().map(|(a, b)| b - a + 1).sum();
-    assert!(used <= 256);
-    assert_eq!(
-        all.len() + exhausted,
-        2 * (THREADS * SERVICES_PER_THREAD) as usize
+    let free_singles = release::free_units(&test.db, Target::Pool(singles.id), None, 500).unwrap();
+    let free_blocks = release::free_units(&test.db, Target::Pool(blocks.id), None, 500).unwrap();
+    assert!(
+        exhausted.iter().sum::<usize>() > 0,
+        "the demand was meant to exceed the subnet"
     );
+    if exhausted[0] > 0 {
+        assert_eq!(
+            free_blocks,
+            Vec::<String>::new(),
+            "/124 requests were refused"
+        );
+    }
+    if exhausted[1] > 0 {
+        assert_eq!(
+            free_singles,
+            Vec::<String>::new(),
+            "single requests were refused"
+        );
+    }
+    let view = api::subnet_view(&test.db, s.id).unwrap().utilization;
+    assert_eq!(
+        view.assigned.get(),
+        used,
+        "the counter equals what was handed out"
+    );
+    assert_eq!(
+        view.free.get(),
+        free_singles.len() as u128,
+        "free space is what is left"
+    );
+    assert_eq!(used + free_singles.len() as u128, 256);
 }

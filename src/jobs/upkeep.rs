@@ -22,15 +22,15 @@ pub fn run(db: &Db) -> Result<Upkeep> {
     let quarantines_ended = release::settle_all(db)?;
     let mut operation_keys_purged = 0;
     loop {
-        let purged = db.run(RetryPolicy::Transient, |conn| {
-            conn.exec_drop(
+        let purged = db.transaction(RetryPolicy::Transient, |tx| {
+            tx.exec_drop(
                 format!(
                     "DELETE FROM mod_ipmanager_operations WHERE created_at < UTC_TIMESTAMP() - INTERVAL ? HOUR \
                      LIMIT {PURGE_BATCH}"
                 ),
                 (KEEP_KEYS_HOURS,),
             )?;
-            Ok(conn.affected_rows())
+            Ok(tx.affected_rows())
         })?;
         operation_keys_purged += purged;
         if purged < u64::from(PURGE_BATCH) {

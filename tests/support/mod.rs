@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod ipam;
+pub mod proxy;
 
 use ipmanager::store::{Db, DbConfig};
 use mysql::prelude::Queryable;

@@ -1,0 +1,126 @@
+//! A TCP proxy in front of the private MariaDB that injects faults the tests need:
+//! - `lose_next_commit_ack`: the next `COMMIT` goes through to the server, which commits,
+//!   but its answer is swallowed and the connection dropped (a lost acknowledgement);
+//! - `go_silent`: from now on the proxy accepts connections and forwards nothing (a server
+//!   that accepts TCP and never answers).
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::thread;
+
+pub struct Proxy {
+    pub port: u16,
+    commits_to_break: Arc<AtomicU32>,
+    silent: Arc<AtomicBool>,
+    /// How many acknowledgements were swallowed so far.
+    pub broken: Arc<AtomicU32>,
+}
+
+const COM_QUERY: u8 = 0x03;
+
+impl Proxy {
+    pub fn start(upstream_port: u16) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let commits_to_break = Arc::new(AtomicU32::new(0));
+        let silent = Arc::new(AtomicBool::new(false));
+        let broken = Arc::new(AtomicU32::new(0));
+        let (c, s, b) = (commits_to_break.clone(), silent.clone(), broken.clone());
+        thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let (c, s, b) = (c.clone(), s.clone(), b.clone());
+                thread::spawn(move || serve(client, upstream_port, c, s, b));
+            }
+        });
+        Proxy {
+            port,
+            commits_to_break,
+            silent,
+            broken,
+        }
+    }
+
+    pub fn lose_next_commit_ack(&self) {
+        self.commits_to_break.store(1, Ordering::SeqCst);
+    }
+
+    pub fn go_silent(&self) {
+        self.silent.store(true, Ordering::SeqCst);
+    }
+}
+
+fn serve(
+    client: TcpStream,
+    upstream_port: u16,
+    commits_to_break: Arc<AtomicU32>,
+    silent: Arc<AtomicBool>,
+    broken: Arc<AtomicU32>,
+) {
+    if silent.load(Ordering::SeqCst) {
+        // Accept and say nothing, ever (until the client gives up).
+        let mut sink = [0u8; 1024];
+        let mut client = client;
+        while matches!(client.read(&mut sink), Ok(n) if n > 0) {}
+        return;
+    }
+    let Ok(server) = TcpStream::connect(("127.0.0.1", upstream_port)) else {
+        return;
+    };
+    let commit_sent = Arc::new(AtomicBool::new(false));
+    let (mut c_read, mut s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+    let flag = commit_sent.clone();
+    let silent_up = silent.clone();
+    // Client to server, packet by packet (3-byte length, sequence id, payload).
+    let up = thread::spawn(move || {
+        loop {
+            let mut header = [0u8; 4];
+            if c_read.read_exact(&mut header).is_err() {
+                break;
+            }
+            let len = u32::from_le_bytes([header[0], header[1], header[2], 0]) as usize;
+            let mut payload = vec![0u8; len];
+            if c_read.read_exact(&mut payload).is_err() {
+                break;
+            }
+            if silent_up.load(Ordering::SeqCst) {
+                continue;
+            }
+            if payload.first() == Some(&COM_QUERY)
+                && payload[1..].starts_with(b"COMMIT")
+                && commits_to_break
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok()
+            {
+                flag.store(true, Ordering::SeqCst);
+            }
+            if s_write.write_all(&header).is_err() || s_write.write_all(&payload).is_err() {
+                break;
+            }
+        }
+        let _ = s_write.shutdown(Shutdown::Both);
+    });
+    // Server to client: after a broken COMMIT, the answer is swallowed and both sides close.
+    let (mut s_read, mut c_write) = (server, client);
+    let mut buf = [0u8; 16384];
+    loop {
+        let n = match s_read.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if commit_sent.load(Ordering::SeqCst) {
+            broken.fetch_add(1, Ordering::SeqCst);
+            break;
+        }
+        if silent.load(Ordering::SeqCst) {
+            continue;
+        }
+        if c_write.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = c_write.shutdown(Shutdown::Both);
+    let _ = s_read.shutdown(Shutdown::Both);
+    let _ = up.join();
+}

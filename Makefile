@@ -11,7 +11,7 @@ EXT := $(CURDIR)/target/release/libipmanager.so
 PHP_EXT := php -d extension=$(EXT)
 PHPUNIT_DB := ipm_test_phpunit
 
-.PHONY: all bootstrap packages build db harness demo test lint test-rust test-php test-scripts bench stop install
+.PHONY: all bootstrap packages build db galera harness demo test lint test-rust test-php test-scripts test-galera bench stop install
 
 all: build
 
@@ -26,6 +26,9 @@ build: packages
 db: packages
 	@bash scripts/mariadb.sh start
 
+galera: db
+	@bash scripts/galera.sh start
+
 harness: build db
 	@bash scripts/harness.sh setup
 
@@ -34,7 +37,7 @@ bootstrap: harness
 demo: bootstrap
 	@bash scripts/demo.sh
 
-test: bootstrap lint test-rust test-php test-scripts
+test: bootstrap lint test-rust test-php test-scripts test-galera
 
 lint:
 	cargo fmt --check
@@ -49,7 +52,10 @@ test-php:
 test-scripts:
 	bash tests/scripts/install_test.sh
 
-bench: bootstrap
+test-galera: build galera
+	IPMANAGER_EXT=$(EXT) $(PHP_EXT) tests/galera/race.php "$$(bash scripts/galera.sh env)"
+
+bench: bootstrap galera
 	@bash scripts/bench.sh
 
 stop:

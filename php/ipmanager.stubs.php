@@ -53,7 +53,8 @@ namespace {
      *
      * @return array{version:string, php_build:string, php_version_built:string,
      *               configured:bool, endpoint:?string, connected:bool, error:?string,
-     *               server_version:?string, schema_version:?int, latest_schema_version:int}
+     *               server_version:?string, schema_version:?int, latest_schema_version:int,
+     *               retried_attempts:int}
      */
     function ipmanager_status(): array {}
 

@@ -13,7 +13,7 @@ fi
 PACKAGES=(
   php8.2-cli php8.2-dev php8.2-mysql php8.2-mbstring php8.2-xml
   libclang-dev build-essential pkg-config
-  mariadb-server mariadb-client
+  mariadb-server mariadb-client galera-4 rsync
   phpunit smarty3 curl ca-certificates
 )
 if [ "${WITH_BROWSER:-0}" = 1 ]; then PACKAGES+=(chromium); fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops what make demo/test started: the harness web server and the private MariaDB.
+# Stops what make demo/test started: the harness web server, the Galera test cluster and the
+# private MariaDB.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -11,4 +12,5 @@ else
   log "web server: not running"
 fi
 rm -f "$PID_FILE"
+bash "$ROOT/scripts/galera.sh" stop
 bash "$ROOT/scripts/mariadb.sh" stop

@@ -13,6 +13,9 @@ pub struct DatabaseStatus {
     pub server_version: Option<String>,
     pub schema_version: Option<u32>,
     pub latest_schema_version: u32,
+    /// Attempts repeated in this PHP process since it started (deadlocks, Galera
+    /// certification conflicts, lost connections).
+    pub retried_attempts: u64,
 }
 
 /// Never fails: a broken database is reported in the status, not thrown, so the
@@ -27,6 +30,7 @@ pub fn database_status() -> DatabaseStatus {
         server_version: None,
         schema_version: None,
         latest_schema_version: migrations::latest_version(),
+        retried_attempts: 0,
     };
     if !status.configured {
         return status;
@@ -34,10 +38,11 @@ pub fn database_status() -> DatabaseStatus {
     let probe = registry::db().and_then(|db| {
         let version = db.server_version()?;
         let schema = migrations::current_version(&db)?;
-        Ok((version, schema))
+        Ok((version, schema, db.retried_attempts()))
     });
     match probe {
-        Ok((version, schema)) => {
+        Ok((version, schema, retried)) => {
+            status.retried_attempts = retried;
             status.connected = true;
             status.server_version = Some(version);
             status.schema_version = Some(schema);

@@ -40,31 +40,15 @@ fn stored_subnets_get_a_row_per_address_and_sparse_ones_their_free_blocks() {
         &test,
         json!({"cidr": "10.2.0.0/24", "name": "sparse", "store_free_ips": false}),
     );
-    // .1-.254 as aligned free blocks: /32, /31, /30, /29, /28, /27, /26 and back down.
-    assert_eq!(
-        free_blocks(&test, sparse.id),
-        [
-            "10.2.0.1/32",
-            "10.2.0.2/31",
-            "10.2.0.4/30",
-            "10.2.0.8/29",
-            "10.2.0.16/28",
-            "10.2.0.32/27",
-            "10.2.0.64/26",
-            "10.2.0.128/26",
-            "10.2.0.192/27",
-            "10.2.0.224/28",
-            "10.2.0.240/29",
-            "10.2.0.248/30",
-            "10.2.0.252/31",
-            "10.2.0.254/32"
-        ]
-    );
+    // .1-.254 as one free run, which holds a /26 at most.
+    assert_eq!(free_runs(&test, sparse.id), ["10.2.0.1-10.2.0.254 (/26)"]);
     let v6 = subnet(&test, json!({"cidr": "2001:db8::/32", "name": "v6"}));
     assert!(!v6.stored);
-    // Everything but the anycast address: 96 blocks, however large the subnet.
-    assert_eq!(free_blocks(&test, v6.id).len(), 96);
-    assert_eq!(rows(&test, v6.id), 96);
+    // Everything but the anycast address: one row, however large the subnet.
+    assert_eq!(
+        free_runs(&test, v6.id),
+        ["2001:db8::1-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff (/33)"]
+    );
 
     let u_stored = api::subnet_view(&test.db, stored.id).unwrap().utilization;
     let u_sparse = api::subnet_view(&test.db, sparse.id).unwrap().utilization;
@@ -72,16 +56,18 @@ fn stored_subnets_get_a_row_per_address_and_sparse_ones_their_free_blocks() {
     assert_eq!(u_sparse.usable.get(), 254);
 }
 
-fn free_blocks(test: &support::TestDb, subnet: u64) -> Vec<String> {
-    let rows: Vec<(Vec<u8>, u8)> = test
+/// Free rows as "first-last (/largest prefix inside)".
+fn free_runs(test: &support::TestDb, subnet: u64) -> Vec<String> {
+    let rows: Vec<(Vec<u8>, Vec<u8>, u8)> = test
         .conn()
         .exec(
-            "SELECT address, prefix_len FROM mod_ipmanager_addresses WHERE subnet_id = ? AND state = 'free' ORDER BY address",
+            "SELECT address, last_address, prefix_len FROM mod_ipmanager_addresses WHERE subnet_id = ? AND state = 'free' ORDER BY address",
             (subnet,),
         )
         .unwrap();
+    let addr = |b: &[u8]| ipmanager::net::Addr::from_bytes(b).unwrap().to_string();
     rows.into_iter()
-        .map(|(a, len)| format!("{}/{len}", ipmanager::net::Addr::from_bytes(&a).unwrap()))
+        .map(|(a, b, len)| format!("{}-{} (/{len})", addr(&a), addr(&b)))
         .collect()
 }
 

@@ -246,9 +246,9 @@ pub fn free_units(
         loop {
             let found =
                 rows::candidates(conn, subnet.id, family, cursor, range.end, unit_prefix, 256)?;
-            let full = found.iter().filter(|(_, b)| b.start() > cursor).count() >= 256;
-            let last_end = found.last().map(|(_, b)| b.end());
-            let blocks = found.into_iter().map(|(_, b)| b);
+            let full = found.iter().filter(|(_, r)| r.start > cursor).count() >= 256;
+            let last_end = found.last().map(|(_, r)| r.end);
+            let blocks = found.into_iter().map(|(_, r)| r);
             let cursor_range = crate::net::AddrRange {
                 start: cursor,
                 ..range

@@ -7,8 +7,8 @@ use super::allocator::clip;
 use super::gaps::unit_size;
 use super::model::{Pool, Subnet};
 use super::space::{Blocked, available, rows};
-use crate::net::{AddrRange, Amount};
-use crate::store::Outcome;
+use crate::net::{Addr, AddrRange, Amount};
+use crate::store::{Failure, Outcome};
 use mysql::params;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -60,17 +60,9 @@ fn utilization(
 
 pub fn of_subnet(q: &mut impl Queryable, subnet: &Subnet) -> Outcome<Utilization> {
     let total = Amount::of_size(subnet.cidr.size());
-    let range = subnet.cidr.range();
     let blocked = Blocked::read(q, subnet)?;
-    let usable = total.saturating_sub(Amount::new(blocked.count_in(range)));
-    let free: Option<Option<String>> = q.exec_first(
-        "SELECT CAST(SUM(size) AS CHAR) FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free'",
-        params! {"s" => subnet.id},
-    )?;
-    let free = free
-        .flatten()
-        .and_then(|t| Amount::parse(&t))
-        .unwrap_or_default();
+    let usable = total.saturating_sub(Amount::new(blocked.count_in(subnet.cidr.range())));
+    let free = free_addresses(q, subnet, &blocked, usable)?;
     Ok(utilization(
         "address".into(),
         total,
@@ -81,37 +73,59 @@ pub fn of_subnet(q: &mut impl Queryable, subnet: &Subnet) -> Outcome<Utilization
     ))
 }
 
+/// The subnet's free addresses without reading its free rows: every address is free, held or
+/// blocked, and free rows touch neither of the others, so free = usable - (held - what of
+/// it lies in blocked ranges). Held comes from the counters; the overlap is read for the
+/// blocked ranges alone (addresses given out before a rule covered them).
+fn free_addresses(
+    q: &mut impl Queryable,
+    subnet: &Subnet,
+    blocked: &Blocked,
+    usable: Amount,
+) -> Outcome<Amount> {
+    let family = subnet.family();
+    let mut overlap = Amount::ZERO;
+    for (lo, hi) in blocked.intervals() {
+        let rows: Vec<(Vec<u8>, Vec<u8>)> = q.exec(
+            "(SELECT address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address < :lo \
+               ORDER BY address DESC LIMIT 1) \
+             UNION ALL \
+             (SELECT address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s \
+               AND address BETWEEN :lo AND :hi AND state <> 'free' AND blocked = 0)",
+            params! {"s" => subnet.id, "lo" => Addr::new(family, lo).to_bytes(), "hi" => Addr::new(family, hi).to_bytes()},
+        )?;
+        for (a, b) in rows {
+            let (a, b) = (
+                Addr::from_bytes(&a).map_err(Failure::Domain)?.value,
+                Addr::from_bytes(&b).map_err(Failure::Domain)?.value,
+            );
+            let (start, end) = (a.max(lo), b.min(hi));
+            if start <= end {
+                overlap = overlap.saturating_add(Amount::of_size((end - start).checked_add(1)));
+            }
+        }
+    }
+    let held = subnet
+        .assigned_count
+        .saturating_add(subnet.reserved_count)
+        .saturating_sub(overlap);
+    Ok(usable.saturating_sub(held))
+}
+
 pub fn of_pool(q: &mut impl Queryable, subnet: &Subnet, pool: &Pool) -> Outcome<Utilization> {
     let range = clip(pool.range, subnet);
     let unit_bits = pool.unit_host_bits();
-    let family = subnet.family();
-    let blocked = Blocked::read(q, subnet)?.intervals();
+    let blocked = Blocked::read(q, subnet)?;
     let total = units_in(range, unit_bits);
-    let usable = total.saturating_sub(blocked_units(&blocked, range, unit_bits));
-    // Free units: whole free blocks inside the range add up in SQL; the (at most two) that
-    // cross its edges are counted here.
-    let inside: Option<Option<String>> = q.exec_first(
-        "SELECT CAST(CAST(SUM(size / CAST(:unit AS DECIMAL(39,0))) AS DECIMAL(39,0)) AS CHAR) FROM mod_ipmanager_addresses \
-         WHERE subnet_id = :s AND state = 'free' AND prefix_len <= :len AND address >= :lo AND last_address <= :hi",
-        params! {
-            "unit" => Amount::of_size(unit_size(unit_bits)).to_string(),
-            "s" => subnet.id, "len" => pool.unit_prefix_len,
-            "lo" => range.first().to_bytes(), "hi" => range.last().to_bytes(),
-        },
-    )?;
-    let mut free = inside
-        .flatten()
-        .and_then(|t| Amount::parse(&t))
-        .unwrap_or_default();
-    let edges = rows::overlapping(q, subnet.id, family, range.start, range.start)?
-        .into_iter()
-        .chain(rows::overlapping(
-            q, subnet.id, family, range.end, range.end,
-        )?)
-        .map(|(_, b)| b)
-        .filter(|b| b.start() < range.start || b.end() > range.end)
-        .collect::<std::collections::BTreeSet<_>>();
-    free = free.saturating_add(available::count(edges, range, unit_bits, &blocked));
+    let usable = total.saturating_sub(blocked_units(&blocked.intervals(), range, unit_bits));
+    let free = if unit_bits == 0 && range == subnet.cidr.range() {
+        // A pool of single addresses over the whole subnet: the subnet's free addresses.
+        let subnet_usable = Amount::of_size(subnet.cidr.size())
+            .saturating_sub(Amount::new(blocked.count_in(range)));
+        free_addresses(q, subnet, &blocked, subnet_usable)?
+    } else {
+        free_units(q, subnet, &blocked, range, pool.unit_prefix_len)?
+    };
     let reserved: Option<u64> = q.exec_first(
         "SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE subnet_id = :s AND blocked = 0 AND address BETWEEN :lo AND :hi \
          AND state IN ('reserved', 'quarantined')",
@@ -130,6 +144,50 @@ pub fn of_pool(q: &mut impl Queryable, subnet: &Subnet, pool: &Pool) -> Outcome<
         Amount::new(u128::from(reserved.unwrap_or(0))),
         free,
     ))
+}
+
+/// Units of `unit_prefix` free in `range`: the runs large enough to hold one, counted by the
+/// same rule as the free list.
+fn free_units(
+    q: &mut impl Queryable,
+    subnet: &Subnet,
+    blocked: &Blocked,
+    range: AddrRange,
+    unit_prefix: u8,
+) -> Outcome<Amount> {
+    const BATCH: usize = 5000;
+    let blocked = blocked.intervals();
+    let unit_bits = subnet.family().bits() - unit_prefix;
+    let mut free = Amount::ZERO;
+    let mut from = range.start;
+    loop {
+        let runs = rows::candidates(
+            q,
+            subnet.id,
+            subnet.family(),
+            from,
+            range.end,
+            unit_prefix,
+            BATCH,
+        )?;
+        let full = runs.iter().filter(|(_, r)| r.start > from).count() >= BATCH;
+        let last_end = runs.last().map(|(_, r)| r.end);
+        let within = AddrRange {
+            start: from,
+            ..range
+        };
+        let found = available::count(
+            runs.into_iter().map(|(_, r)| r),
+            within,
+            unit_bits,
+            &blocked,
+        );
+        free = free.saturating_add(found);
+        match last_end.and_then(|e| e.checked_add(1)) {
+            Some(next) if full && next <= range.end => from = next,
+            _ => return Ok(free),
+        }
+    }
 }
 
 /// Aligned units of `2^unit_bits` inside `range`.

@@ -176,14 +176,13 @@ pub fn run(db: &Db, input: &Value) -> Result<SyncReport> {
 
 /// The dedicated IP first, then the assigned ones; blanks and repeats dropped.
 fn texts(dedicated: &str, assigned: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for text in std::iter::once(dedicated).chain(assigned.split(['\n', '\r', ','])) {
-        let text = text.trim();
-        if !text.is_empty() && !out.iter().any(|t| t == text) {
-            out.push(text.to_string());
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    std::iter::once(dedicated)
+        .chain(assigned.split(['\n', '\r', ',']))
+        .map(str::trim)
+        .filter(|text| !text.is_empty() && seen.insert(*text))
+        .map(String::from)
+        .collect()
 }
 
 /// An address (a single one is a /32 or /128) or a prefix in CIDR form.
@@ -383,12 +382,13 @@ fn record(tx: &mut Tx<'_>, locked: &LockedSubnet, taken: &[(Cidr, Owner)]) -> Ou
             params! {"n" => n, "id" => pool},
         )?;
     }
-    let entries: Vec<(Vec<u8>, Value, String)> = taken
+    // Imports are logged against the service they came from, one row each.
+    let entries: Vec<(u64, Value, String)> = taken
         .iter()
         .map(|(cidr, owner)| {
             let shown = cidr.unit_text();
             (
-                cidr.network().to_bytes(),
+                u64::from(owner.service_id),
                 json!({"address": shown, "service_id": owner.service_id}),
                 format!(
                     "{shown} imported from WHMCS for service #{}.",
@@ -397,5 +397,5 @@ fn record(tx: &mut Tx<'_>, locked: &LockedSubnet, taken: &[(Cidr, Owner)]) -> Ou
             )
         })
         .collect();
-    audit::record_units(tx, "address.import", locked.subnet.id, &entries)
+    audit::record_many(tx, "address.import", "service", &entries)
 }

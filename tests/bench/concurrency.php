@@ -35,7 +35,10 @@ foreach ([
         stream_get_contents($pipes[$i][2]);
         proc_close($proc);
         foreach (array_filter(explode("\n", $out)) as $line) {
-            isset(json_decode($line, true)['address']) ? $ok++ : $failed++;
+            $r = json_decode($line, true);
+            if (!isset($r['retries'])) {
+                isset($r['address']) ? $ok++ : $failed++;
+            }
         }
     }
     $seconds = (hrtime(true) - $t) / 1e9;

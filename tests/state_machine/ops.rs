@@ -7,7 +7,7 @@ use super::support::TestDb;
 use ipmanager::Error;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::ipam::release::{self, ReleaseMode};
-use ipmanager::ipam::{pools, subnets};
+use ipmanager::ipam::{api, pools, subnets};
 use ipmanager::jobs::{assignments, cleaner, orphans, sync, upkeep};
 use ipmanager::net::Addr;
 use ipmanager::providers::Integrations;
@@ -662,6 +662,19 @@ fn check(test: &TestDb, model: &Model, ids: &Ids) -> Result<(), String> {
         if listed != want {
             return Err(format!("free list of {t:?}: {listed:?}\n  model: {want:?}"));
         }
+        // Utilization counts the same free units.
+        let free = match t {
+            None => api::subnet_view(&test.db, ids.subnet).map(|v| v.utilization.free),
+            Some(p) => api::pool_view(&test.db, ids.pools[p]).map(|v| v.utilization.free),
+        }
+        .map_err(|e| e.to_string())?;
+        if free.get() != want.len() as u128 {
+            return Err(format!(
+                "utilization of {t:?} says {} free, the model {}",
+                free.get(),
+                want.len()
+            ));
+        }
     }
     // 3. Counters equal a recount.
     let counters: (String, String) = c
@@ -696,9 +709,10 @@ fn check(test: &TestDb, model: &Model, ids: &Ids) -> Result<(), String> {
             return Err(format!("pool #{pool} counter {counter}, recount {rows}"));
         }
     }
-    // 4. Free space is consistent: rows never overlap; free rows avoid blocked addresses,
-    //    are aligned and buddy-normal (sparse) or single (stored); together with held rows
-    //    and blocked addresses they cover the subnet.
+    // 4. Free space is consistent: rows never overlap; held rows are aligned units; free
+    //    rows avoid blocked addresses, are single addresses (stored) or maximal runs that
+    //    never touch and record the largest aligned block they hold (sparse); together with
+    //    held rows and blocked addresses they cover the subnet.
     let all: Vec<(Vec<u8>, Vec<u8>, u8, String)> = c
         .exec(
             "SELECT address, last_address, prefix_len, state FROM mod_ipmanager_addresses WHERE subnet_id = ? ORDER BY address",
@@ -706,47 +720,57 @@ fn check(test: &TestDb, model: &Model, ids: &Ids) -> Result<(), String> {
         )
         .unwrap();
     let mut covered: BTreeSet<u128> = BTreeSet::new();
-    let mut free_blocks: BTreeSet<(u128, u8)> = BTreeSet::new();
-    let mut previous_end: Option<u128> = None;
+    let mut previous: Option<(u128, bool)> = None;
     for (a, b, len, state) in all {
         let (a, b) = (
             Addr::from_bytes(&a).unwrap().value - model.base,
             Addr::from_bytes(&b).unwrap().value - model.base,
         );
-        if previous_end.is_some_and(|end| a <= end) {
-            return Err(format!("rows overlap at {}", addr(model, a)));
+        let free = state == "free";
+        if let Some((end, was_free)) = previous {
+            if a <= end {
+                return Err(format!("rows overlap at {}", addr(model, a)));
+            }
+            if free && was_free && a == end + 1 && !model.stored {
+                return Err(format!(
+                    "free runs touch at {} (they were not merged)",
+                    addr(model, a)
+                ));
+            }
         }
-        previous_end = Some(b);
-        if b - a + 1 != model.unit_size(len)
+        previous = Some((b, free));
+        if free {
+            if (a..=b).any(|o| model.blocked(o)) {
+                return Err(format!(
+                    "free row {}-{} covers a blocked address",
+                    addr(model, a),
+                    addr(model, b)
+                ));
+            }
+            if model.stored && a != b {
+                return Err(format!(
+                    "stored subnet with a free run {}-{}",
+                    addr(model, a),
+                    addr(model, b)
+                ));
+            }
+            let fit = ipmanager::ipam::space::blocks::Run::new(model.base + a, model.base + b)
+                .unwrap()
+                .fit();
+            if len != model.bits - fit {
+                return Err(format!(
+                    "free run {}-{} records /{len}, holds a /{}",
+                    addr(model, a),
+                    addr(model, b),
+                    model.bits - fit
+                ));
+            }
+        } else if b - a + 1 != model.unit_size(len)
             || !(model.base + a).is_multiple_of(model.unit_size(len))
         {
             return Err(format!("row {} is not an aligned /{len}", addr(model, a)));
         }
-        if state == "free" {
-            if (a..=b).any(|o| model.blocked(o)) {
-                return Err(format!(
-                    "free row {}/{len} covers a blocked address",
-                    addr(model, a)
-                ));
-            }
-            if model.stored && len != model.bits {
-                return Err(format!("stored subnet with a free /{len}"));
-            }
-            free_blocks.insert((a, len));
-        }
         covered.extend(a..=b);
-    }
-    if !model.stored {
-        for (a, len) in &free_blocks {
-            let size = model.unit_size(*len);
-            let buddy = a ^ size;
-            if *len > model.prefix && free_blocks.contains(&(buddy, *len)) {
-                return Err(format!(
-                    "free rows {}/{len} and its buddy were not merged",
-                    addr(model, *a)
-                ));
-            }
-        }
     }
     if let Some(hole) = (0..model.size).find(|o| !covered.contains(o) && !model.blocked(*o)) {
         return Err(format!(

@@ -2,6 +2,7 @@
 //! available`), taken out of the free rows they lie in (`space::FreeSet`).
 
 use crate::ipam::model::{Pool, Subnet};
+use crate::ipam::space::blocks::Run;
 use crate::ipam::space::free_set::Changes;
 use crate::ipam::space::{Block, Blocked, FreeSet, available, rows};
 use crate::net::{Addr, AddrRange, Cidr, Family};
@@ -44,10 +45,10 @@ impl Search {
 
 /// The lowest `need` available units and what taking them changes; `None` when the search
 /// has fewer than `need`.
-pub fn plan(search: &Search, free: Vec<(u64, Block)>, need: usize) -> Option<Changes> {
+pub fn plan(search: &Search, free: Vec<(u64, Run)>, need: usize) -> Option<Changes> {
     let mut set = FreeSet::new(free);
     let units = available::units(
-        set.blocks().collect::<Vec<_>>(),
+        set.runs().collect::<Vec<_>>(),
         search.range,
         search.unit_bits(),
         &search.blocked,
@@ -68,7 +69,7 @@ pub fn plan(search: &Search, free: Vec<(u64, Block)>, need: usize) -> Option<Cha
 /// they hold `need` units or the search is exhausted, and plans the take.
 pub fn read_and_plan(tx: &mut Tx<'_>, search: &Search, need: usize) -> Outcome<Option<Changes>> {
     let batch = need.max(4);
-    let mut free: Vec<(u64, Block)> = Vec::new();
+    let mut free: Vec<(u64, Run)> = Vec::new();
     let mut from = search.range.start;
     loop {
         let found = rows::candidates(
@@ -80,8 +81,8 @@ pub fn read_and_plan(tx: &mut Tx<'_>, search: &Search, need: usize) -> Outcome<O
             search.unit_prefix,
             batch,
         )?;
-        let after = found.iter().filter(|(_, b)| b.start() > from).count();
-        let last_end = found.last().map(|(_, b)| b.end());
+        let after = found.iter().filter(|(_, r)| r.start > from).count();
+        let last_end = found.last().map(|(_, r)| r.end);
         for row in found {
             if !free.iter().any(|(id, _)| *id == row.0) {
                 free.push(row);
@@ -105,6 +106,10 @@ mod tests {
         Block::new(start, bits).unwrap()
     }
 
+    fn run(start: u128, end: u128) -> Run {
+        Run::new(start, end).unwrap()
+    }
+
     fn search(start: u128, end: u128, unit_prefix: u8, blocked: Vec<(u128, u128)>) -> Search {
         Search {
             subnet_id: 1,
@@ -122,23 +127,23 @@ mod tests {
     #[test]
     fn the_lowest_units_are_taken_and_the_rows_split() {
         let s = search(0, 255, 32, vec![(0, 0)]);
-        let changes = plan(&s, vec![(5, b(0, 3))], 2).unwrap();
+        let changes = plan(&s, vec![(5, run(0, 7))], 2).unwrap();
         assert_eq!(changes.units, [(b(1, 0), None), (b(2, 0), None)]);
-        assert_eq!(changes.deleted, [5]);
         // .0 is blocked: its piece stays free (as stored), never handed out.
-        assert_eq!(changes.new_free, [b(0, 0), b(3, 0), b(4, 2)]);
+        assert_eq!(changes.moved, [(5, run(0, 0))]);
+        assert_eq!(changes.new_free, [run(3, 7)]);
     }
 
     #[test]
     fn a_pool_range_inside_a_free_block_starts_at_the_range() {
         let s = search(16, 31, 30, vec![]);
-        let changes = plan(&s, vec![(9, b(0, 8))], 1).unwrap();
+        let changes = plan(&s, vec![(9, run(0, 255))], 1).unwrap();
         assert_eq!(changes.units, [(b(16, 2), None)]);
     }
 
     #[test]
     fn too_few_units_plan_nothing() {
         let s = search(0, 7, 32, vec![]);
-        assert!(plan(&s, vec![(1, b(0, 1))], 3).is_none());
+        assert!(plan(&s, vec![(1, run(0, 1))], 3).is_none());
     }
 }

@@ -1,90 +1,106 @@
-//! Some of a subnet's free rows, read under its lock, and what taking units out of them
+//! Some of a subnet's free runs, read under its lock, and what taking units out of them
 //! changes: pure bookkeeping, written back in one go by `rows::write`.
 
-use super::blocks::{self, Block};
+use super::blocks::{Block, Run};
 use std::collections::BTreeMap;
 
-/// A free row: its id (None for a piece created here and not stored yet) and its block.
-type Entry = (Option<u64>, Block);
+/// A free run and the row that stores it (`None` for a piece not stored yet).
+type Entry = (Option<u64>, Run);
 
 #[derive(Debug, Default)]
 pub struct FreeSet {
-    /// Keyed by block start: free blocks never overlap.
-    blocks: BTreeMap<u128, Entry>,
-    deleted: Vec<u64>,
-    /// Units taken, with the row they were exactly (it becomes the unit's row).
+    /// Keyed by run start: runs never overlap.
+    runs: BTreeMap<u128, Entry>,
+    /// The runs as stored, by row id.
+    stored: BTreeMap<u64, Run>,
     taken: Vec<(Block, Option<u64>)>,
 }
 
 /// What to write after taking units.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Changes {
-    /// Free rows split up: deleted, their remaining pieces are in `new_free`.
+    /// Free rows that now store another run (their start moved or their end shrank).
+    pub moved: Vec<(u64, Run)>,
+    /// Free rows no longer needed.
     pub deleted: Vec<u64>,
-    pub new_free: Vec<Block>,
+    /// Free runs to store as new rows.
+    pub new_free: Vec<Run>,
     /// Units taken, in the order they were taken; `Some(id)` when the unit was exactly that
     /// free row (the row is kept and becomes the unit's).
     pub units: Vec<(Block, Option<u64>)>,
 }
 
 impl FreeSet {
-    pub fn new(rows: impl IntoIterator<Item = (u64, Block)>) -> FreeSet {
+    pub fn new(rows: impl IntoIterator<Item = (u64, Run)>) -> FreeSet {
+        let stored: BTreeMap<u64, Run> = rows.into_iter().collect();
         FreeSet {
-            blocks: rows
-                .into_iter()
-                .map(|(id, b)| (b.start(), (Some(id), b)))
+            runs: stored
+                .iter()
+                .map(|(id, r)| (r.start, (Some(*id), *r)))
                 .collect(),
-            ..FreeSet::default()
+            stored,
+            taken: Vec::new(),
         }
     }
 
-    /// The free blocks as they stand now, in address order.
-    pub fn blocks(&self) -> impl Iterator<Item = Block> + '_ {
-        self.blocks.values().map(|(_, b)| *b)
+    /// The free runs as they stand now, in address order.
+    pub fn runs(&self) -> impl Iterator<Item = Run> + '_ {
+        self.runs.values().map(|(_, r)| *r)
     }
 
-    /// The free block that holds `unit`, if any.
-    pub fn holder(&self, unit: Block) -> Option<Block> {
-        self.blocks
-            .range(..=unit.start())
-            .next_back()
-            .map(|(_, (_, b))| *b)
-            .filter(|b| b.contains(&unit))
-    }
-
-    /// Takes `unit` out of free space; false (and nothing changed) when no free block holds it.
+    /// Takes `unit` out of free space; false (and nothing changed) when no run holds it.
     pub fn take(&mut self, unit: Block) -> bool {
-        let Some(holder) = self.holder(unit) else {
+        let Some((&start, &(id, run))) = self.runs.range(..=unit.start()).next_back() else {
             return false;
         };
-        let Some((id, block)) = self.blocks.remove(&holder.start()) else {
+        if !run.contains(&unit) {
             return false;
-        };
-        if block == unit {
-            self.taken.push((unit, id));
+        }
+        self.runs.remove(&start);
+        let pieces = run.without(unit.start(), unit.end());
+        if pieces.is_empty() {
+            // The row becomes the unit's only if it still stores exactly this run.
+            let converted = id.filter(|i| self.stored.get(i) == Some(&run));
+            self.taken.push((unit, converted));
             return true;
         }
-        if let Some(id) = id {
-            self.deleted.push(id);
-        }
-        for piece in blocks::split_around(block, unit) {
-            self.blocks.insert(piece.start(), (None, piece));
+        // The run's row keeps one piece (the first); the rest are new rows.
+        let mut id = id;
+        for piece in pieces {
+            self.runs.insert(piece.start, (id.take(), piece));
         }
         self.taken.push((unit, None));
         true
     }
 
     pub fn changes(self) -> Changes {
-        Changes {
-            deleted: self.deleted,
-            new_free: self
-                .blocks
-                .values()
-                .filter(|(id, _)| id.is_none())
-                .map(|(_, b)| *b)
-                .collect(),
+        let mut changes = Changes {
             units: self.taken,
+            ..Changes::default()
+        };
+        let kept: BTreeMap<u64, Run> = self
+            .runs
+            .values()
+            .filter_map(|(id, run)| id.map(|id| (id, *run)))
+            .collect();
+        for (id, run) in &self.stored {
+            match kept.get(id) {
+                Some(now) if now == run => {}
+                Some(now) => changes.moved.push((*id, *now)),
+                None if changes
+                    .units
+                    .iter()
+                    .any(|(_, converted)| *converted == Some(*id)) => {}
+                None => changes.deleted.push(*id),
+            }
         }
+        changes.new_free = self
+            .runs
+            .values()
+            .filter(|(id, _)| id.is_none())
+            .map(|(_, r)| *r)
+            .collect();
+        changes
     }
 }
 
@@ -96,41 +112,67 @@ mod tests {
         Block::new(start, bits).unwrap()
     }
 
+    fn r(start: u128, end: u128) -> Run {
+        Run::new(start, end).unwrap()
+    }
+
     #[test]
     fn taking_a_whole_row_keeps_the_row() {
-        let mut set = FreeSet::new([(7, b(8, 3))]);
+        let rows = [(7, r(8, 15))];
+        let mut set = FreeSet::new(rows);
         assert!(set.take(b(8, 3)));
         assert!(!set.take(b(8, 0)), "already taken");
         assert_eq!(
             set.changes(),
             Changes {
-                deleted: vec![],
-                new_free: vec![],
-                units: vec![(b(8, 3), Some(7))]
+                units: vec![(b(8, 3), Some(7))],
+                ..Changes::default()
             }
         );
     }
 
     #[test]
-    fn taking_part_of_a_row_splits_it_and_later_takes_use_the_pieces() {
-        let mut set = FreeSet::new([(1, b(0, 3))]);
+    fn taking_from_a_run_moves_its_row_and_stores_the_other_piece() {
+        let rows = [(1, r(0, 255))];
+        let mut set = FreeSet::new(rows);
         assert!(set.take(b(0, 0)));
         assert!(set.take(b(1, 0)));
-        assert!(set.take(b(4, 1)));
+        assert!(set.take(b(8, 3)));
         let changes = set.changes();
-        assert_eq!(changes.deleted, [1]);
-        assert_eq!(changes.new_free, [b(2, 1), b(6, 1)]);
+        assert_eq!(changes.moved, [(1, r(2, 7))]);
+        assert_eq!(changes.new_free, [r(16, 255)]);
+        assert!(changes.deleted.is_empty());
         assert_eq!(
             changes.units,
-            [(b(0, 0), None), (b(1, 0), None), (b(4, 1), None)]
+            [(b(0, 0), None), (b(1, 0), None), (b(8, 3), None)]
         );
     }
 
     #[test]
-    fn a_unit_outside_every_free_row_is_refused() {
-        let mut set = FreeSet::new([(1, b(0, 2))]);
-        assert!(!set.take(b(4, 0)));
-        assert!(!set.take(b(0, 3)), "larger than the free row");
-        assert_eq!(set.changes(), Changes::default());
+    fn a_piece_taken_whole_after_its_row_moved_is_not_converted() {
+        let rows = [(1, r(0, 3))];
+        let mut set = FreeSet::new(rows);
+        assert!(set.take(b(0, 0))); // the row now stores 1..3
+        assert!(set.take(b(1, 0)));
+        assert!(set.take(b(2, 1))); // exactly what the row stores now, but not in the table
+        let changes = set.changes();
+        assert_eq!(changes.deleted, [1]);
+        assert_eq!(
+            changes.units,
+            [(b(0, 0), None), (b(1, 0), None), (b(2, 1), None)]
+        );
+    }
+
+    #[test]
+    fn a_row_used_up_is_deleted_and_a_unit_outside_every_run_is_refused() {
+        let rows = [(1, r(0, 1)), (2, r(4, 4))];
+        let mut set = FreeSet::new(rows);
+        assert!(!set.take(b(2, 0)));
+        assert!(!set.take(b(0, 2)), "larger than the run");
+        assert!(set.take(b(0, 0)));
+        assert!(set.take(b(1, 0)));
+        let changes = set.changes();
+        assert_eq!(changes.deleted, [1]);
+        assert!(changes.moved.is_empty() && changes.new_free.is_empty());
     }
 }

@@ -3,19 +3,20 @@
 //! child subnets created).
 
 use super::blocked::{self, Blocked};
-use super::blocks::{self, Block};
+use super::blocks::Run;
 use super::rows;
 use crate::audit;
 use crate::ipam::addresses::{self, AddressRow, ROW_COLUMNS};
 use crate::ipam::model::{State, Subnet};
-use crate::net::Addr;
+use crate::net::range::merge;
+use crate::net::{Addr, AddrRange};
 use crate::store::{Failure, Outcome, Tx, expect_rows};
 use mysql::prelude::Queryable;
-use mysql::{Row, Value, params};
+use mysql::{Row, params};
 use serde_json::json;
 
-/// Makes `intervals` of a sparse subnet free again, minus its blocked ranges, merging them
-/// with free neighbours so the free rows stay in buddy-normal form. The caller has removed
+/// Makes `intervals` of a sparse subnet free again, minus its blocked ranges, merged with
+/// the free runs they touch so that no two free runs ever touch. The caller has removed
 /// whatever rows held them.
 pub fn give_back(
     tx: &mut Tx<'_>,
@@ -23,61 +24,35 @@ pub fn give_back(
     blocked: &Blocked,
     intervals: &[(u128, u128)],
 ) -> Outcome<()> {
-    let mut sorted = intervals.to_vec();
-    sorted.sort();
-    let pieces: Vec<Block> = blocked::minus(&sorted, &blocked.intervals())
-        .into_iter()
-        .flat_map(|(s, e)| blocks::decompose(s, e))
-        .collect();
-    if pieces.is_empty() {
-        return Ok(());
-    }
     let family = subnet.family();
-    let Some(top) = Block::new(subnet.cidr.network().value, subnet.cidr.host_bits()) else {
-        return Err(
-            crate::Error::Internal(format!("Subnet {} is not aligned.", subnet.cidr)).into(),
-        );
-    };
-    // Every free row that could merge with a piece starts at one of the pieces' buddies.
-    let mut starts: Vec<u128> = pieces
+    let mut sorted: Vec<AddrRange> = intervals
         .iter()
-        .flat_map(|p| blocks::buddy_chain(*p, top))
-        .map(|b| b.start())
+        .map(|(s, e)| AddrRange {
+            family,
+            start: *s,
+            end: *e,
+        })
         .collect();
-    starts.sort();
-    starts.dedup();
-    let mut existing: Vec<(u64, Block)> = Vec::new();
-    for chunk in starts.chunks(2000) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let mut values: Vec<Value> = vec![subnet.id.into()];
-        values.extend(
-            chunk
-                .iter()
-                .map(|s| Addr::new(family, *s).to_bytes().into()),
-        );
-        let found: Vec<(u64, Vec<u8>, u8)> = tx.exec(
-            format!(
-                "SELECT id, address, prefix_len FROM mod_ipmanager_addresses WHERE subnet_id = ? \
-                 AND state = 'free' AND address IN ({marks})"
-            ),
-            values,
-        )?;
-        for (id, a, len) in found {
-            existing.push((
-                id,
-                rows::block_of(family, &a, len).map_err(Failure::Domain)?,
-            ));
+    sorted = merge(sorted);
+    let flat: Vec<(u128, u128)> = sorted.iter().map(|r| (r.start, r.end)).collect();
+    for (start, end) in blocked::minus(&flat, &blocked.intervals()) {
+        let (below, above) = rows::neighbours(tx, subnet.id, family, start, end)?;
+        let merged = Run {
+            start: below.map_or(start, |(_, r)| r.start),
+            end: above.map_or(end, |(_, r)| r.end),
+        };
+        match (below, above) {
+            (Some((low, _)), Some((high, _))) => {
+                rows::delete_free(tx, &[high])?;
+                rows::move_free(tx, family, low, merged)?;
+            }
+            (Some((id, _)), None) | (None, Some((id, _))) => {
+                rows::move_free(tx, family, id, merged)?
+            }
+            (None, None) => rows::insert_free(tx, subnet.id, family, &[merged])?,
         }
     }
-    let candidates: Vec<Block> = existing.iter().map(|(_, b)| *b).collect();
-    let merged = blocks::merge(&candidates, &pieces);
-    let absorbed: Vec<u64> = existing
-        .iter()
-        .filter(|(_, b)| merged.absorbed.contains(b))
-        .map(|(id, _)| *id)
-        .collect();
-    rows::delete_free(tx, &absorbed)?;
-    rows::insert_free(tx, subnet.id, family, &merged.stored)
+    Ok(())
 }
 
 /// Gives back ranges that were blocked (a rule removed, a child subnet deleted), except
@@ -121,17 +96,16 @@ fn rows_within(tx: &mut Tx<'_>, subnet: &Subnet, lo: u128, hi: u128) -> Outcome<
 pub fn carve(tx: &mut Tx<'_>, subnet: &Subnet, intervals: &[(u128, u128)]) -> Outcome<()> {
     let family = subnet.family();
     for &(lo, hi) in intervals {
-        let found = rows::overlapping(tx, subnet.id, family, lo, hi)?;
-        if found.is_empty() {
-            continue;
+        for (id, run) in rows::overlapping(tx, subnet.id, family, lo, hi)? {
+            let mut pieces = run.without(lo.max(run.start), hi.min(run.end)).into_iter();
+            match pieces.next() {
+                None => rows::delete_free(tx, &[id])?,
+                Some(first) => {
+                    rows::move_free(tx, family, id, first)?;
+                    rows::insert_free(tx, subnet.id, family, &pieces.collect::<Vec<_>>())?;
+                }
+            }
         }
-        let remaining: Vec<Block> = found
-            .iter()
-            .flat_map(|(_, b)| blocks::subtract(*b, lo, hi))
-            .collect();
-        let ids: Vec<u64> = found.iter().map(|(id, _)| *id).collect();
-        rows::delete_free(tx, &ids)?;
-        rows::insert_free(tx, subnet.id, family, &remaining)?;
     }
     Ok(())
 }

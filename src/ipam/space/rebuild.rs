@@ -3,7 +3,7 @@
 //! run again at any time (it starts by removing the free rows it rebuilds).
 
 use super::blocked::{self, Blocked};
-use super::blocks;
+use super::blocks::Run;
 use super::rows;
 use crate::ipam::model::{SUBNET_COLUMNS, Subnet};
 use crate::net::Addr;
@@ -67,9 +67,9 @@ pub fn subnet_free_space(conn: &mut mysql::Conn, subnet: &Subnet) -> Outcome<()>
     );
     let cut: Vec<(u128, u128)> = merged.iter().map(|r| (r.start, r.end)).collect();
     let range = subnet.cidr.range();
-    let free: Vec<blocks::Block> = blocked::minus(&[(range.start, range.end)], &cut)
+    let free: Vec<Run> = blocked::minus(&[(range.start, range.end)], &cut)
         .into_iter()
-        .flat_map(|(s, e)| blocks::decompose(s, e))
+        .filter_map(|(s, e)| Run::new(s, e))
         .collect();
     rows::insert_free(conn, subnet.id, subnet.family(), &free)
 }

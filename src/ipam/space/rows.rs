@@ -1,6 +1,11 @@
 //! Free rows in the database: finding them and writing what taking units changed.
+//!
+//! A free row of a sparse subnet stores one free run: `address` and `last_address` are its
+//! ends, `prefix_len` the prefix length of the largest aligned block inside it (so a search
+//! for units of a size skips runs that are too small), `size` its length. A stored subnet's
+//! free rows are single addresses.
 
-use super::blocks::Block;
+use super::blocks::{Block, Run};
 use super::free_set::Changes;
 use crate::error::Error;
 use crate::net::{Addr, Family};
@@ -15,29 +20,27 @@ pub struct Owner {
     pub pool_id: Option<u64>,
 }
 
-/// A stored free row: (id, address bytes, prefix length) into its block.
-pub fn block_of(family: Family, address: &[u8], prefix_len: u8) -> crate::Result<Block> {
-    let addr = Addr::from_bytes(address)?;
-    let host_bits = family.bits().checked_sub(prefix_len);
-    host_bits
-        .filter(|_| addr.family == family)
-        .and_then(|bits| Block::new(addr.value, bits))
+/// A stored free row into its run.
+pub fn run_of(first: &[u8], last: &[u8]) -> crate::Result<Run> {
+    let (a, b) = (Addr::from_bytes(first)?, Addr::from_bytes(last)?);
+    Run::new(a.value, b.value)
+        .filter(|_| a.family == b.family)
         .ok_or_else(|| {
             Error::Internal(format!(
-                "A free row {addr}/{prefix_len} is not an aligned block of its subnet; the row is damaged."
+                "A free row {a}-{b} runs backwards; the row is damaged."
             ))
         })
 }
 
-fn parse(family: Family, rows: Vec<(u64, Vec<u8>, u8)>) -> Outcome<Vec<(u64, Block)>> {
+fn parse(rows: Vec<(u64, Vec<u8>, Vec<u8>)>) -> Outcome<Vec<(u64, Run)>> {
     rows.into_iter()
-        .map(|(id, a, len)| Ok((id, block_of(family, &a, len)?)))
+        .map(|(id, a, b)| Ok((id, run_of(&a, &b)?)))
         .collect::<crate::Result<Vec<_>>>()
         .map_err(Failure::Domain)
 }
 
-/// The lowest free rows able to hold a unit of `max_prefix_len` (or longer) that reach into
-/// `from..=hi`: the row holding `from` (if one does) and up to `limit` rows after it.
+/// The lowest free runs able to hold a unit of `max_prefix_len` (or longer) that reach into
+/// `from..=hi`: the run holding `from` (if one does) and up to `limit` runs after it.
 pub fn candidates(
     q: &mut impl Queryable,
     subnet_id: u64,
@@ -46,54 +49,86 @@ pub fn candidates(
     hi: u128,
     max_prefix_len: u8,
     limit: usize,
-) -> Outcome<Vec<(u64, Block)>> {
-    let rows: Vec<(u64, Vec<u8>, u8)> = q.exec(
-        "(SELECT id, address, prefix_len FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
+) -> Outcome<Vec<(u64, Run)>> {
+    let rows: Vec<(u64, Vec<u8>, Vec<u8>)> = q.exec(
+        "(SELECT id, address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
            AND address <= :from ORDER BY address DESC LIMIT 1) \
          UNION ALL \
-         (SELECT id, address, prefix_len FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
+         (SELECT id, address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
            AND address > :from AND address <= :hi AND prefix_len <= :len ORDER BY address LIMIT :limit)",
         params! {
             "s" => subnet_id, "from" => Addr::new(family, from).to_bytes(), "hi" => Addr::new(family, hi).to_bytes(),
             "len" => max_prefix_len, "limit" => limit as u64,
         },
     )?;
-    let mut found = parse(family, rows)?;
-    // The row at or below `from` counts only if it reaches `from` and is large enough.
+    let mut found = parse(rows)?;
+    // The run at or below `from` counts only if it reaches `from` and is large enough.
     let bits = family.bits() - max_prefix_len;
-    found.retain(|(_, b)| b.end() >= from && b.host_bits() >= bits);
-    found.sort_by_key(|(_, b)| b.start());
+    found.retain(|(_, r)| r.end >= from && r.fit() >= bits);
+    found.sort_by_key(|(_, r)| r.start);
     Ok(found)
 }
 
-/// Every free row overlapping `lo..=hi`, in address order.
+/// Every free run overlapping `lo..=hi`, in address order.
 pub fn overlapping(
     q: &mut impl Queryable,
     subnet_id: u64,
     family: Family,
     lo: u128,
     hi: u128,
-) -> Outcome<Vec<(u64, Block)>> {
-    let rows: Vec<(u64, Vec<u8>, u8)> = q.exec(
-        "(SELECT id, address, prefix_len FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
+) -> Outcome<Vec<(u64, Run)>> {
+    let rows: Vec<(u64, Vec<u8>, Vec<u8>)> = q.exec(
+        "(SELECT id, address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
            AND address <= :lo ORDER BY address DESC LIMIT 1) \
          UNION ALL \
-         (SELECT id, address, prefix_len FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
+         (SELECT id, address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
            AND address > :lo AND address <= :hi ORDER BY address)",
         params! {"s" => subnet_id, "lo" => Addr::new(family, lo).to_bytes(), "hi" => Addr::new(family, hi).to_bytes()},
     )?;
-    let mut found = parse(family, rows)?;
-    found.retain(|(_, b)| b.end() >= lo);
-    found.sort_by_key(|(_, b)| b.start());
+    let mut found = parse(rows)?;
+    found.retain(|(_, r)| r.end >= lo);
+    found.sort_by_key(|(_, r)| r.start);
     Ok(found)
+}
+
+/// A free row: its id and the run it stores.
+pub type FreeRow = (u64, Run);
+
+/// The free runs that end right before `start` and begin right after `end`, if any: the
+/// neighbours a run given back merges with.
+pub fn neighbours(
+    q: &mut impl Queryable,
+    subnet_id: u64,
+    family: Family,
+    start: u128,
+    end: u128,
+) -> Outcome<(Option<FreeRow>, Option<FreeRow>)> {
+    let before = start.checked_sub(1);
+    let after = end.checked_add(1).filter(|a| *a <= family.max_value());
+    let rows: Vec<(u64, Vec<u8>, Vec<u8>)> = q.exec(
+        "(SELECT id, address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
+           AND :before IS NOT NULL AND address <= :before ORDER BY address DESC LIMIT 1) \
+         UNION ALL \
+         (SELECT id, address, last_address FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
+           AND address = :after)",
+        params! {
+            "s" => subnet_id, "before" => before.map(|b| Addr::new(family, b).to_bytes()),
+            "after" => after.map(|a| Addr::new(family, a).to_bytes()),
+        },
+    )?;
+    let found = parse(rows)?;
+    let below = found.iter().find(|(_, r)| Some(r.end) == before).copied();
+    let above = found.iter().find(|(_, r)| Some(r.start) == after).copied();
+    Ok((below, above))
 }
 
 /// Rows per multi-row INSERT: 9 placeholders each stays well under MySQL's 65,535 limit.
 const INSERT_BATCH: usize = 2000;
 
-/// Deletes split free rows, stores their remaining pieces and writes the taken units as
-/// assigned rows (a unit that was exactly a free row keeps that row). Every statement checks
-/// that it found the rows it expected, so nothing is written over a row that changed.
+/// Writes what taking units changed: free rows moved or deleted, new free runs stored, and
+/// the units as assigned rows (a unit that was exactly a free row keeps that row). Every
+/// statement checks that it found the rows it expected, so nothing is written over a row
+/// that changed.
 pub fn write(
     tx: &mut Tx<'_>,
     subnet_id: u64,
@@ -105,6 +140,9 @@ pub fn write(
         return Err(Error::Internal("Every taken unit needs its owner.".into()).into());
     }
     delete_free(tx, &changes.deleted)?;
+    for (id, run) in &changes.moved {
+        move_free(tx, family, *id, *run)?;
+    }
     insert_free(tx, subnet_id, family, &changes.new_free)?;
     let units: Vec<(Block, Option<u64>, Owner)> = changes
         .units
@@ -125,7 +163,17 @@ pub fn write(
             sql.push_str(
                 "(?, ?, ?, ?, ?, CAST(? AS DECIMAL(39,0)), 'assigned', ?, UTC_TIMESTAMP())",
             );
-            values.extend(row_values(subnet_id, family, *block, owner.pool_id));
+            let run = Run {
+                start: block.start(),
+                end: block.end(),
+            };
+            values.extend(row_values(
+                subnet_id,
+                family,
+                run,
+                family.bits() - block.host_bits(),
+                owner.pool_id,
+            ));
             values.push(owner.service_id.into());
         }
         // A unit that was exactly a free row takes that row over; `state` is set last so the
@@ -134,6 +182,7 @@ pub fn write(
         sql.push_str(
             " ON DUPLICATE KEY UPDATE pool_id = IF(state = 'free', VALUES(pool_id), pool_id), \
              service_id = IF(state = 'free', VALUES(service_id), service_id), \
+             prefix_len = IF(state = 'free', VALUES(prefix_len), prefix_len), \
              quarantine_until = IF(state = 'free', NULL, quarantine_until), note = IF(state = 'free', '', note), \
              updated_at = IF(state = 'free', VALUES(updated_at), updated_at), \
              state = IF(state = 'free', 'assigned', state)",
@@ -144,6 +193,19 @@ pub fn write(
         expect_rows(tx, inserted + 2 * converted, "taking free units")?;
     }
     Ok(())
+}
+
+/// Makes a free row store another run (only while it is still free).
+pub fn move_free(tx: &mut impl Counted, family: Family, id: u64, run: Run) -> Outcome<()> {
+    tx.exec_drop(
+        "UPDATE mod_ipmanager_addresses SET address = :a, last_address = :b, prefix_len = :len, \
+         size = CAST(:size AS DECIMAL(39,0)), updated_at = UTC_TIMESTAMP() WHERE id = :id AND state = 'free'",
+        params! {
+            "a" => Addr::new(family, run.start).to_bytes(), "b" => Addr::new(family, run.end).to_bytes(),
+            "len" => family.bits() - run.fit(), "size" => crate::net::Amount::of_size(run.size()).to_string(), "id" => id,
+        },
+    )?;
+    expect_rows(tx, 1, "moving a free run")
 }
 
 /// Removes free rows (only while they are still free).
@@ -160,25 +222,31 @@ pub fn delete_free(tx: &mut impl Counted, ids: &[u64]) -> Outcome<()> {
     Ok(())
 }
 
-/// Stores free blocks as free rows.
+/// Stores free runs as free rows.
 pub fn insert_free(
     tx: &mut impl Counted,
     subnet_id: u64,
     family: Family,
-    blocks: &[Block],
+    runs: &[Run],
 ) -> Outcome<()> {
-    for chunk in blocks.chunks(INSERT_BATCH) {
+    for chunk in runs.chunks(INSERT_BATCH) {
         let mut sql = String::from(
             "INSERT INTO mod_ipmanager_addresses (subnet_id, pool_id, address, last_address, prefix_len, size, state, \
              updated_at) VALUES ",
         );
         let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
-        for (i, block) in chunk.iter().enumerate() {
+        for (i, run) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(',');
             }
             sql.push_str("(?, ?, ?, ?, ?, CAST(? AS DECIMAL(39,0)), 'free', UTC_TIMESTAMP())");
-            values.extend(row_values(subnet_id, family, *block, None));
+            values.extend(row_values(
+                subnet_id,
+                family,
+                *run,
+                family.bits() - run.fit(),
+                None,
+            ));
         }
         tx.exec_drop(sql, values)?;
         expect_rows(tx, chunk.len() as u64, "storing free blocks")?;
@@ -187,13 +255,19 @@ pub fn insert_free(
 }
 
 /// subnet, pool, first, last, prefix length, size: the columns every row starts with.
-fn row_values(subnet_id: u64, family: Family, block: Block, pool_id: Option<u64>) -> [Value; 6] {
+fn row_values(
+    subnet_id: u64,
+    family: Family,
+    run: Run,
+    prefix_len: u8,
+    pool_id: Option<u64>,
+) -> [Value; 6] {
     [
         subnet_id.into(),
         pool_id.into(),
-        Addr::new(family, block.start()).to_bytes().into(),
-        Addr::new(family, block.end()).to_bytes().into(),
-        (family.bits() - block.host_bits()).into(),
-        crate::net::Amount::of_size(block.size()).to_string().into(),
+        Addr::new(family, run.start).to_bytes().into(),
+        Addr::new(family, run.end).to_bytes().into(),
+        prefix_len.into(),
+        crate::net::Amount::of_size(run.size()).to_string().into(),
     ]
 }

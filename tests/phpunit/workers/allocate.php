@@ -11,8 +11,10 @@ while (!file_exists($startFile) && microtime(true) < $deadline) {
 foreach ($services as $service) {
     try {
         $got = ipmanager_allocate(['pool_id' => (int) $poolId, 'service_id' => (int) $service]);
-        echo json_encode(['service' => (int) $service, 'address' => $got[0]['address']]), "\n";
+        echo json_encode(['service' => (int) $service, 'address' => $got[0]['address'], 'new' => $got[0]['new']]), "\n";
     } catch (IpManager\Exception $e) {
         echo json_encode(['service' => (int) $service, 'error' => get_class($e), 'message' => $e->getMessage()]), "\n";
     }
 }
+// How many attempts this process had to repeat (deadlocks, certification conflicts).
+echo json_encode(['retries' => ipmanager_status()['retried_attempts']]), "\n";

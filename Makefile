@@ -3,7 +3,7 @@
 #                WHMCS harness, run the demo job and serve it on http://127.0.0.1:8080
 #   make test    the same set-up, then every test layer
 #   make bench   the same set-up, then the benchmarks (figures printed, nothing asserted)
-#   make stop    stop the demo web server and the private MariaDB
+#   make stop    stop the demo web server, the Galera test cluster and the private MariaDB
 #   make install WHMCS_ROOT=/path/to/whmcs   install the addon and the extension
 
 SHELL := /bin/bash

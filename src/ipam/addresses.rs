@@ -268,6 +268,25 @@ pub fn held_at(q: &mut impl Queryable, subnet_id: u64, addr: Addr) -> Outcome<Op
     Ok(row.filter(|r| r.last.value >= addr.value && !r.blocked && r.state != State::Free))
 }
 
+/// Row `id` read again under its subnet's lock, if `service_id` still holds it in one of
+/// `states`; `None` when it changed meanwhile.
+pub fn still_held(
+    q: &mut impl Queryable,
+    id: u64,
+    service_id: Option<u32>,
+    states: &[State],
+) -> Outcome<Option<AddressRow>> {
+    let row: Option<Row> = q.exec_first(
+        format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE id = :id AND service_id <=> :svc"),
+        params! {"id" => id, "svc" => service_id},
+    )?;
+    let row = row
+        .map(AddressRow::from_row)
+        .transpose()
+        .map_err(Failure::Domain)?;
+    Ok(row.filter(|r| states.contains(&r.state)))
+}
+
 pub fn not_found(addr: &str) -> Error {
     Error::NotFound(format!(
         "{addr} is not assigned, reserved or quarantined in any subnet."

@@ -241,29 +241,20 @@ pub fn free_units(
     };
     db.run(RetryPolicy::Transient, |conn| {
         let blocked = Blocked::read(conn, &subnet)?.intervals();
+        let mut reader = rows::Candidates::new(subnet.id, family, range, unit_prefix, 256);
         let mut out: Vec<String> = Vec::new();
-        let mut cursor = range.start;
-        loop {
-            let found =
-                rows::candidates(conn, subnet.id, family, cursor, range.end, unit_prefix, 256)?;
-            let full = found.iter().filter(|(_, r)| r.start > cursor).count() >= 256;
-            let last_end = found.last().map(|(_, r)| r.end);
-            let blocks = found.into_iter().map(|(_, r)| r);
-            let cursor_range = crate::net::AddrRange {
-                start: cursor,
-                ..range
-            };
-            for unit in
-                available::units(blocks, cursor_range, unit_bits, &blocked, limit - out.len())
-            {
+        while out.len() < limit {
+            let batch = reader.next_batch(conn)?;
+            if batch.is_empty() {
+                break;
+            }
+            let runs = batch.into_iter().map(|(_, r)| r);
+            for unit in available::units(runs, range, unit_bits, &blocked, limit - out.len()) {
                 let addr = Addr::new(family, unit.start());
                 out.push(allocator::unit_text(addr, unit_prefix).map_err(Failure::Domain)?);
             }
-            match last_end.and_then(|e| e.checked_add(1)) {
-                Some(next) if full && out.len() < limit && next <= range.end => cursor = next,
-                _ => return Ok(out),
-            }
         }
+        Ok(out)
     })
 }
 

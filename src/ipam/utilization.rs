@@ -155,38 +155,17 @@ fn free_units(
     range: AddrRange,
     unit_prefix: u8,
 ) -> Outcome<Amount> {
-    const BATCH: usize = 5000;
     let blocked = blocked.intervals();
     let unit_bits = subnet.family().bits() - unit_prefix;
+    let mut reader = rows::Candidates::new(subnet.id, subnet.family(), range, unit_prefix, 5000);
     let mut free = Amount::ZERO;
-    let mut from = range.start;
     loop {
-        let runs = rows::candidates(
-            q,
-            subnet.id,
-            subnet.family(),
-            from,
-            range.end,
-            unit_prefix,
-            BATCH,
-        )?;
-        let full = runs.iter().filter(|(_, r)| r.start > from).count() >= BATCH;
-        let last_end = runs.last().map(|(_, r)| r.end);
-        let within = AddrRange {
-            start: from,
-            ..range
-        };
-        let found = available::count(
-            runs.into_iter().map(|(_, r)| r),
-            within,
-            unit_bits,
-            &blocked,
-        );
-        free = free.saturating_add(found);
-        match last_end.and_then(|e| e.checked_add(1)) {
-            Some(next) if full && next <= range.end => from = next,
-            _ => return Ok(free),
+        let batch = reader.next_batch(q)?;
+        if batch.is_empty() {
+            return Ok(free);
         }
+        let runs = batch.into_iter().map(|(_, r)| r);
+        free = free.saturating_add(available::count(runs, range, unit_bits, &blocked));
     }
 }
 

@@ -3,7 +3,8 @@
 //! "Notify only" reports them; "Mark free" also unassigns them.
 
 use crate::error::{Error, Result};
-use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
+use crate::ipam::addresses::{self, AddressRow, ROW_COLUMNS};
+use crate::ipam::model::State;
 use crate::ipam::release::{self, ReleaseMode};
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
 use crate::whmcs::services::ip_list;
@@ -83,17 +84,7 @@ pub fn run(db: &Db, behavior: Behavior) -> Result<CleanerRun> {
 /// service and still missing from the service's IPs in WHMCS.
 fn mark_free(tx: &mut Tx<'_>, seen: &AddressRow) -> Outcome<bool> {
     let locked = release::lock_subnet(tx, seen.subnet_id)?;
-    let row: Option<Row> = tx.exec_first(
-        format!(
-            "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE id = :id AND service_id <=> :svc AND state = 'assigned'"
-        ),
-        params! {"id" => seen.id, "svc" => seen.service_id},
-    )?;
-    let Some(row) = row
-        .map(AddressRow::from_row)
-        .transpose()
-        .map_err(Failure::Domain)?
-    else {
+    let Some(row) = addresses::still_held(tx, seen.id, seen.service_id, &[State::Assigned])? else {
         return Ok(false);
     };
     if stale(tx, &row)?.is_none() {

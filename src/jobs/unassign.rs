@@ -12,7 +12,7 @@
 
 use crate::audit;
 use crate::error::Error;
-use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
+use crate::ipam::addresses::{self, AddressRow, ROW_COLUMNS};
 use crate::ipam::model::State;
 use crate::ipam::release::{self, ReleaseMode};
 use crate::providers::{Integrations, IpChange, ServerAccess};
@@ -204,17 +204,8 @@ fn finish(
     panel_error: Option<&str>,
 ) -> Outcome<()> {
     let locked = release::lock_subnet(tx, prepared.subnet_id)?;
-    let row: Option<Row> = tx.exec_first(
-        format!(
-            "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE id = :id AND service_id = :svc \
-             AND state IN ('assigned', 'releasing')"
-        ),
-        params! {"id" => prepared.row_id, "svc" => prepared.service_id},
-    )?;
-    let Some(row) = row
-        .map(AddressRow::from_row)
-        .transpose()
-        .map_err(Failure::Domain)?
+    let held = [State::Assigned, State::Releasing];
+    let Some(row) = addresses::still_held(tx, prepared.row_id, Some(prepared.service_id), &held)?
     else {
         // Released meanwhile by another request: nothing left to do.
         return Ok(());

@@ -5,14 +5,19 @@ use crate::store::{Outcome, Tx};
 use mysql::params;
 use mysql::prelude::Queryable;
 
+/// The service's dedicated IP and assigned IPs, locked until the transaction ends (two
+/// changes of one service's fields must not overwrite each other); `None` if it is gone.
+fn locked_fields(tx: &mut Tx<'_>, service_id: u32) -> Outcome<Option<(String, String)>> {
+    Ok(tx.exec_first(
+        "SELECT dedicatedip, assignedips FROM tblhosting WHERE id = :id FOR UPDATE",
+        params! {"id" => service_id},
+    )?)
+}
+
 /// Records `address` on the service: as the dedicated IP if it has none, else as one more
 /// line of assigned IPs (never twice).
 pub fn add(tx: &mut Tx<'_>, service_id: u32, address: &str) -> Outcome<()> {
-    let fields: Option<(String, String)> = tx.exec_first(
-        "SELECT dedicatedip, assignedips FROM tblhosting WHERE id = :id FOR UPDATE",
-        params! {"id" => service_id},
-    )?;
-    let Some((dedicated, assigned)) = fields else {
+    let Some((dedicated, assigned)) = locked_fields(tx, service_id)? else {
         return Ok(());
     };
     if dedicated.trim().is_empty() {
@@ -38,11 +43,7 @@ pub fn add(tx: &mut Tx<'_>, service_id: u32, address: &str) -> Outcome<()> {
 
 /// Removes `address` from the service's dedicated IP and assigned IPs.
 pub fn remove(tx: &mut Tx<'_>, service_id: u32, address: &str) -> Outcome<()> {
-    let fields: Option<(String, String)> = tx.exec_first(
-        "SELECT dedicatedip, assignedips FROM tblhosting WHERE id = :id FOR UPDATE",
-        params! {"id" => service_id},
-    )?;
-    let Some((dedicated, assigned)) = fields else {
+    let Some((dedicated, assigned)) = locked_fields(tx, service_id)? else {
         return Ok(());
     };
     let dedicated = if dedicated.trim() == address {

@@ -65,35 +65,25 @@ pub fn plan(search: &Search, free: Vec<(u64, Run)>, need: usize) -> Option<Chang
     Some(set.changes())
 }
 
-/// Reads free rows from the lowest up (a few at a time; one read in the usual case) until
+/// Reads free runs from the lowest up (a few at a time; one read in the usual case) until
 /// they hold `need` units or the search is exhausted, and plans the take.
 pub fn read_and_plan(tx: &mut Tx<'_>, search: &Search, need: usize) -> Outcome<Option<Changes>> {
-    let batch = need.max(4);
+    let mut reader = rows::Candidates::new(
+        search.subnet_id,
+        search.family,
+        search.range,
+        search.unit_prefix,
+        need.max(4),
+    );
     let mut free: Vec<(u64, Run)> = Vec::new();
-    let mut from = search.range.start;
     loop {
-        let found = rows::candidates(
-            tx,
-            search.subnet_id,
-            search.family,
-            from,
-            search.range.end,
-            search.unit_prefix,
-            batch,
-        )?;
-        let after = found.iter().filter(|(_, r)| r.start > from).count();
-        let last_end = found.last().map(|(_, r)| r.end);
-        for row in found {
-            if !free.iter().any(|(id, _)| *id == row.0) {
-                free.push(row);
-            }
+        let batch = reader.next_batch(tx)?;
+        if batch.is_empty() {
+            return Ok(None);
         }
+        free.extend(batch);
         if let Some(changes) = plan(search, free.clone(), need) {
             return Ok(Some(changes));
-        }
-        match last_end.and_then(|e| e.checked_add(1)) {
-            Some(next) if after >= batch && next <= search.range.end => from = next,
-            _ => return Ok(None),
         }
     }
 }

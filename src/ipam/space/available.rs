@@ -22,15 +22,10 @@ pub fn units(
         if out.len() >= limit {
             break;
         }
-        let (start, end) = (run.start.max(range.start), run.end.min(range.end));
-        if start > end {
+        let Some(inside) = clipped(run, range) else {
             continue;
-        }
-        let inside = AddrRange {
-            family: range.family,
-            start,
-            end,
         };
+        let (start, end) = (inside.start, inside.end);
         let mut from = start;
         while out.len() < limit {
             let Some(unit_start) =
@@ -61,18 +56,21 @@ pub fn count(
 ) -> Amount {
     let mut total = Amount::ZERO;
     for run in free {
-        let (start, end) = (run.start.max(range.start), run.end.min(range.end));
-        if start > end {
-            continue;
+        if let Some(inside) = clipped(run, range) {
+            total = total.saturating_add(count_slow(inside, unit_bits, blocked));
         }
-        let inside = AddrRange {
-            family: range.family,
-            start,
-            end,
-        };
-        total = total.saturating_add(count_slow(inside, unit_bits, blocked));
     }
     total
+}
+
+/// The part of a free run inside the range searched, if any.
+fn clipped(run: Run, range: AddrRange) -> Option<AddrRange> {
+    let (start, end) = (run.start.max(range.start), run.end.min(range.end));
+    (start <= end).then_some(AddrRange {
+        family: range.family,
+        start,
+        end,
+    })
 }
 
 /// Units in `inside` avoiding `blocked`, by stepping over the blocked ranges (few). The

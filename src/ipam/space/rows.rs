@@ -8,7 +8,7 @@
 use super::blocks::{Block, Run};
 use super::free_set::Changes;
 use crate::error::Error;
-use crate::net::{Addr, Family};
+use crate::net::{Addr, AddrRange, Family};
 use crate::store::{Counted, Failure, Outcome, Tx, expect_rows};
 use mysql::prelude::Queryable;
 use mysql::{Value, params};
@@ -67,6 +67,59 @@ pub fn candidates(
     found.retain(|(_, r)| r.end >= from && r.fit() >= bits);
     found.sort_by_key(|(_, r)| r.start);
     Ok(found)
+}
+
+/// The free runs able to hold a unit in a range, read from the lowest up, a batch at a time
+/// (the allocator usually needs one batch; the free list and utilization may read on).
+pub struct Candidates {
+    subnet_id: u64,
+    family: Family,
+    unit_prefix: u8,
+    end: u128,
+    batch: usize,
+    /// Where the next batch starts; `None` once the range is read.
+    next: Option<u128>,
+}
+
+impl Candidates {
+    pub fn new(
+        subnet_id: u64,
+        family: Family,
+        range: AddrRange,
+        unit_prefix: u8,
+        batch: usize,
+    ) -> Self {
+        Candidates {
+            subnet_id,
+            family,
+            unit_prefix,
+            end: range.end,
+            batch,
+            next: Some(range.start),
+        }
+    }
+
+    /// The next runs in address order; empty once there are no more.
+    pub fn next_batch(&mut self, q: &mut impl Queryable) -> Outcome<Vec<FreeRow>> {
+        let Some(from) = self.next else {
+            return Ok(Vec::new());
+        };
+        let found = candidates(
+            q,
+            self.subnet_id,
+            self.family,
+            from,
+            self.end,
+            self.unit_prefix,
+            self.batch,
+        )?;
+        let full = found.iter().filter(|(_, r)| r.start > from).count() >= self.batch;
+        self.next = found
+            .last()
+            .and_then(|(_, r)| r.end.checked_add(1))
+            .filter(|next| full && *next <= self.end);
+        Ok(found)
+    }
 }
 
 /// Every free run overlapping `lo..=hi`, in address order.

@@ -157,6 +157,9 @@ fn free_units(
 ) -> Outcome<Amount> {
     let blocked = blocked.intervals();
     let unit_bits = subnet.family().bits() - unit_prefix;
+    if unit_bits == 0 {
+        return free_addresses_in(q, subnet, range, &blocked);
+    }
     let mut reader = rows::Candidates::new(subnet.id, subnet.family(), range, unit_prefix, 5000);
     let mut free = Amount::ZERO;
     loop {
@@ -167,6 +170,37 @@ fn free_units(
         let runs = batch.into_iter().map(|(_, r)| r);
         free = free.saturating_add(available::count(runs, range, unit_bits, &blocked));
     }
+}
+
+/// Free single addresses in `range`: the runs wholly inside add up in SQL (free runs never
+/// touch blocked ranges); the one or two crossing its ends are clipped here.
+fn free_addresses_in(
+    q: &mut impl Queryable,
+    subnet: &Subnet,
+    range: AddrRange,
+    blocked: &[(u128, u128)],
+) -> Outcome<Amount> {
+    let family = subnet.family();
+    let (lo, hi) = (range.first().to_bytes(), range.last().to_bytes());
+    let inside: Option<Option<String>> = q.exec_first(
+        "SELECT CAST(SUM(size) AS CHAR) FROM mod_ipmanager_addresses WHERE subnet_id = :s AND state = 'free' \
+         AND address BETWEEN :lo AND :hi AND last_address <= :hi",
+        params! {"s" => subnet.id, "lo" => &lo, "hi" => &hi},
+    )?;
+    let inside = inside
+        .flatten()
+        .and_then(|t| Amount::parse(&t))
+        .unwrap_or_default();
+    let mut edges: Vec<rows::FreeRow> =
+        rows::overlapping(q, subnet.id, family, range.start, range.start)?;
+    edges.extend(rows::overlapping(
+        q, subnet.id, family, range.end, range.end,
+    )?);
+    edges.retain(|(_, r)| r.start < range.start || r.end > range.end);
+    edges.sort();
+    edges.dedup();
+    let crossing = available::count(edges.into_iter().map(|(_, r)| r), range, 0, blocked);
+    Ok(inside.saturating_add(crossing))
 }
 
 /// Aligned units of `2^unit_bits` inside `range`.

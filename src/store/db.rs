@@ -2,7 +2,7 @@
 
 use super::config::DbConfig;
 use super::retry::{self, Budget, RetryPolicy, Transient};
-use super::tx::{self, Finish, OpKey, Tx};
+use super::tx::{self, OpKey, Tx};
 use crate::error::{Error, Result};
 use mysql::prelude::Queryable;
 use mysql::{Pool, PooledConn};
@@ -154,9 +154,10 @@ impl Db {
                 });
             }
             let outcome = attempt(&mut conn, key, &mut work);
-            if matches!(outcome, Err(Failure::Db(_))) {
+            if outcome.is_err() {
                 // Nothing more is sent on this connection: the pool resets it (which rolls
-                // back whatever the server still holds) before anyone uses it again.
+                // back whatever the server still holds, e.g. after a guard stopped a packet)
+                // before anyone uses it again.
                 conn.reset_connection(true);
             }
             outcome
@@ -173,7 +174,7 @@ impl Db {
         self.retrying(policy, |_| {
             let mut conn = self.pool.get_conn()?;
             let outcome = rehearsal(&mut conn, &mut work);
-            if matches!(outcome, Err(Failure::Db(_))) {
+            if outcome.is_err() {
                 conn.reset_connection(true);
             }
             outcome
@@ -281,36 +282,25 @@ fn attempt<T: Serialize>(
     key: OpKey,
     work: &mut impl FnMut(&mut Tx<'_>) -> Outcome<T>,
 ) -> Outcome<T> {
-    let mut tx = match tx::begin(conn, Some(key)) {
-        Err(mysql::Error::MySqlError(e)) if e.code == retry::ER_DUP_ENTRY => {
-            return Err(Failure::Uncertain(
-                "an earlier attempt of this change was committed".into(),
-            ));
-        }
-        other => other?,
-    };
-    let value = worked(&mut tx, work)?;
+    let mut tx = tx::begin(conn, Some(key));
+    let value = worked(&mut tx, work).map_err(guarded)?;
     let result = serde_json::to_string(&value).map_err(|e| {
         Failure::Domain(Error::Internal(format!(
             "A change's result could not be recorded ({e})."
         )))
     })?;
-    match tx::commit(tx, key, &result)? {
-        Finish::Committed => Ok(value),
-        Finish::Lost => Err(Failure::Stale(
-            "the server rolled the transaction back before COMMIT".into(),
-        )),
-    }
+    tx::commit(&mut tx, key, &result).map_err(|e| guarded(Failure::Db(e)))?;
+    Ok(value)
 }
 
-/// One attempt of a dry run: begin, work, roll back.
+/// One attempt of a dry run: begin, work, send what was deferred, roll back.
 fn rehearsal<T>(
     conn: &mut PooledConn,
     work: &mut impl FnMut(&mut Tx<'_>) -> Outcome<T>,
 ) -> Outcome<T> {
-    let mut tx = tx::begin(conn, None)?;
-    let value = worked(&mut tx, work)?;
-    tx::rollback(tx)?;
+    let mut tx = tx::begin(conn, None);
+    let value = worked(&mut tx, work).map_err(guarded)?;
+    tx::rollback(&mut tx, true).map_err(|e| guarded(Failure::Db(e)))?;
     Ok(value)
 }
 
@@ -321,8 +311,24 @@ fn worked<T>(tx: &mut Tx<'_>, work: &mut impl FnMut(&mut Tx<'_>) -> Outcome<T>) 
         Ok(value) => Ok(value),
         Err(Failure::Db(e)) => Err(Failure::Db(e)),
         Err(other) => {
-            super::script::run(tx, "ROLLBACK; SET autocommit = 1")?;
+            tx::rollback(tx, false)?;
             Err(other)
         }
+    }
+}
+
+/// A packet stopped by one of our guards is not a database failure: a row changed meanwhile
+/// or the transaction was lost (run again), or an earlier attempt committed (look it up).
+/// The packet stopped at the guard, so nothing after it ran.
+fn guarded(failure: Failure) -> Failure {
+    let Failure::Db(e) = &failure else {
+        return failure;
+    };
+    match super::script::guard_reason(e) {
+        Some(super::script::DONE) => {
+            Failure::Uncertain("an earlier attempt of this change was committed".into())
+        }
+        Some(reason) => Failure::Stale(format!("stopped by the {reason} guard")),
+        None => failure,
     }
 }

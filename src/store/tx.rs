@@ -6,11 +6,15 @@
 //!   another node's writes) and, in some cases, let the statement that was running then
 //!   return success. Statements sent afterwards would each commit on their own under
 //!   `autocommit`; with it off they only gather in a new transaction, whose lack of the key
-//!   shows before COMMIT that the first part was lost, and it is rolled back.
+//!   stops the commit packet before its COMMIT.
 //! - The same key, committed with the change, tells a retry after a lost COMMIT
 //!   acknowledgement whether the change was made, so it is never applied twice.
+//!
+//! Round trips are what an allocation costs, so none is spent on bookkeeping: the opening
+//! statements travel with the first packet the work sends, and writes the work defers
+//! travel with the key check and COMMIT in the last one.
 
-use super::script;
+use super::script::{self, Script, StatementResult};
 use mysql::prelude::Queryable;
 use mysql::{Params, PooledConn, Statement, params};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +22,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// A transaction on a pooled connection; statements go through it like through a connection.
 pub struct Tx<'c> {
     conn: &'c mut PooledConn,
+    /// The opening statements, until the first packet carries them.
+    opening: Option<Script>,
+    /// Writes that travel with COMMIT.
+    deferred: Script,
 }
 
 impl Tx<'_> {
@@ -28,6 +36,33 @@ impl Tx<'_> {
     pub fn last_insert_id(&self) -> Option<u64> {
         Some(self.conn.last_insert_id()).filter(|id| *id != 0)
     }
+
+    /// Sends `script` now as one packet (with the opening statements if they are still
+    /// waiting) and returns one result per statement of `script`.
+    pub fn run(&mut self, script: &Script) -> mysql::Result<Vec<StatementResult>> {
+        match self.opening.take() {
+            Some(mut packet) => {
+                let skip = packet.len();
+                packet.append(script.clone());
+                let mut results = script::run(self.conn, &packet.sql())?;
+                results.drain(..skip.min(results.len()));
+                Ok(results)
+            }
+            None => script::run(self.conn, &script.sql()),
+        }
+    }
+
+    /// Keeps `script` to be sent with COMMIT, after everything sent before.
+    pub fn defer(&mut self, script: Script) {
+        self.deferred.append(script);
+    }
+
+    fn open(&mut self) -> mysql::Result<()> {
+        match self.opening.take() {
+            Some(packet) => script::run(self.conn, &packet.sql()).map(drop),
+            None => Ok(()),
+        }
+    }
 }
 
 impl Queryable for Tx<'_> {
@@ -35,10 +70,12 @@ impl Queryable for Tx<'_> {
         &mut self,
         query: T,
     ) -> mysql::Result<mysql::QueryResult<'_, '_, '_, mysql::Text>> {
+        self.open()?;
         self.conn.query_iter(query)
     }
 
     fn prep<T: AsRef<str>>(&mut self, query: T) -> mysql::Result<Statement> {
+        self.open()?;
         self.conn.prep(query)
     }
 
@@ -55,6 +92,7 @@ impl Queryable for Tx<'_> {
         S: mysql::prelude::AsStatement,
         P: Into<Params>,
     {
+        self.open()?;
         self.conn.exec_iter(stmt, params)
     }
 
@@ -65,6 +103,7 @@ impl Queryable for Tx<'_> {
         P: Into<Params>,
         I: IntoIterator<Item = P>,
     {
+        self.open()?;
         self.conn.exec_batch(stmt, params)
     }
 }
@@ -108,44 +147,61 @@ impl Default for OpKey {
     }
 }
 
-/// Starts a transaction with autocommit off and, for a change, writes its key first.
-pub fn begin<'c>(conn: &'c mut PooledConn, key: Option<OpKey>) -> mysql::Result<Tx<'c>> {
-    let sql = match key {
-        Some(key) => format!(
-            "SET autocommit = 0; START TRANSACTION; \
-             INSERT INTO mod_ipmanager_operations (op_key, created_at) VALUES ({}, UTC_TIMESTAMP())",
+/// A transaction with autocommit off that, for a change, writes its key first. Nothing is
+/// sent yet: the opening statements go with the first packet.
+pub fn begin(conn: &mut PooledConn, key: Option<OpKey>) -> Tx<'_> {
+    let mut opening = Script::default();
+    opening.push("SET autocommit = 0");
+    opening.push("START TRANSACTION");
+    if let Some(key) = key {
+        // INSERT IGNORE: a key that exists already means an earlier attempt committed (its
+        // COMMIT acknowledgement was lost); the guard stops here and the caller looks it up.
+        opening.push(format!(
+            "INSERT IGNORE INTO mod_ipmanager_operations (op_key, created_at) VALUES ({}, UTC_TIMESTAMP())",
             script::literal(key.bytes())
-        ),
-        None => "SET autocommit = 0; START TRANSACTION".to_string(),
-    };
-    script::run(conn, &sql)?;
-    Ok(Tx { conn })
-}
-
-/// Why a transaction could not be committed as it stood.
-pub enum Finish {
-    Committed,
-    /// The key row is gone: the server rolled the transaction back under us.
-    Lost,
-}
-
-/// Stores the result with the key, checks the key is still there, and commits.
-pub fn commit(tx: Tx<'_>, key: OpKey, result: &str) -> mysql::Result<Finish> {
-    tx.conn.exec_drop(
-        "UPDATE mod_ipmanager_operations SET result = :result WHERE op_key = :key",
-        params! {"result" => result, "key" => key.bytes()},
-    )?;
-    if tx.conn.affected_rows() != 1 {
-        script::run(tx.conn, "ROLLBACK; SET autocommit = 1")?;
-        return Ok(Finish::Lost);
+        ));
+        opening.guard(script::DONE, 1);
     }
-    script::run(tx.conn, "COMMIT; SET autocommit = 1")?;
-    Ok(Finish::Committed)
+    Tx {
+        conn,
+        opening: Some(opening),
+        deferred: Script::default(),
+    }
 }
 
-/// Ends a transaction without keeping anything (a dry run, or after a refusal).
-pub fn rollback(tx: Tx<'_>) -> mysql::Result<()> {
-    script::run(tx.conn, "ROLLBACK; SET autocommit = 1").map(drop)
+/// Sends the deferred writes, stores the result with the key, checks the key is still
+/// there (the packet stops before COMMIT if it is not) and commits: one packet.
+pub fn commit(tx: &mut Tx<'_>, key: OpKey, result: &str) -> mysql::Result<()> {
+    let mut packet = tx.opening.take().unwrap_or_default();
+    packet.append(std::mem::take(&mut tx.deferred));
+    packet.push(format!(
+        "UPDATE mod_ipmanager_operations SET result = {} WHERE op_key = {}",
+        script::literal(result),
+        script::literal(key.bytes())
+    ));
+    packet.guard(script::LOST, 1);
+    packet.push("COMMIT");
+    packet.push("SET autocommit = 1");
+    script::run(tx.conn, &packet.sql()).map(drop)
+}
+
+/// Ends a transaction without keeping anything. A dry run sends its deferred writes first,
+/// so that it goes through exactly the statements of the real thing.
+pub fn rollback(tx: &mut Tx<'_>, run_deferred: bool) -> mysql::Result<()> {
+    let Some(mut packet) = (match tx.opening.take() {
+        // Nothing was sent: there is nothing to roll back, unless a dry run wants its writes.
+        Some(opening) if run_deferred && !tx.deferred.is_empty() => Some(opening),
+        Some(_) => None,
+        None => Some(Script::default()),
+    }) else {
+        return Ok(());
+    };
+    if run_deferred {
+        packet.append(std::mem::take(&mut tx.deferred));
+    }
+    packet.push("ROLLBACK");
+    packet.push("SET autocommit = 1");
+    script::run(tx.conn, &packet.sql()).map(drop)
 }
 
 /// The stored result of a change whose key was committed earlier, if it was.

@@ -1,5 +1,6 @@
 //! A TCP proxy in front of the private MariaDB that injects faults the tests need:
-//! - `lose_next_commit_ack`: the next `COMMIT` goes through to the server, which commits,
+//! - `lose_next_commit_ack`: the next packet holding `COMMIT` (alone, or as a statement of a
+//!   multi-statement packet) goes through to the server, which commits,
 //!   but its answer is swallowed and the connection dropped (a lost acknowledgement);
 //! - `go_silent`: from now on the proxy accepts connections and forwards nothing (a server
 //!   that accepts TCP and never answers).
@@ -88,7 +89,7 @@ fn serve(
                 continue;
             }
             if payload.first() == Some(&COM_QUERY)
-                && payload[1..].starts_with(b"COMMIT")
+                && is_commit(&payload[1..])
                 && commits_to_break
                     .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                     .is_ok()
@@ -123,4 +124,9 @@ fn serve(
     let _ = c_write.shutdown(Shutdown::Both);
     let _ = s_read.shutdown(Shutdown::Both);
     let _ = up.join();
+}
+
+/// A query that commits: `COMMIT` alone or as one statement of a multi-statement packet.
+fn is_commit(query: &[u8]) -> bool {
+    query.starts_with(b"COMMIT") || query.windows(b"\nCOMMIT".len()).any(|w| w == b"\nCOMMIT")
 }

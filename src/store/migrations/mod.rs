@@ -11,6 +11,7 @@ mod v003_ipam;
 mod v004_provisioning;
 mod v005_alerts;
 mod v006_free_space;
+mod v007_guard;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -35,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v004_provisioning::MIGRATION,
     v005_alerts::MIGRATION,
     v006_free_space::MIGRATION,
+    v007_guard::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";
@@ -193,7 +195,9 @@ mod tests {
         for migration in MIGRATIONS {
             for statement in migration.statements {
                 let s = statement.trim_start().to_ascii_uppercase();
-                let rerunnable = s.contains("IF NOT EXISTS") || s.contains("IF EXISTS");
+                let rerunnable = s.contains("IF NOT EXISTS")
+                    || s.contains("IF EXISTS")
+                    || s.starts_with("INSERT IGNORE");
                 assert!(
                     rerunnable,
                     "v{} is not re-runnable: {statement}",

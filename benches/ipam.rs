@@ -38,11 +38,24 @@ fn main() {
         "IPAM benchmarks (MariaDB {}, release build)\n",
         db.server_version().unwrap_or_default()
     );
-    latency_against_floor(&db, &mut raw);
-    flatness(&db, &mut raw);
-    flat_after_synchronize(&db, &mut raw);
-    stored_creation(&db, &mut raw);
-    utilization_summary(&support::base_config());
+    // IPM_BENCH=latency,flatness,… runs only those sections (while working on one).
+    let only = std::env::var("IPM_BENCH").unwrap_or_default();
+    let wanted = |name: &str| only.is_empty() || only.split(',').any(|s| s == name);
+    if wanted("latency") {
+        latency_against_floor(&db, &mut raw);
+    }
+    if wanted("flatness") {
+        flatness(&db, &mut raw);
+    }
+    if wanted("synchronize") {
+        flat_after_synchronize(&db, &mut raw);
+    }
+    if wanted("stored") {
+        stored_creation(&db, &mut raw);
+    }
+    if wanted("utilization") {
+        utilization_summary(&support::base_config());
+    }
 
     admin
         .query_drop(format!("DROP DATABASE IF EXISTS `{DB_NAME}`"))

@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::input::Fields;
 use crate::paging::{Page, Paging};
+use crate::store::script::{Script, literal};
 use crate::store::{Db, Outcome, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
@@ -126,42 +127,37 @@ pub fn record_many(
     Ok(())
 }
 
-/// Changes of address units, one row each; the log row names the unit's address row, looked
-/// up by (subnet, address) in the same statement, since a multi-row insert of units does not
-/// return their ids. Each entry: address bytes, after-state, message.
-pub fn record_units(
-    q: &mut impl Queryable,
-    action: &str,
-    subnet_id: u64,
-    entries: &[(Vec<u8>, Value, String)],
-) -> Outcome<()> {
+/// Changes of address units, one row each, as statements for the caller's commit packet.
+/// The log row names the unit's address row, looked up by (subnet, address) in the same
+/// statement, since a multi-row insert of units does not return their ids. Each entry:
+/// address bytes, after-state, message.
+pub fn units_script(action: &str, subnet_id: u64, entries: &[(Vec<u8>, Value, String)]) -> Script {
     let who = actor();
+    let mut out = Script::default();
     for chunk in entries.chunks(2000) {
-        let mut sql = String::from(
-            "INSERT INTO mod_ipmanager_logs (created_at, actor_type, actor_id, action, object_type, object_id, after_json, message) VALUES ",
-        );
-        let mut values: Vec<mysql::Value> = Vec::with_capacity(chunk.len() * 7);
-        for (i, (address, after, message)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(
-                "(UTC_TIMESTAMP(3), ?, ?, ?, 'address', \
-                 (SELECT id FROM mod_ipmanager_addresses WHERE subnet_id = ? AND address = ?), ?, ?)",
-            );
-            values.extend([
-                who.kind().into(),
-                who.id().into(),
-                action.into(),
-                subnet_id.into(),
-                address.clone().into(),
-                after.to_string().into(),
-                message.as_str().into(),
-            ]);
-        }
-        q.exec_drop(sql, values)?;
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|(address, after, message)| {
+                format!(
+                    "(UTC_TIMESTAMP(3), {}, {}, {}, 'address', \
+                     (SELECT id FROM mod_ipmanager_addresses WHERE subnet_id = {} AND address = {}), {}, {})",
+                    literal(who.kind()),
+                    literal(who.id()),
+                    literal(action),
+                    literal(subnet_id),
+                    literal(address.clone()),
+                    literal(after.to_string()),
+                    literal(message.as_str())
+                )
+            })
+            .collect();
+        out.push(format!(
+            "INSERT INTO mod_ipmanager_logs (created_at, actor_type, actor_id, action, object_type, object_id, \
+             after_json, message) VALUES {}",
+            rows.join(",")
+        ));
     }
-    Ok(())
+    out
 }
 
 #[derive(Debug, Serialize)]

@@ -9,7 +9,7 @@ use crate::ipam::allocator::{self, Target};
 use crate::ipam::model::{State, take};
 use crate::ipam::release::{self, ReleaseMode};
 use crate::ipam::space::rows::{self, Owner};
-use crate::ipam::space::{Block, FreeSet, give};
+use crate::ipam::space::{Block, FreeSet, give, taking};
 use crate::net::{Addr, AddrRange, Cidr};
 use crate::paging::{Page, Paging};
 use crate::providers::Integrations;
@@ -246,10 +246,12 @@ fn assign_chosen(tx: &mut Tx<'_>, service_id: u32, cidr: Cidr) -> Outcome<String
         service_id,
         pool_id: pool,
     };
-    rows::write(tx, subnet_id, family, &free.changes(), &[owner])?;
+    tx.defer(
+        taking::script(subnet_id, family, &free.changes(), &[owner]).map_err(Failure::Domain)?,
+    );
     debug_assert_eq!(unit.start(), first);
     let shown = cidr.unit_text();
-    allocator::record_taken(tx, subnet, pool, service_id, &[cidr], "by hand")?;
+    allocator::record_taken(tx, subnet, pool, service_id, &[cidr], "by hand");
     Ok(shown)
 }
 

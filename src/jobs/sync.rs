@@ -23,7 +23,7 @@ use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
 use crate::ipam::model::State;
 use crate::ipam::release::{self, LockedSubnet};
 use crate::ipam::space::rows::{self, Owner};
-use crate::ipam::space::{Block, FreeSet, give};
+use crate::ipam::space::{Block, FreeSet, give, taking};
 use crate::ipam::subnets;
 use crate::net::{Addr, Cidr};
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
@@ -255,7 +255,7 @@ fn import_chunk(tx: &mut Tx<'_>, subnet_id: u64, chunk: &[Entry]) -> Outcome<Vec
         out.push((entry.order, entry.service_id, entry.text.clone(), verdict));
     }
     let owners: Vec<Owner> = taken.iter().map(|(_, o)| *o).collect();
-    rows::write(tx, subnet_id, family, &free.changes(), &owners)?;
+    tx.defer(taking::script(subnet_id, family, &free.changes(), &owners).map_err(Failure::Domain)?);
     record(tx, &locked, &taken)?;
     Ok(out)
 }

@@ -14,6 +14,11 @@ const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// Schema migrations may rebuild large tables; they use their own connection and wait longer.
 const MIGRATION_IO_TIMEOUT: Duration = Duration::from_secs(900);
 
+/// Text packets carry values escaped with backslashes (`script::literal`); a server whose
+/// sql_mode reads backslashes literally would misread them, so the session never does.
+pub const KEEP_BACKSLASH_ESCAPES: &str = "SET SESSION sql_mode = TRIM(BOTH ',' FROM \
+    REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct DbConfig {
     pub host: String,
@@ -120,6 +125,7 @@ impl DbConfig {
                 // A lock held elsewhere is waited for briefly, then the work is retried
                 // (within the retry budget) rather than hanging until the I/O timeout.
                 "SET SESSION innodb_lock_wait_timeout = 3",
+                KEEP_BACKSLASH_ESCAPES,
             ]);
         match &self.socket {
             Some(socket) => builder.socket(Some(socket)),

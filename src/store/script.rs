@@ -15,22 +15,34 @@ pub const LOST: &str = "ipmanager-lost";
 /// The operation key was there already: an earlier attempt of this change committed.
 pub const DONE: &str = "ipmanager-done";
 
-/// Statements to send as one packet. `expect_rows` puts a guard after a statement: the
-/// packet stops there (a duplicate-key error on a permanent guard row) unless the statement
-/// changed exactly the rows expected, so nothing after it — COMMIT included — runs.
+/// Statements to send as one packet. `expect_rows` records, after a statement, whether it
+/// changed exactly the rows expected (in `@ipm_ok`, set true when a transaction opens); the
+/// checks are settled by one guard before the packet's next read or its COMMIT
+/// (`settle_checks`), which stops the packet (a duplicate-key error on a permanent guard
+/// row) so that nothing after it runs. One cheap `SET` per check instead of one guard each:
+/// every statement of a packet costs a result sent and a client woken.
 #[derive(Debug, Clone, Default)]
 pub struct Script {
     statements: Vec<String>,
+    /// Whether a check was recorded since the last guard.
+    unsettled: bool,
 }
+
+/// Sets the checks' variable: part of the statement that opens a transaction.
+pub const CHECKS_START: &str = "@ipm_ok := TRUE";
 
 impl Script {
     pub fn push(&mut self, statement: impl Into<String>) {
         self.statements.push(statement.into());
     }
 
-    /// Stops the packet unless the statement just pushed changed exactly `rows` rows.
+    /// Records whether the statement just pushed changed exactly `rows` rows.
     pub fn expect_rows(&mut self, rows: u64) {
-        self.guard(STALE, rows);
+        self.push(format!(
+            "SET @ipm_ok := @ipm_ok AND ROW_COUNT() = {}",
+            literal(rows)
+        ));
+        self.unsettled = true;
     }
 
     /// Stops the packet with `reason` unless the previous statement changed `rows` rows.
@@ -42,8 +54,32 @@ impl Script {
         ));
     }
 
+    /// Stops the packet here if a recorded check failed.
+    pub fn settle_checks(&mut self) {
+        if std::mem::take(&mut self.unsettled) {
+            self.push(format!(
+                "INSERT INTO mod_ipmanager_guard (reason) SELECT {} FROM DUAL WHERE NOT @ipm_ok",
+                literal(STALE)
+            ));
+        }
+    }
+
+    /// Stops the packet unless the previous statement changed `rows` rows (`LOST`) and every
+    /// recorded check held (`STALE`): the last guard before COMMIT.
+    pub fn settle_checks_and_expect(&mut self, rows: u64) {
+        self.unsettled = false;
+        self.push(format!(
+            "INSERT INTO mod_ipmanager_guard (reason) SELECT IF(ROW_COUNT() <> {n}, {lost}, {stale}) FROM DUAL \
+             WHERE ROW_COUNT() <> {n} OR NOT @ipm_ok",
+            n = literal(rows),
+            lost = literal(LOST),
+            stale = literal(STALE)
+        ));
+    }
+
     pub fn append(&mut self, other: Script) {
         self.statements.extend(other.statements);
+        self.unsettled |= other.unsettled;
     }
 
     pub fn len(&self) -> usize {
@@ -105,14 +141,19 @@ mod tests {
     use super::literal;
 
     #[test]
-    fn guards_follow_the_statement_they_check() {
+    fn checks_are_recorded_after_their_statement_and_settled_once() {
         let mut script = super::Script::default();
         script.push("UPDATE t SET n = 1 WHERE id = 2");
         script.expect_rows(1);
+        script.push("UPDATE t SET n = 1 WHERE id = 3");
+        script.expect_rows(2);
+        script.settle_checks();
+        script.settle_checks();
         assert_eq!(
             script.sql(),
-            "UPDATE t SET n = 1 WHERE id = 2;\nINSERT INTO mod_ipmanager_guard (reason) SELECT 'ipmanager-stale' \
-             FROM DUAL WHERE ROW_COUNT() <> 1"
+            "UPDATE t SET n = 1 WHERE id = 2;\nSET @ipm_ok := @ipm_ok AND ROW_COUNT() = 1;\n\
+             UPDATE t SET n = 1 WHERE id = 3;\nSET @ipm_ok := @ipm_ok AND ROW_COUNT() = 2;\n\
+             INSERT INTO mod_ipmanager_guard (reason) SELECT 'ipmanager-stale' FROM DUAL WHERE NOT @ipm_ok"
         );
     }
 

@@ -22,10 +22,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// A transaction on a pooled connection; statements go through it like through a connection.
 pub struct Tx<'c> {
     conn: &'c mut PooledConn,
-    /// The opening statements, until the first packet carries them.
-    opening: Option<Script>,
-    /// Writes that travel with COMMIT.
-    deferred: Script,
+    /// Statements not sent yet, in order: the opening ones until the first packet carries
+    /// them, then writes the work deferred. Whatever is sent next goes after them.
+    pending: Script,
+    /// Whether anything reached the server (a transaction to roll back).
+    sent: bool,
 }
 
 impl Tx<'_> {
@@ -37,31 +38,34 @@ impl Tx<'_> {
         Some(self.conn.last_insert_id()).filter(|id| *id != 0)
     }
 
-    /// Sends `script` now as one packet (with the opening statements if they are still
-    /// waiting) and returns one result per statement of `script`.
+    /// Sends `script` now as one packet, after whatever is pending, and returns one result
+    /// per statement of `script`.
     pub fn run(&mut self, script: &Script) -> mysql::Result<Vec<StatementResult>> {
-        match self.opening.take() {
-            Some(mut packet) => {
-                let skip = packet.len();
-                packet.append(script.clone());
-                let mut results = script::run(self.conn, &packet.sql())?;
-                results.drain(..skip.min(results.len()));
-                Ok(results)
-            }
-            None => script::run(self.conn, &script.sql()),
-        }
+        let mut packet = std::mem::take(&mut self.pending);
+        packet.settle_checks();
+        let skip = packet.len();
+        packet.append(script.clone());
+        self.sent = true;
+        let mut results = script::run(self.conn, &packet.sql())?;
+        results.drain(..skip.min(results.len()));
+        Ok(results)
     }
 
-    /// Keeps `script` to be sent with COMMIT, after everything sent before.
+    /// Keeps `script` to be sent with the next packet (at the latest with COMMIT): writes
+    /// whose outcome the work does not read back cost no round trip of their own.
     pub fn defer(&mut self, script: Script) {
-        self.deferred.append(script);
+        self.pending.append(script);
     }
 
-    fn open(&mut self) -> mysql::Result<()> {
-        match self.opening.take() {
-            Some(packet) => script::run(self.conn, &packet.sql()).map(drop),
-            None => Ok(()),
+    /// Sends what is pending, so that a statement sent on its own comes after it.
+    fn flush(&mut self) -> mysql::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
         }
+        let mut packet = std::mem::take(&mut self.pending);
+        packet.settle_checks();
+        self.sent = true;
+        script::run(self.conn, &packet.sql()).map(drop)
     }
 }
 
@@ -70,12 +74,12 @@ impl Queryable for Tx<'_> {
         &mut self,
         query: T,
     ) -> mysql::Result<mysql::QueryResult<'_, '_, '_, mysql::Text>> {
-        self.open()?;
+        self.flush()?;
         self.conn.query_iter(query)
     }
 
     fn prep<T: AsRef<str>>(&mut self, query: T) -> mysql::Result<Statement> {
-        self.open()?;
+        self.flush()?;
         self.conn.prep(query)
     }
 
@@ -92,7 +96,7 @@ impl Queryable for Tx<'_> {
         S: mysql::prelude::AsStatement,
         P: Into<Params>,
     {
-        self.open()?;
+        self.flush()?;
         self.conn.exec_iter(stmt, params)
     }
 
@@ -103,7 +107,7 @@ impl Queryable for Tx<'_> {
         P: Into<Params>,
         I: IntoIterator<Item = P>,
     {
-        self.open()?;
+        self.flush()?;
         self.conn.exec_batch(stmt, params)
     }
 }
@@ -151,7 +155,7 @@ impl Default for OpKey {
 /// sent yet: the opening statements go with the first packet.
 pub fn begin(conn: &mut PooledConn, key: Option<OpKey>) -> Tx<'_> {
     let mut opening = Script::default();
-    opening.push("SET autocommit = 0");
+    opening.push(format!("SET autocommit = 0, {}", script::CHECKS_START));
     opening.push("START TRANSACTION");
     if let Some(key) = key {
         // INSERT IGNORE: a key that exists already means an earlier attempt committed (its
@@ -164,43 +168,41 @@ pub fn begin(conn: &mut PooledConn, key: Option<OpKey>) -> Tx<'_> {
     }
     Tx {
         conn,
-        opening: Some(opening),
-        deferred: Script::default(),
+        pending: opening,
+        sent: false,
     }
 }
 
 /// Sends the deferred writes, stores the result with the key, checks the key is still
 /// there (the packet stops before COMMIT if it is not) and commits: one packet.
 pub fn commit(tx: &mut Tx<'_>, key: OpKey, result: &str) -> mysql::Result<()> {
-    let mut packet = tx.opening.take().unwrap_or_default();
-    packet.append(std::mem::take(&mut tx.deferred));
+    let mut packet = std::mem::take(&mut tx.pending);
     packet.push(format!(
         "UPDATE mod_ipmanager_operations SET result = {} WHERE op_key = {}",
         script::literal(result),
         script::literal(key.bytes())
     ));
-    packet.guard(script::LOST, 1);
+    packet.settle_checks_and_expect(1);
     packet.push("COMMIT");
     packet.push("SET autocommit = 1");
+    tx.sent = true;
     script::run(tx.conn, &packet.sql()).map(drop)
 }
 
-/// Ends a transaction without keeping anything. A dry run sends its deferred writes first,
+/// Ends a transaction without keeping anything. A dry run sends its pending writes first,
 /// so that it goes through exactly the statements of the real thing.
-pub fn rollback(tx: &mut Tx<'_>, run_deferred: bool) -> mysql::Result<()> {
-    let Some(mut packet) = (match tx.opening.take() {
-        // Nothing was sent: there is nothing to roll back, unless a dry run wants its writes.
-        Some(opening) if run_deferred && !tx.deferred.is_empty() => Some(opening),
-        Some(_) => None,
-        None => Some(Script::default()),
-    }) else {
-        return Ok(());
-    };
-    if run_deferred {
-        packet.append(std::mem::take(&mut tx.deferred));
+pub fn rollback(tx: &mut Tx<'_>, run_pending: bool) -> mysql::Result<()> {
+    let mut packet = std::mem::take(&mut tx.pending);
+    if !run_pending {
+        if !tx.sent {
+            return Ok(()); // nothing reached the server: there is nothing to roll back
+        }
+        packet = Script::default();
     }
+    packet.settle_checks();
     packet.push("ROLLBACK");
     packet.push("SET autocommit = 1");
+    tx.sent = true;
     script::run(tx.conn, &packet.sql()).map(drop)
 }
 

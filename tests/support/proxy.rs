@@ -111,6 +111,10 @@ fn serve(
             Ok(n) => n,
         };
         if commit_sent.load(Ordering::SeqCst) {
+            // Only once the server has answered the whole packet (every statement up to and
+            // after COMMIT ran), so that it is the acknowledgement that is lost, not the
+            // rest of the packet.
+            swallow_answer(&mut s_read, buf[..n].to_vec());
             broken.fetch_add(1, Ordering::SeqCst);
             break;
         }
@@ -124,6 +128,53 @@ fn serve(
     let _ = c_write.shutdown(Shutdown::Both);
     let _ = s_read.shutdown(Shutdown::Both);
     let _ = up.join();
+}
+
+/// Reads the server's answer to a (multi-statement) query until its last packet: an error,
+/// or an OK packet without "more results" (a commit packet holds no SELECT, so every
+/// statement answers with one OK or error packet).
+fn swallow_answer(server: &mut TcpStream, mut pending: Vec<u8>) {
+    const MORE_RESULTS: u16 = 0x0008;
+    let _ = server.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+    let mut buf = [0u8; 16384];
+    loop {
+        while pending.len() >= 4 {
+            let len = u32::from_le_bytes([pending[0], pending[1], pending[2], 0]) as usize;
+            if pending.len() < 4 + len {
+                break;
+            }
+            let payload: Vec<u8> = pending.drain(..4 + len).skip(4).collect();
+            match payload.first() {
+                Some(0xff) => return,
+                Some(0x00) => {
+                    let mut at = 1;
+                    skip_lenenc(&payload, &mut at); // affected rows
+                    skip_lenenc(&payload, &mut at); // last insert id
+                    let flags = payload
+                        .get(at..at + 2)
+                        .map(|f| u16::from_le_bytes([f[0], f[1]]))
+                        .unwrap_or(0);
+                    if flags & MORE_RESULTS == 0 {
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
+        match server.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => pending.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+fn skip_lenenc(payload: &[u8], at: &mut usize) {
+    *at += match payload.get(*at) {
+        Some(0xfc) => 3,
+        Some(0xfd) => 4,
+        Some(0xfe) => 9,
+        _ => 1,
+    };
 }
 
 /// A query that commits: `COMMIT` alone or as one statement of a multi-statement packet.

@@ -1,28 +1,35 @@
-//! Handing out addresses and prefixes: the hot path, in three steps.
+//! Handing out addresses and prefixes: the hot path, in three steps and two round trips.
 //!
-//! 1. Read, under the subnet's row lock (`SELECT … FOR UPDATE`): the subnet, the pool, the
-//!    child subnets, what the service already holds and the lowest free rows that can hold a
-//!    unit (`read`). Concurrent workers are serialised per subnet, where they could collide.
+//! 1. Read, in one packet (`read`): the subnet's row lock (`SELECT … FOR UPDATE`) with the
+//!    pool and child subnets, then what the service already holds and the lowest free rows
+//!    that can hold a unit. Concurrent workers are serialised per subnet, where they could
+//!    collide; the reads after the lock see what the previous holder committed.
 //! 2. Plan, with no I/O: which units to take and how the free rows change (`plan`).
-//! 3. Write: the taken units, the split free rows, one log row per unit and the counters.
-//!    Every write names the rows it expects, so a change made meanwhile (possible only when
-//!    the cluster rolled the transaction back under us) re-runs the whole attempt.
+//! 3. Write: the taken units, the split free rows, one log row per unit and the counters,
+//!    deferred to the transaction's commit packet (`space::taking`, `record`). Every write
+//!    is guarded by the rows it expects, so a change made meanwhile (possible only when the
+//!    cluster rolled the transaction back under us) stops the packet before COMMIT and the
+//!    whole attempt runs again.
+//!
+//! Rare cases read more: a quarantine that ran out is settled first, and a search whose first
+//! runs are blocked reads on a batch at a time.
 
-mod lock;
 mod plan;
+mod read;
+mod record;
 
-use super::addresses::{AddressRow, ROW_COLUMNS};
+pub use record::taken as record_taken;
+
+use super::addresses::AddressRow;
 use super::model::{Pool, Subnet};
-use super::space::rows::{self, Owner};
-use super::space::{Blocked, give};
-use crate::audit;
+use super::space::rows::Owner;
+use super::space::{Blocked, give, taking};
 use crate::error::{Error, Result};
-use crate::net::{Addr, AddrRange, Amount, Cidr};
+use crate::net::{Addr, AddrRange, Cidr};
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
+use mysql::params;
 use mysql::prelude::Queryable;
-use mysql::{Row, Value, params};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 /// Most units one call may ask for (a service with many IPs asks in several relations).
 pub const MAX_COUNT: u32 = 256;
@@ -77,11 +84,26 @@ pub fn allocate_in(
     service_id: u32,
     count: u32,
 ) -> Outcome<Vec<Allocation>> {
-    let locked = lock::target(tx, target)?;
-    let (subnet, pool) = (&locked.subnet, locked.pool.as_ref());
-    let blocked = Blocked::new(subnet, &locked.children);
-    give::settle(tx, subnet, &blocked)?;
-    let held = held(tx, subnet, pool, service_id)?;
+    let batch = plan::batch_for(count);
+    let snapshot = read::read(tx, target, service_id, batch)?;
+    allocate_from(tx, snapshot, service_id, count)
+}
+
+/// Steps 2 and 3 on what step 1 read.
+fn allocate_from(
+    tx: &mut Tx<'_>,
+    snapshot: read::Snapshot,
+    service_id: u32,
+    count: u32,
+) -> Outcome<Vec<Allocation>> {
+    let (subnet, pool) = (&snapshot.subnet, snapshot.pool.as_ref());
+    let blocked = Blocked::new(subnet, &snapshot.children);
+    let mut first_batch = Some(snapshot.first_batch);
+    if snapshot.expired {
+        give::settle(tx, subnet, &blocked)?;
+        first_batch = None; // the runs read before settling are not the whole truth
+    }
+    let held = &snapshot.held;
     let mut out: Vec<Allocation> = held.iter().map(|r| view(r, service_id, false)).collect();
     if out.len() >= count as usize {
         out.truncate(count as usize);
@@ -89,20 +111,18 @@ pub fn allocate_in(
     }
     let search = plan::Search::of(subnet, pool, &blocked);
     let need = count as usize - out.len();
-    let Some(planned) = plan::read_and_plan(tx, &search, need)? else {
+    let batch = plan::batch_for(count);
+    let Some(planned) = plan::read_and_plan(tx, &search, need, batch, first_batch)? else {
         return Err(exhausted(subnet, pool, service_id, count, held.len()).into());
     };
     let owner = Owner {
         service_id,
         pool_id: pool.map(|p| p.id),
     };
-    rows::write(
-        tx,
-        subnet.id,
-        subnet.family(),
-        &planned,
-        &vec![owner; planned.units.len()],
-    )?;
+    let owners = vec![owner; planned.units.len()];
+    tx.defer(
+        taking::script(subnet.id, subnet.family(), &planned, &owners).map_err(Failure::Domain)?,
+    );
     let taken: Vec<Cidr> = planned
         .units
         .iter()
@@ -113,7 +133,7 @@ pub fn allocate_in(
         || format!("from subnet {}", subnet.cidr),
         |p| format!("from pool \"{}\"", p.name),
     );
-    record_taken(tx, subnet, pool.map(|p| p.id), service_id, &taken, &source)?;
+    record::taken(tx, subnet, pool.map(|p| p.id), service_id, &taken, &source);
     out.extend(taken.iter().map(|cidr| Allocation {
         address: cidr.unit_text(),
         ip: cidr.network().to_string(),
@@ -128,26 +148,12 @@ pub fn allocate_in(
 
 /// Units a service holds from a target (assigned, or releasing from a panel): those of the
 /// pool, or for a subnet its single addresses outside any pool (a prefix given by hand is
-/// not one of them).
-const HELD: &str = "service_id = :svc AND subnet_id = :s AND pool_id <=> :pool \
-    AND (:pool IS NOT NULL OR prefix_len = :single) AND state IN ('assigned', 'releasing')";
-
-fn held(
-    tx: &mut Tx<'_>,
-    subnet: &Subnet,
-    pool: Option<&Pool>,
-    service_id: u32,
-) -> Outcome<Vec<AddressRow>> {
-    let rows: Vec<Row> = tx.exec(
-        format!("SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE {HELD} ORDER BY address"),
-        params! {
-            "svc" => service_id, "s" => subnet.id, "pool" => pool.map(|p| p.id),
-            "single" => subnet.family().bits(),
-        },
-    )?;
-    rows.into_iter()
-        .map(|r| AddressRow::from_row(r).map_err(Failure::Domain))
-        .collect()
+/// not one of them). The arguments are SQL expressions (placeholders or user variables).
+fn held_condition(service: &str, subnet: &str, pool: &str, single: &str) -> String {
+    format!(
+        "service_id = {service} AND subnet_id = {subnet} AND pool_id <=> {pool} \
+         AND ({pool} IS NOT NULL OR prefix_len = {single}) AND state IN ('assigned', 'releasing')"
+    )
 }
 
 /// How many units the service holds from the target (read before any lock: the allocation
@@ -171,79 +177,13 @@ pub fn held_count(tx: &mut Tx<'_>, target: Target, service_id: u32) -> Outcome<u
         return Ok(0); // the allocation that follows reports the missing pool or subnet
     };
     let count: Option<u64> = tx.exec_first(
-        format!("SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE {HELD}"),
+        format!(
+            "SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE {}",
+            held_condition(":svc", ":s", ":pool", ":single")
+        ),
         params! {"svc" => service_id, "s" => subnet_id, "pool" => pool_id, "single" => family.bits()},
     )?;
     Ok(count.unwrap_or(0))
-}
-
-/// Logs the units a service was given (one row each, naming the row that holds it) and
-/// adds them to the subnet's and pool's counters. `source` ends the log message, e.g.
-/// `from pool "VPS"` or `by hand`.
-pub fn record_taken(
-    tx: &mut Tx<'_>,
-    subnet: &Subnet,
-    pool_id: Option<u64>,
-    service_id: u32,
-    taken: &[Cidr],
-    source: &str,
-) -> Outcome<()> {
-    log_assignments(tx, subnet, pool_id, service_id, taken, source)?;
-    add_to_counters(tx, subnet, pool_id, taken)
-}
-
-fn log_assignments(
-    tx: &mut Tx<'_>,
-    subnet: &Subnet,
-    pool_id: Option<u64>,
-    service_id: u32,
-    taken: &[Cidr],
-    source: &str,
-) -> Outcome<()> {
-    let entries: Vec<(Vec<u8>, serde_json::Value, String)> = taken
-        .iter()
-        .map(|cidr| {
-            let shown = cidr.unit_text();
-            (
-                cidr.network().to_bytes(),
-                json!({"address": shown, "service_id": service_id, "pool_id": pool_id, "subnet_id": subnet.id}),
-                format!("{shown} assigned to service #{service_id} {source}."),
-            )
-        })
-        .collect();
-    audit::record_units(tx, "address.assign", subnet.id, &entries)
-}
-
-fn add_to_counters(
-    tx: &mut Tx<'_>,
-    subnet: &Subnet,
-    pool_id: Option<u64>,
-    taken: &[Cidr],
-) -> Outcome<()> {
-    let addresses = taken
-        .iter()
-        .map(|c| Amount::of_size(c.size()))
-        .fold(Amount::ZERO, Amount::saturating_add);
-    let units = taken.len() as u64;
-    let (sql, values): (&str, Vec<Value>) = match pool_id {
-        Some(p) => (
-            "UPDATE mod_ipmanager_subnets s JOIN mod_ipmanager_pools p ON p.id = ? \
-             SET s.assigned_count = s.assigned_count + CAST(? AS DECIMAL(39,0)), p.assigned_count = p.assigned_count + ? \
-             WHERE s.id = ?",
-            vec![
-                p.into(),
-                addresses.to_string().into(),
-                units.into(),
-                subnet.id.into(),
-            ],
-        ),
-        None => (
-            "UPDATE mod_ipmanager_subnets SET assigned_count = assigned_count + CAST(? AS DECIMAL(39,0)) WHERE id = ?",
-            vec![addresses.to_string().into(), subnet.id.into()],
-        ),
-    };
-    tx.exec_drop(sql, values)?;
-    Ok(())
 }
 
 fn exhausted(

@@ -65,19 +65,36 @@ pub fn plan(search: &Search, free: Vec<(u64, Run)>, need: usize) -> Option<Chang
     Some(set.changes())
 }
 
-/// Reads free runs from the lowest up (a few at a time; one read in the usual case) until
-/// they hold `need` units or the search is exhausted, and plans the take.
-pub fn read_and_plan(tx: &mut Tx<'_>, search: &Search, need: usize) -> Outcome<Option<Changes>> {
+/// How many runs past the search's start one read returns for `count` units: enough for
+/// the usual case (a few blocked addresses at the start of the search) in one read.
+pub fn batch_for(count: u32) -> usize {
+    count as usize + 4
+}
+
+/// Plans the take from the runs the read packet brought (`first`, read with `batch_for`),
+/// reading on from there (a batch at a time) until they hold `need` units or the search is
+/// exhausted.
+pub fn read_and_plan(
+    tx: &mut Tx<'_>,
+    search: &Search,
+    need: usize,
+    batch: usize,
+    first: Option<Vec<rows::RawFreeRow>>,
+) -> Outcome<Option<Changes>> {
     let mut reader = rows::Candidates::new(
         search.subnet_id,
         search.family,
         search.range,
         search.unit_prefix,
-        need.max(4),
+        batch,
     );
     let mut free: Vec<(u64, Run)> = Vec::new();
+    let mut first = first;
     loop {
-        let batch = reader.next_batch(tx)?;
+        let batch = match first.take() {
+            Some(rows) => reader.accept(rows)?,
+            None => reader.next_batch(tx)?,
+        };
         if batch.is_empty() {
             return Ok(None);
         }

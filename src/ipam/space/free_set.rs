@@ -28,6 +28,9 @@ pub struct Changes {
     /// Units taken, in the order they were taken; `Some(id)` when the unit was exactly that
     /// free row (the row is kept and becomes the unit's).
     pub units: Vec<(Block, Option<u64>)>,
+    /// The runs the moved and deleted rows stored when they were read: each write names
+    /// them, so it changes a row only if nothing else changed it meanwhile.
+    pub read: BTreeMap<u64, Run>,
 }
 
 impl FreeSet {
@@ -78,6 +81,7 @@ impl FreeSet {
             units: self.taken,
             ..Changes::default()
         };
+        let mut touched = Vec::new();
         let kept: BTreeMap<u64, Run> = self
             .runs
             .values()
@@ -86,14 +90,21 @@ impl FreeSet {
         for (id, run) in &self.stored {
             match kept.get(id) {
                 Some(now) if now == run => {}
-                Some(now) => changes.moved.push((*id, *now)),
+                Some(now) => {
+                    changes.moved.push((*id, *now));
+                    touched.push((*id, *run));
+                }
                 None if changes
                     .units
                     .iter()
                     .any(|(_, converted)| *converted == Some(*id)) => {}
-                None => changes.deleted.push(*id),
+                None => {
+                    changes.deleted.push(*id);
+                    touched.push((*id, *run));
+                }
             }
         }
+        changes.read = touched.into_iter().collect();
         changes.new_free = self
             .runs
             .values()
@@ -127,7 +138,8 @@ mod tests {
             Changes {
                 units: vec![(b(8, 3), Some(7))],
                 ..Changes::default()
-            }
+            },
+            "a converted row is neither moved nor deleted"
         );
     }
 
@@ -140,6 +152,7 @@ mod tests {
         assert!(set.take(b(8, 3)));
         let changes = set.changes();
         assert_eq!(changes.moved, [(1, r(2, 7))]);
+        assert_eq!(changes.read, [(1, r(0, 255))].into_iter().collect());
         assert_eq!(changes.new_free, [r(16, 255)]);
         assert!(changes.deleted.is_empty());
         assert_eq!(

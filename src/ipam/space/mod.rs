@@ -2,8 +2,8 @@
 //! lowest free unit is one index read at any subnet size (see `blocks`).
 //!
 //! Stored subnets keep one row per address, free ones in state `free`; sparse subnets keep
-//! free space as aligned free blocks in buddy-normal form. Either way a unit is available
-//! exactly when `available::units` says so.
+//! one free row per maximal run of free addresses. Either way a unit is available exactly
+//! when `available::units` says so.
 
 pub mod available;
 pub mod blocked;
@@ -12,6 +12,7 @@ pub mod free_set;
 pub mod give;
 pub mod rebuild;
 pub mod rows;
+pub mod taking;
 
 pub use blocked::Blocked;
 pub use blocks::Block;

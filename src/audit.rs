@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::input::Fields;
 use crate::paging::{Page, Paging};
 use crate::store::script::{Script, literal};
-use crate::store::{Db, Outcome, RetryPolicy};
+use crate::store::{Db, Outcome, RetryPolicy, Tx};
 use mysql::params;
 use mysql::prelude::Queryable;
 use parking_lot::Mutex;
@@ -90,6 +90,32 @@ pub fn record(
         },
     )?;
     Ok(())
+}
+
+/// `record` as a statement that travels with the caller's next packet (usually COMMIT).
+pub fn record_deferred(
+    tx: &mut Tx<'_>,
+    action: &str,
+    object: (&str, u64),
+    before: Option<&Value>,
+    after: Option<&Value>,
+    message: &str,
+) {
+    let who = actor();
+    let mut script = Script::default();
+    script.push(format!(
+        "INSERT INTO mod_ipmanager_logs (created_at, actor_type, actor_id, action, object_type, object_id, \
+         before_json, after_json, message) VALUES (UTC_TIMESTAMP(3), {}, {}, {}, {}, {}, {}, {}, {})",
+        literal(who.kind()),
+        literal(who.id()),
+        literal(action),
+        literal(object.0),
+        literal(object.1),
+        literal(before.map(Value::to_string)),
+        literal(after.map(Value::to_string)),
+        literal(message)
+    ));
+    tx.defer(script);
 }
 
 /// Many changes of one kind in one statement (bulk jobs such as synchronize).

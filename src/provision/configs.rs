@@ -13,6 +13,7 @@ use mysql::prelude::Queryable;
 use mysql::{Row, params};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
 pub struct ConfigurationView {
@@ -265,42 +266,55 @@ pub fn list(db: &Db) -> Result<Vec<ConfigurationView>> {
     })
 }
 
+/// Every configuration, by id.
+pub const CONFIGURATIONS_SQL: &str = "SELECT id, name, omit_dedicated_ip, custom_field, ipv4_count, ipv6_count \
+    FROM mod_ipmanager_configurations ORDER BY id";
+
 pub fn load_configurations(q: &mut impl Queryable) -> Outcome<Vec<Configuration>> {
-    let rows: Vec<(u64, String, u8, String, u32, u32)> = q.query(
-        "SELECT id, name, omit_dedicated_ip, custom_field, ipv4_count, ipv6_count FROM mod_ipmanager_configurations ORDER BY id",
-    )?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, name, omit, custom_field, ipv4_count, ipv6_count)| Configuration {
-                id,
-                name,
-                omit_dedicated_ip: omit == 1,
-                custom_field,
-                ipv4_count,
-                ipv6_count,
-            },
-        )
-        .collect())
+    configurations_from(q.query(CONFIGURATIONS_SQL)?)
+}
+
+/// Configurations from the rows of `CONFIGURATIONS_SQL`.
+pub fn configurations_from(rows: Vec<Row>) -> Outcome<Vec<Configuration>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for mut row in rows {
+        out.push(Configuration {
+            id: take(&mut row, "id")?,
+            name: take(&mut row, "name")?,
+            omit_dedicated_ip: take::<u8>(&mut row, "omit_dedicated_ip")? == 1,
+            custom_field: take(&mut row, "custom_field")?,
+            ipv4_count: take(&mut row, "ipv4_count")?,
+            ipv6_count: take(&mut row, "ipv6_count")?,
+        });
+    }
+    Ok(out)
 }
 
 /// Relations that can matter for a service (its product, server, addons, config options),
-/// with the family of the pool or subnet they draw from. Relations whose pool or subnet was
-/// deleted are left out.
-pub fn load_relations(q: &mut impl Queryable) -> Outcome<Vec<Relation>> {
-    let rows: Vec<Row> = q.query(
-        "SELECT r.id, r.configuration_id, r.target_type, r.target_id, r.option_value_id, r.extra_count, r.pool_id, r.subnet_id, \
-         COALESCE(ps.family, s.family) AS family FROM mod_ipmanager_relations r \
-         LEFT JOIN mod_ipmanager_pools p ON p.id = r.pool_id LEFT JOIN mod_ipmanager_subnets ps ON ps.id = p.subnet_id \
-         LEFT JOIN mod_ipmanager_subnets s ON s.id = r.subnet_id \
-         WHERE COALESCE(ps.family, s.family) IS NOT NULL ORDER BY r.id",
-    )?;
+/// with the family of the pool or subnet they draw from and the subnet it lies in. Relations
+/// whose pool or subnet was deleted are left out.
+pub const RELATIONS_SQL: &str = "SELECT r.id, r.configuration_id, r.target_type, r.target_id, r.option_value_id, \
+    r.extra_count, r.pool_id, r.subnet_id, COALESCE(ps.family, s.family) AS family, \
+    COALESCE(ps.id, s.id) AS lies_in FROM mod_ipmanager_relations r \
+    LEFT JOIN mod_ipmanager_pools p ON p.id = r.pool_id LEFT JOIN mod_ipmanager_subnets ps ON ps.id = p.subnet_id \
+    LEFT JOIN mod_ipmanager_subnets s ON s.id = r.subnet_id \
+    WHERE COALESCE(ps.family, s.family) IS NOT NULL ORDER BY r.id";
+
+/// Relations from the rows of `RELATIONS_SQL`, and the subnet each target lies in.
+pub fn relations_from(rows: Vec<Row>) -> Outcome<(Vec<Relation>, BTreeMap<Target, u64>)> {
     let mut out = Vec::with_capacity(rows.len());
+    let mut lies_in = BTreeMap::new();
     for mut row in rows {
         let kind_text: String = take(&mut row, "target_type")?;
         let family: u8 = take(&mut row, "family")?;
         let pool: Option<u64> = take(&mut row, "pool_id")?;
         let subnet: Option<u64> = take(&mut row, "subnet_id")?;
+        let target = match (pool, subnet) {
+            (Some(p), _) => Target::Pool(p),
+            (None, Some(s)) => Target::Subnet(s),
+            (None, None) => continue,
+        };
+        lies_in.insert(target, take(&mut row, "lies_in")?);
         out.push(Relation {
             id: take(&mut row, "id")?,
             configuration_id: take(&mut row, "configuration_id")?,
@@ -308,16 +322,12 @@ pub fn load_relations(q: &mut impl Queryable) -> Outcome<Vec<Relation>> {
             target_id: take(&mut row, "target_id")?,
             option_value_id: take(&mut row, "option_value_id")?,
             extra_count: take(&mut row, "extra_count")?,
-            target: match (pool, subnet) {
-                (Some(p), _) => Target::Pool(p),
-                (None, Some(s)) => Target::Subnet(s),
-                (None, None) => continue,
-            },
+            target,
             family: Family::from_number(family)
                 .ok_or_else(|| Error::Internal(format!("Unknown family {family}.")))?,
         });
     }
-    Ok(out)
+    Ok((out, lies_in))
 }
 
 fn kind_from(text: &str) -> Result<TargetKind> {

@@ -2,21 +2,20 @@
 //! them, and hand the provisioning module the overriding parameters. All pools of one
 //! service are served in one transaction: all or nothing.
 
-use super::plan::{self, Plan};
+use super::plan::{self, Configuration, Plan, Relation, ServiceFacts};
 use super::{configs, facts};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::input::Fields;
 use crate::ipam::allocator::{self, Allocation, Target};
-use crate::store::{Db, Outcome, RetryPolicy};
+use crate::store::script::{Script, StatementResult, literal};
+use crate::store::{Db, Outcome, RetryPolicy, Tx};
 use crate::whmcs::addon_settings;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
 /// Addon setting that lets configurations write IPs to a custom field.
 pub const USE_CUSTOM_FIELD: &str = "use_custom_field";
-use crate::store::Tx;
-use mysql::params;
-use mysql::prelude::Queryable;
-use serde_json::{Map, Value, json};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Provisioned {
@@ -50,23 +49,20 @@ pub fn pre_module_create(db: &Db, params: &Value) -> Result<Provisioned> {
         Some(Value::Object(map)) => map.clone(),
         _ => Map::new(),
     };
-    // The addon setting "Use Custom Field Instead Of Assigned IP" switches the
-    // configurations' custom field on.
-    let settings = addon_settings::read(db)?;
-    let use_custom_field = addon_settings::is_on(&settings, USE_CUSTOM_FIELD);
     let result = db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
-        let facts = facts::load(tx, service_id)?;
-        let configurations = configs::load_configurations(tx)?;
-        let relations = configs::load_relations(tx)?;
-        let plan = plan::plan(&facts, &configurations, &relations)?;
+        let known = read_everything(tx, service_id)?;
+        let plan = plan::plan(&known.facts, &known.configurations, &known.relations)?;
         if plan.is_empty() {
             return Ok(Provisioned::NoRelation);
         }
-        let drawn = draw(tx, &plan, service_id)?;
+        let drawn = draw(tx, &plan, &known.lies_in, service_id)?;
+        // The addon setting "Use Custom Field Instead Of Assigned IP" switches the
+        // configurations' custom field on.
+        let use_custom_field = addon_settings::is_on(&known.settings, USE_CUSTOM_FIELD);
         write_back(
             tx,
             &plan,
-            facts.product_id,
+            known.facts.product_id,
             service_id,
             &drawn,
             custom_values.clone(),
@@ -81,31 +77,74 @@ pub fn pre_module_create(db: &Db, params: &Value) -> Result<Provisioned> {
     }
 }
 
-/// Allocates every draw, locking subnets in ascending id order so that concurrent creates
-/// cannot deadlock on each other.
-fn draw(tx: &mut Tx<'_>, plan: &Plan, service_id: u32) -> Outcome<Vec<(Target, Vec<Allocation>)>> {
-    let mut keyed = Vec::with_capacity(plan.draws.len());
-    for (index, (target, count)) in plan.draws.iter().enumerate() {
-        let subnet: Option<u64> = match target {
-            Target::Subnet(id) => Some(*id),
-            Target::Pool(id) => tx.exec_first(
-                "SELECT subnet_id FROM mod_ipmanager_pools WHERE id = :id",
-                params! {"id" => id},
-            )?,
-        };
-        keyed.push((subnet.unwrap_or(u64::MAX), index, *target, *count));
-    }
-    keyed.sort();
-    let mut drawn: Vec<(usize, Target, Vec<Allocation>)> = Vec::with_capacity(keyed.len());
-    for (_, index, target, count) in keyed {
-        drawn.push((
-            index,
-            target,
-            allocator::allocate_in(tx, target, service_id, count)?,
-        ));
-    }
-    drawn.sort_by_key(|(index, _, _)| *index);
-    Ok(drawn.into_iter().map(|(_, t, a)| (t, a)).collect())
+/// What the decision needs before any lock, read in one packet with the transaction's
+/// opening: the addon's settings, the service's facts, the configurations and relations.
+struct Known {
+    settings: BTreeMap<String, String>,
+    facts: ServiceFacts,
+    configurations: Vec<Configuration>,
+    relations: Vec<Relation>,
+    /// The subnet each related pool or subnet lies in (for the lock order).
+    lies_in: BTreeMap<Target, u64>,
+}
+
+fn read_everything(tx: &mut Tx<'_>, service_id: u32) -> Outcome<Known> {
+    let mut packet = Script::default();
+    packet.push(addon_settings::sql());
+    packet.append(facts::script(service_id));
+    packet.push(configs::CONFIGURATIONS_SQL);
+    packet.push(configs::RELATIONS_SQL);
+    let results = tx.run(&packet)?;
+    let [
+        settings,
+        hosting,
+        addons,
+        options,
+        configurations,
+        relations,
+    ]: [StatementResult; 6] = results.try_into().map_err(|r: Vec<StatementResult>| {
+        Error::Internal(format!(
+            "The provisioning read returned {} results, not 6.",
+            r.len()
+        ))
+    })?;
+    let settings = settings
+        .rows
+        .into_iter()
+        .map(mysql::from_row_opt::<(String, Option<String>)>)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::Internal(format!("An addon setting could not be read: {e}.")))?;
+    let (relations, lies_in) = configs::relations_from(relations.rows)?;
+    Ok(Known {
+        settings: addon_settings::from_rows(settings),
+        facts: facts::from_results(service_id, [hosting, addons, options])?,
+        configurations: configs::configurations_from(configurations.rows)?,
+        relations,
+        lies_in,
+    })
+}
+
+/// Allocates every draw; the allocator locks their subnets in ascending id order so that
+/// concurrent creates cannot deadlock on each other.
+fn draw(
+    tx: &mut Tx<'_>,
+    plan: &Plan,
+    lies_in: &BTreeMap<Target, u64>,
+    service_id: u32,
+) -> Outcome<Vec<(Target, Vec<Allocation>)>> {
+    let draws: Vec<(Target, u32, u64)> = plan
+        .draws
+        .iter()
+        .map(|(target, count)| {
+            (
+                *target,
+                *count,
+                lies_in.get(target).copied().unwrap_or(u64::MAX),
+            )
+        })
+        .collect();
+    let drawn = allocator::allocate_all_in(tx, &draws, service_id)?;
+    Ok(plan.draws.iter().map(|(t, _)| *t).zip(drawn).collect())
 }
 
 fn write_back(
@@ -143,26 +182,36 @@ fn write_back(
                     "The configuration writes IPs to the custom field \"{name}\", but the product #{product_id} has no such field; add it under Setup → Products → Custom Fields or clear the option."
                 ))
             })?;
-            tx.exec_drop(
-                "DELETE FROM tblcustomfieldsvalues WHERE fieldid = :f AND relid = :s",
-                params! {"f" => field, "s" => service_id},
-            )?;
-            tx.exec_drop(
-                "INSERT INTO tblcustomfieldsvalues (fieldid, relid, value) VALUES (:f, :s, :v)",
-                params! {"f" => field, "s" => service_id, "v" => &assigned},
-            )?;
-            tx.exec_drop(
-                "UPDATE tblhosting SET dedicatedip = :d WHERE id = :s",
-                params! {"d" => &dedicated, "s" => service_id},
-            )?;
+            let mut writes = Script::default();
+            writes.push(format!(
+                "DELETE FROM tblcustomfieldsvalues WHERE fieldid = {} AND relid = {}",
+                literal(field),
+                literal(service_id)
+            ));
+            writes.push(format!(
+                "INSERT INTO tblcustomfieldsvalues (fieldid, relid, value) VALUES ({}, {}, {})",
+                literal(field),
+                literal(service_id),
+                literal(assigned.as_str())
+            ));
+            writes.push(format!(
+                "UPDATE tblhosting SET dedicatedip = {} WHERE id = {}",
+                literal(dedicated.as_str()),
+                literal(service_id)
+            ));
+            tx.defer(writes);
             custom_values.insert(name.clone(), json!(assigned));
             overrides.insert("customfields".into(), Value::Object(custom_values));
         }
         None => {
-            tx.exec_drop(
-                "UPDATE tblhosting SET dedicatedip = :d, assignedips = :a WHERE id = :s",
-                params! {"d" => &dedicated, "a" => &assigned, "s" => service_id},
-            )?;
+            let mut writes = Script::default();
+            writes.push(format!(
+                "UPDATE tblhosting SET dedicatedip = {}, assignedips = {} WHERE id = {}",
+                literal(dedicated.as_str()),
+                literal(assigned.as_str()),
+                literal(service_id)
+            ));
+            tx.defer(writes);
             overrides.insert("assignedips".into(), json!(assigned));
         }
     }
@@ -170,7 +219,7 @@ fn write_back(
         .filter(|d| !d.is_empty())
         .chain(others.iter().map(String::as_str))
         .collect();
-    audit::record(
+    audit::record_deferred(
         tx,
         "service.provision",
         ("service", u64::from(service_id)),
@@ -179,6 +228,6 @@ fn write_back(
             &json!({"dedicatedip": dedicated, "assigned": others, "configuration": config.map(|c| c.name.clone())}),
         ),
         &format!("Service #{service_id} provisioned with {}.", all.join(", ")),
-    )?;
+    );
     Ok(Provisioned::Overrides(overrides))
 }

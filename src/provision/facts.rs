@@ -2,32 +2,54 @@
 
 use super::plan::ServiceFacts;
 use crate::error::Error;
+use crate::ipam::model::take;
 use crate::store::Outcome;
+use crate::store::script::{Script, StatementResult, literal};
 use mysql::params;
 use mysql::prelude::Queryable;
 
-pub fn load(q: &mut impl Queryable, service_id: u32) -> Outcome<ServiceFacts> {
-    let row: Option<(u32, u32)> = q.exec_first(
-        "SELECT packageid, server FROM tblhosting WHERE id = :id",
-        params! {"id" => service_id},
-    )?;
-    let (product_id, server_id) = row.ok_or_else(|| {
+/// The three queries that tell what WHMCS knows about a service, for a packet.
+pub fn script(service_id: u32) -> Script {
+    let id = literal(service_id);
+    let mut out = Script::default();
+    out.push(format!(
+        "SELECT packageid, server FROM tblhosting WHERE id = {id}"
+    ));
+    out.push(format!(
+        "SELECT addonid FROM tblhostingaddons WHERE hostingid = {id} AND status IN ('Active', 'Pending') ORDER BY id"
+    ));
+    out.push(format!(
+        "SELECT configid, optionid, qty FROM tblhostingconfigoptions WHERE relid = {id} ORDER BY id"
+    ));
+    out
+}
+
+/// The facts from the results of `script(service_id)`.
+pub fn from_results(
+    service_id: u32,
+    [hosting, addons, options]: [StatementResult; 3],
+) -> Outcome<ServiceFacts> {
+    let mut hosting = hosting.rows.into_iter().next().ok_or_else(|| {
         Error::NotFound(format!(
             "Service #{service_id} does not exist in WHMCS (tblhosting)."
         ))
     })?;
-    let addon_ids: Vec<u32> = q.exec(
-        "SELECT addonid FROM tblhostingaddons WHERE hostingid = :id AND status IN ('Active', 'Pending') ORDER BY id",
-        params! {"id" => service_id},
-    )?;
-    let config_options: Vec<(u32, u32, u32)> = q.exec(
-        "SELECT configid, optionid, qty FROM tblhostingconfigoptions WHERE relid = :id ORDER BY id",
-        params! {"id" => service_id},
-    )?;
+    let mut addon_ids = Vec::with_capacity(addons.rows.len());
+    for mut row in addons.rows {
+        addon_ids.push(take(&mut row, "addonid")?);
+    }
+    let mut config_options = Vec::with_capacity(options.rows.len());
+    for mut row in options.rows {
+        config_options.push((
+            take(&mut row, "configid")?,
+            take(&mut row, "optionid")?,
+            take(&mut row, "qty")?,
+        ));
+    }
     Ok(ServiceFacts {
         service_id,
-        product_id,
-        server_id,
+        product_id: take(&mut hosting, "packageid")?,
+        server_id: take(&mut hosting, "server")?,
         addon_ids,
         config_options,
     })

@@ -1,6 +1,7 @@
 //! The addon's configuration values, as WHMCS stores them in `tbladdonmodules`.
 
 use crate::error::Result;
+use crate::store::script::literal;
 use crate::store::{Db, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
@@ -17,15 +18,26 @@ pub const DELETE_DATA_PHRASE: &str = "DELETE ALL IP DATA";
 /// Every setting WHMCS stored for this addon (WHMCS writes `on` for a ticked yes/no box).
 pub fn read(db: &Db) -> Result<BTreeMap<String, String>> {
     db.run(RetryPolicy::Transient, |conn| {
-        let rows: Vec<(String, Option<String>)> = conn.exec(
+        Ok(from_rows(conn.exec(
             "SELECT setting, value FROM tbladdonmodules WHERE module = :module",
             params! {"module" => MODULE_NAME},
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|(k, v)| (k, v.unwrap_or_default()))
-            .collect())
+        )?))
     })
+}
+
+/// The same query for a packet.
+pub fn sql() -> String {
+    format!(
+        "SELECT setting, value FROM tbladdonmodules WHERE module = {}",
+        literal(MODULE_NAME)
+    )
+}
+
+/// The settings from the rows of either query.
+pub fn from_rows(rows: Vec<(String, Option<String>)>) -> BTreeMap<String, String> {
+    rows.into_iter()
+        .map(|(k, v)| (k, v.unwrap_or_default()))
+        .collect()
 }
 
 pub fn is_on(settings: &BTreeMap<String, String>, name: &str) -> bool {

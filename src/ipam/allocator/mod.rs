@@ -89,6 +89,42 @@ pub fn allocate_in(
     allocate_from(tx, snapshot, service_id, count)
 }
 
+/// `allocate_in` for several targets of one service (provisioning), in the caller's
+/// transaction: each draw is (target, count, id of the subnet the target lies in, as read
+/// before any lock). Subnets are locked in ascending id so that concurrent callers cannot
+/// deadlock; when the draws lie in different subnets, every lock and read travels in one
+/// packet. Returns the allocations in the order of `draws`.
+pub fn allocate_all_in(
+    tx: &mut Tx<'_>,
+    draws: &[(Target, u32, u64)],
+    service_id: u32,
+) -> Outcome<Vec<Vec<Allocation>>> {
+    let mut order: Vec<usize> = (0..draws.len()).collect();
+    order.sort_by_key(|i| (draws[*i].2, *i));
+    let subnets: std::collections::BTreeSet<u64> = draws.iter().map(|d| d.2).collect();
+    let mut out: Vec<Vec<Allocation>> = vec![Vec::new(); draws.len()];
+    if subnets.len() < draws.len() {
+        // Two draws from one subnet: the second must read what the first takes.
+        for i in order {
+            let (target, count, _) = draws[i];
+            out[i] = allocate_in(tx, target, service_id, count)?;
+        }
+        return Ok(out);
+    }
+    let mut packet = crate::store::script::Script::default();
+    for i in &order {
+        let (target, count, _) = draws[*i];
+        packet.append(read::script(target, service_id, plan::batch_for(count)));
+    }
+    let mut results = tx.run(&packet)?.into_iter();
+    for i in order {
+        let (target, count, _) = draws[i];
+        let snapshot = read::parse(target, results.by_ref().take(read::STATEMENTS).collect())?;
+        out[i] = allocate_from(tx, snapshot, service_id, count)?;
+    }
+    Ok(out)
+}
+
 /// Steps 2 and 3 on what step 1 read.
 fn allocate_from(
     tx: &mut Tx<'_>,

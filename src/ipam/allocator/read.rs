@@ -39,8 +39,11 @@ const LOCKED_COLUMNS: &str = "s.id, s.name, s.family, s.network, s.prefix_len, s
 const RUN_COLUMNS: &str =
     "a.id, NULL, NULL, a.address, a.last_address, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL";
 
+/// Statements in `script`.
+pub const STATEMENTS: usize = 2;
+
 /// The statements that lock `target` and read what an allocation for `service_id` needs, the
-/// free runs `batch` at a time (`rows::Candidates`): two statements, the lock first.
+/// free runs `batch` at a time (`rows::Candidates`): the lock first.
 pub fn script(target: Target, service_id: u32, batch: usize) -> Script {
     let (locate, search) = match target {
         Target::Pool(id) => {
@@ -135,10 +138,10 @@ pub fn read(tx: &mut Tx<'_>, target: Target, service_id: u32, batch: usize) -> O
 
 /// The snapshot from the results of `script(target, …)`.
 pub fn parse(target: Target, results: Vec<StatementResult>) -> Outcome<Snapshot> {
-    let [locked, reads]: [StatementResult; 2] =
+    let [locked, reads]: [StatementResult; STATEMENTS] =
         results.try_into().map_err(|r: Vec<StatementResult>| {
             Failure::Domain(Error::Internal(format!(
-                "The allocation's read packet returned {} results, not 2.",
+                "The allocation's read packet returned {} results, not {STATEMENTS}.",
                 r.len()
             )))
         })?;

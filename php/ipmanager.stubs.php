@@ -50,11 +50,16 @@ namespace {
     /**
      * Extension version, the PHP build it was compiled for, and the database state.
      * Never throws for a broken database: the problem is reported in 'error'.
+     * connection_id is the server's id of the pooled connection that answered (the same id
+     * across requests of one PHP-FPM worker shows its pool is kept); allocations_timed and
+     * mean_lock_hold_us tell how long this process's allocations held their subnet's lock,
+     * at least (from the read's answer to COMMIT's acknowledgement).
      *
      * @return array{version:string, php_build:string, php_version_built:string,
      *               configured:bool, endpoint:?string, connected:bool, error:?string,
      *               server_version:?string, schema_version:?int, latest_schema_version:int,
-     *               retried_attempts:int}
+     *               retried_attempts:int, connection_id:?int, allocations_timed:int,
+     *               mean_lock_hold_us:float}
      */
     function ipmanager_status(): array {}
 

@@ -9,6 +9,7 @@ php_bench "$ROOT/tests/bench/foundation.php"
 echo
 cargo bench --quiet --bench ipam 2>/dev/null
 php_bench "$ROOT/tests/bench/concurrency.php"
+php_bench "$ROOT/tests/bench/cold_start.php"
 php_bench "$ROOT/tests/bench/provisioning.php"
 echo
 IPMANAGER_EXT="$EXT_RELEASE" php -d extension="$EXT_RELEASE" "$ROOT/tests/bench/galera.php" "$(bash "$ROOT/scripts/galera.sh" env)"

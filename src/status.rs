@@ -16,6 +16,13 @@ pub struct DatabaseStatus {
     /// Attempts repeated in this PHP process since it started (deadlocks, Galera
     /// certification conflicts, lost connections).
     pub retried_attempts: u64,
+    /// The server's id of the pooled connection this probe used: the same id in two
+    /// requests served by one PHP-FPM worker shows the pool outlived the first request.
+    pub connection_id: Option<u64>,
+    /// Allocations made by this process, and how long each held its subnet's lock on
+    /// average, at least (`ipam::allocator::lock_hold`).
+    pub allocations_timed: u64,
+    pub mean_lock_hold_us: f64,
 }
 
 /// Never fails: a broken database is reported in the status, not thrown, so the
@@ -31,18 +38,24 @@ pub fn database_status() -> DatabaseStatus {
         schema_version: None,
         latest_schema_version: migrations::latest_version(),
         retried_attempts: 0,
+        connection_id: None,
+        allocations_timed: 0,
+        mean_lock_hold_us: 0.0,
     };
+    (status.allocations_timed, status.mean_lock_hold_us) =
+        crate::ipam::allocator::lock_hold::summary();
     if !status.configured {
         return status;
     }
     let probe = registry::db().and_then(|db| {
-        let version = db.server_version()?;
+        let (version, connection) = db.server_version_and_connection()?;
         let schema = migrations::current_version(&db)?;
-        Ok((version, schema, db.retried_attempts()))
+        Ok((version, connection, schema, db.retried_attempts()))
     });
     match probe {
-        Ok((version, schema, retried)) => {
+        Ok((version, connection, schema, retried)) => {
             status.retried_attempts = retried;
+            status.connection_id = Some(connection);
             status.connected = true;
             status.server_version = Some(version);
             status.schema_version = Some(schema);

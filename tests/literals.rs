@@ -76,7 +76,8 @@ fn a_session_that_reads_backslashes_literally_is_switched_back() {
         .query_first(format!("SELECT {}", literal("it's")))
         .unwrap_or(None);
     assert_ne!(misread.as_deref(), Some("it's"));
-    conn.query_drop(KEEP_BACKSLASH_ESCAPES).unwrap();
+    conn.query_drop(format!("SET {KEEP_BACKSLASH_ESCAPES}"))
+        .unwrap();
     let mode: String = conn
         .query_first("SELECT @@SESSION.sql_mode")
         .unwrap()

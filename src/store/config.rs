@@ -15,8 +15,9 @@ const IO_TIMEOUT: Duration = Duration::from_secs(5);
 const MIGRATION_IO_TIMEOUT: Duration = Duration::from_secs(900);
 
 /// Text packets carry values escaped with backslashes (`script::literal`); a server whose
-/// sql_mode reads backslashes literally would misread them, so the session never does.
-pub const KEEP_BACKSLASH_ESCAPES: &str = "SET SESSION sql_mode = TRIM(BOTH ',' FROM \
+/// sql_mode reads backslashes literally would misread them, so the session never does. An
+/// assignment for a `SET` statement.
+pub const KEEP_BACKSLASH_ESCAPES: &str = "SESSION sql_mode = TRIM(BOTH ',' FROM \
     REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
 
 #[derive(Clone, PartialEq, Eq)]
@@ -114,18 +115,19 @@ impl DbConfig {
             .tcp_connect_timeout(Some(IO_TIMEOUT))
             .read_timeout(Some(io_timeout))
             .write_timeout(Some(io_timeout))
-            // READ COMMITTED for the whole session (see `Db::transaction`), set once here
-            // rather than with an extra statement before every transaction.
+            // Session settings, two statements (each costs a round trip at connect):
+            // - READ COMMITTED for the whole session (see `Db::transaction`), set once here
+            //   rather than with an extra statement before every transaction;
+            // - child subnet ranges are read with GROUP_CONCAT: never let them be cut off;
+            // - a lock held elsewhere is waited for briefly, then the work is retried (within
+            //   the retry budget) rather than hanging until the I/O timeout;
+            // - text packets carry backslash-escaped values (`KEEP_BACKSLASH_ESCAPES`).
             .init(vec![
-                "SET NAMES utf8mb4",
-                "SET time_zone = '+00:00'",
-                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
-                // Child subnet ranges are read with GROUP_CONCAT; never let them be cut off.
-                "SET SESSION group_concat_max_len = 16777216",
-                // A lock held elsewhere is waited for briefly, then the work is retried
-                // (within the retry budget) rather than hanging until the I/O timeout.
-                "SET SESSION innodb_lock_wait_timeout = 3",
-                KEEP_BACKSLASH_ESCAPES,
+                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED".to_string(),
+                format!(
+                    "SET NAMES utf8mb4, time_zone = '+00:00', SESSION group_concat_max_len = 16777216, \
+                     SESSION innodb_lock_wait_timeout = 3, {KEEP_BACKSLASH_ESCAPES}"
+                ),
             ]);
         match &self.socket {
             Some(socket) => builder.socket(Some(socket)),

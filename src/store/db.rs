@@ -192,9 +192,15 @@ impl Db {
 
     /// A single query with no parameters, for status checks.
     pub fn server_version(&self) -> Result<String> {
+        Ok(self.server_version_and_connection()?.0)
+    }
+
+    /// The server's version and the id of the pooled connection that asked.
+    pub fn server_version_and_connection(&self) -> Result<(String, u64)> {
         self.run(RetryPolicy::Transient, |conn| {
-            let version: Option<String> = conn.query_first("SELECT VERSION()")?;
-            Ok(version.unwrap_or_default())
+            let found: Option<(String, u64)> =
+                conn.query_first("SELECT VERSION(), CONNECTION_ID()")?;
+            Ok(found.unwrap_or_default())
         })
     }
 

@@ -1,6 +1,7 @@
 <?php
 // 32 PHP processes with the real extension allocating from one pool at once: allocations
-// per second, measured from the start signal until the last process is done.
+// per second, measured from the start signal until the last process is done, and how long
+// each allocation held the pool's subnet lock (which serialises them).
 
 require __DIR__ . '/setup.php';
 
@@ -30,6 +31,8 @@ foreach ([
     touch($start);
     $ok = 0;
     $failed = 0;
+    $timed = 0;
+    $heldUs = 0.0;
     foreach ($procs as $i => $proc) {
         $out = (string) stream_get_contents($pipes[$i][1]);
         stream_get_contents($pipes[$i][2]);
@@ -38,10 +41,16 @@ foreach ([
             $r = json_decode($line, true);
             if (!isset($r['retries'])) {
                 isset($r['address']) ? $ok++ : $failed++;
+            } else {
+                $timed += $r['timed'];
+                $heldUs += $r['timed'] * $r['lock_hold_us'];
             }
         }
     }
     $seconds = (hrtime(true) - $t) / 1e9;
     unlink($start);
     printf("  %-24s %5d allocations in %.2f s: %6.0f allocations/s (%d failed)\n", $label, $ok, $seconds, $ok / $seconds, $failed);
+    printf("  %-24s subnet lock held per allocation: at least %.0f µs (read answered to COMMIT acknowledged);\n"
+        . "  %-24s wall time per allocation, all of them serialised on that lock: %.0f µs\n",
+        '', $timed ? $heldUs / $timed : 0, '', $seconds / max(1, $ok) * 1e6);
 }

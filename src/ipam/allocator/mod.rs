@@ -14,6 +14,7 @@
 //! Rare cases read more: a quarantine that ran out is settled first, and a search whose first
 //! runs are blocked reads on a batch at a time.
 
+pub mod lock_hold;
 mod plan;
 mod read;
 mod record;
@@ -57,9 +58,16 @@ pub struct Allocation {
 /// supply every missing unit, nothing is taken and `PoolExhausted` names the pool.
 pub fn allocate(db: &Db, target: Target, service_id: u32, count: u32) -> Result<Vec<Allocation>> {
     check_request(service_id, count)?;
-    db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
-        allocate_in(tx, target, service_id, count)
-    })
+    let answered = std::cell::Cell::new(None);
+    let out = db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
+        let snapshot = read::read(tx, target, service_id, plan::batch_for(count))?;
+        answered.set(Some(std::time::Instant::now()));
+        allocate_from(tx, snapshot, service_id, count)
+    })?;
+    if let Some(locked) = answered.get() {
+        lock_hold::record(locked.elapsed());
+    }
+    Ok(out)
 }
 
 pub fn check_request(service_id: u32, count: u32) -> Result<()> {

@@ -153,4 +153,77 @@ mod tests {
         let s = search(0, 7, 32, vec![]);
         assert!(plan(&s, vec![(1, run(0, 1))], 3).is_none());
     }
+
+    /// The planner against a naive reference: every unit-sized aligned block of the range,
+    /// lowest first, taken when each of its addresses is free and none is blocked; and the
+    /// rows it writes back hold exactly the free addresses minus the units.
+    mod against_reference {
+        use super::*;
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+
+        fn naive(free: &BTreeSet<u128>, s: &Search, need: usize) -> Vec<u128> {
+            let size = 1u128 << s.unit_bits();
+            let blocked = |a: u128| s.blocked.iter().any(|(lo, hi)| *lo <= a && a <= *hi);
+            let mut start = s.range.start.div_ceil(size) * size;
+            let mut out = Vec::new();
+            while out.len() < need && start + size - 1 <= s.range.end {
+                if (start..start + size).all(|a| free.contains(&a) && !blocked(a)) {
+                    out.push(start);
+                }
+                start += size;
+            }
+            out
+        }
+
+        proptest! {
+            #[test]
+            fn takes_what_the_naive_reference_takes(
+                raw in proptest::collection::vec((0u128..256, 0u128..40), 0..12),
+                lo in 0u128..256, len in 0u128..256, unit_prefix in 29u8..=32,
+                blocked in proptest::collection::vec((0u128..256, 0u128..8), 0..4),
+                need in 1usize..8,
+            ) {
+                let mut runs: Vec<Run> = Vec::new();
+                for (start, len) in raw {
+                    let candidate = run(start, (start + len).min(255));
+                    // Stored runs never overlap nor touch.
+                    if runs.iter().all(|f| candidate.end + 1 < f.start || f.end + 1 < candidate.start) {
+                        runs.push(candidate);
+                    }
+                }
+                let rows: Vec<(u64, Run)> = runs.iter().enumerate().map(|(i, r)| (i as u64 + 1, *r)).collect();
+                let free: BTreeSet<u128> = runs.iter().flat_map(|r| r.start..=r.end).collect();
+                // As `Blocked::intervals` gives them: sorted, overlaps merged.
+                let mut sorted: Vec<(u128, u128)> = blocked.into_iter().map(|(a, l)| (a, a + l)).collect();
+                sorted.sort();
+                let mut merged: Vec<(u128, u128)> = Vec::new();
+                for (a, b) in sorted {
+                    match merged.last_mut() {
+                        Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+                        _ => merged.push((a, b)),
+                    }
+                }
+                let s = search(lo, (lo + len).min(255), unit_prefix, merged);
+                let expected = naive(&free, &s, need);
+                match plan(&s, rows.clone(), need) {
+                    None => prop_assert!(expected.len() < need, "planned nothing, the reference finds {expected:?}"),
+                    Some(changes) => {
+                        let taken: Vec<u128> = changes.units.iter().map(|(b, _)| b.start()).collect();
+                        prop_assert_eq!(&taken, &expected);
+                        // Write the changes back as the database would and compare addresses.
+                        let mut after: std::collections::BTreeMap<u64, Run> = rows.into_iter().collect();
+                        for id in &changes.deleted { after.remove(id); }
+                        for (id, r) in &changes.moved { after.insert(*id, *r); }
+                        for (_, id) in &changes.units { if let Some(id) = id { after.remove(id); } }
+                        let mut left: BTreeSet<u128> = after.values().flat_map(|r| r.start..=r.end).collect();
+                        left.extend(changes.new_free.iter().flat_map(|r| r.start..=r.end));
+                        let mut want = free.clone();
+                        for (b, _) in &changes.units { for a in b.start()..=b.end() { want.remove(&a); } }
+                        prop_assert_eq!(left, want);
+                    }
+                }
+            }
+        }
+    }
 }

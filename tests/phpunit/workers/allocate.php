@@ -16,5 +16,8 @@ foreach ($services as $service) {
         echo json_encode(['service' => (int) $service, 'error' => get_class($e), 'message' => $e->getMessage()]), "\n";
     }
 }
-// How many attempts this process had to repeat (deadlocks, certification conflicts).
-echo json_encode(['retries' => ipmanager_status()['retried_attempts']]), "\n";
+// How many attempts this process had to repeat (deadlocks, certification conflicts), and how
+// long its allocations held the subnet's lock.
+$status = ipmanager_status();
+echo json_encode(['retries' => $status['retried_attempts'], 'timed' => $status['allocations_timed'],
+    'lock_hold_us' => $status['mean_lock_hold_us']]), "\n";

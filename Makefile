@@ -3,6 +3,7 @@
 #                WHMCS harness, run the demo job and serve it on http://127.0.0.1:8080
 #   make test    the same set-up, then every test layer
 #   make bench   the same set-up, then the benchmarks (figures printed, nothing asserted)
+#   make screenshots   full-page screenshots of every page, taken by the browser tests
 #   make stop    stop the demo web server, the Galera test cluster and the private MariaDB
 #   make install WHMCS_ROOT=/path/to/whmcs   install the addon and the extension
 
@@ -11,7 +12,7 @@ EXT := $(CURDIR)/target/release/libipmanager.so
 PHP_EXT := php -d extension=$(EXT)
 PHPUNIT_DB := ipm_test_phpunit
 
-.PHONY: all bootstrap packages build db galera harness demo test lint test-rust test-php test-scripts test-galera bench stop install
+.PHONY: all bootstrap packages build db galera harness demo test lint test-rust test-php test-browser screenshots test-scripts test-galera bench stop install
 
 all: build
 
@@ -30,6 +31,7 @@ galera: db
 	@bash scripts/galera.sh start
 
 harness: build db
+	@bash scripts/assets.sh
 	@bash scripts/harness.sh setup
 
 bootstrap: harness
@@ -37,7 +39,7 @@ bootstrap: harness
 demo: bootstrap
 	@bash scripts/demo.sh
 
-test: bootstrap lint test-rust test-php test-scripts test-galera
+test: bootstrap lint test-rust test-php test-browser test-scripts test-galera
 
 lint:
 	cargo fmt --check
@@ -48,6 +50,16 @@ test-rust:
 
 test-php:
 	IPMANAGER_HARNESS_DB=$(PHPUNIT_DB) IPMANAGER_EXT=$(EXT) $(PHP_EXT) /usr/bin/phpunit -c tests/phpunit/phpunit.xml
+
+test-browser:
+	IPMANAGER_HARNESS_DB=ipm_test_browser IPMANAGER_EXT=$(EXT) $(PHP_EXT) /usr/bin/phpunit -c tests/browser/phpunit.xml
+
+# Full-page screenshots of every admin and client page into var/screenshots/ (the browser
+# tests take them as they go).
+screenshots: bootstrap
+	rm -rf var/screenshots
+	$(MAKE) --no-print-directory test-browser
+	@echo "==> screenshots in var/screenshots/"
 
 test-scripts:
 	bash tests/scripts/install_test.sh

@@ -22,6 +22,8 @@ setup() {
 \$db_password = '$DB_PASSWORD';
 \$db_name = getenv('IPMANAGER_HARNESS_DB') ?: '$DB_NAME';
 \$cc_encryption_hash = '$(cat "$hash_file")';
+// Where Smarty writes compiled templates (the addon's admin views and the client area).
+\$templates_compiledir = '$VAR/smarty';
 PHP
   php_ext "$ROOT/tests/harness/bin/whmcs.php" schema >/dev/null
   log "harness: configuration.php written, WHMCS tables present"

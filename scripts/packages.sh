@@ -11,12 +11,12 @@ if [ "${SKIP_PACKAGES:-0}" = 1 ]; then
 fi
 
 PACKAGES=(
-  php8.2-cli php8.2-fpm php8.2-dev php8.2-mysql php8.2-mbstring php8.2-xml
+  php8.2-cli php8.2-fpm php8.2-dev php8.2-mysql php8.2-mbstring php8.2-xml php8.2-curl
   libclang-dev build-essential pkg-config
   mariadb-server mariadb-client galera-4 rsync
   phpunit smarty3 curl ca-certificates
+  chromium chromium-driver
 )
-if [ "${WITH_BROWSER:-0}" = 1 ]; then PACKAGES+=(chromium); fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -109,6 +109,7 @@ final class AddonModule
 
     public static function vars(string $moduleLink): array
     {
+        $GLOBALS['templates_compiledir'] = Config::templatesCompileDir();
         $vars = [];
         foreach (Db::all('SELECT setting, value FROM tbladdonmodules WHERE module = ?', [self::NAME]) as $row) {
             if (!in_array($row['setting'], self::RESERVED, true)) {

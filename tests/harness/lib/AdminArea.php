@@ -42,15 +42,6 @@ final class AdminArea
 
     private static function frame(string $title, string $content, string $sidebar = ''): string
     {
-        $t = htmlspecialchars($title);
-        return <<<HTML
-<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{$t} - WHMCS admin (IP Manager harness)</title>
-<link rel="stylesheet" href="/assets/harness.css"></head>
-<body class="admin"><header class="topbar"><strong>WHMCS</strong> admin area — IP Manager test harness
-<a href="logout.php">Logout</a></header>
-<div class="layout"><aside class="sidebar">{$sidebar}</aside><main class="contentarea"><h1>{$t}</h1>{$content}</main></div>
-</body></html>
-HTML;
+        return AdminChrome::render($title, $content, $sidebar);
     }
 }

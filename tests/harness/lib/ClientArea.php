@@ -58,7 +58,6 @@ final class ClientArea
 
     private static function smarty(string $templateDir): \Smarty
     {
-        require_once '/usr/share/php/smarty3/Smarty.class.php';
         $compile = dirname(__DIR__, 3) . '/var/smarty';
         if (!is_dir($compile)) {
             mkdir($compile, 0775, true);

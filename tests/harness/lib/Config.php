@@ -5,6 +5,17 @@ namespace Harness;
 /** Reads the harness WHMCS root's configuration.php the way WHMCS does (plain variables). */
 final class Config
 {
+    /** Where Smarty compiles templates ($templates_compiledir), as WHMCS keeps it global. */
+    public static function templatesCompileDir(): string
+    {
+        $read = static function (string $file): string {
+            $templates_compiledir = '';
+            include $file;
+            return (string) $templates_compiledir;
+        };
+        return $read(ROOTDIR . '/configuration.php');
+    }
+
     public static function db(): array
     {
         $read = static function (string $file): array {

@@ -16,12 +16,13 @@ if (($_SERVER['REQUEST_METHOD'] ?? 'GET') === 'POST') {
 }
 ?><!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Client login (IP Manager harness)</title>
+<link rel="stylesheet" href="/assets/vendor/bootstrap/css/bootstrap.min.css">
 <link rel="stylesheet" href="/assets/harness.css"></head>
-<body><main class="login"><h1>Client login</h1>
+<body><main class="login-box panel panel-default"><div class="panel-body"><h1 class="h3">Client login</h1>
 <?php if ($error !== '') { echo '<div class="alert alert-danger">' . htmlspecialchars($error) . '</div>'; } ?>
 <form method="post" action="login.php">
 <input type="hidden" name="goto" value="<?= htmlspecialchars($goto) ?>">
-<label>Email <input name="email" type="email" autocomplete="username"></label>
-<label>Password <input name="password" type="password" autocomplete="current-password"></label>
-<button type="submit" class="btn btn-primary">Login</button>
-</form></main></body></html>
+<div class="form-group"><label for="email">Email</label><input class="form-control" id="email" name="email" type="email" autocomplete="username"></div>
+<div class="form-group"><label for="password">Password</label><input class="form-control" id="password" name="password" type="password" autocomplete="current-password"></div>
+<button type="submit" class="btn btn-primary" id="login">Login</button>
+</form></div></main></body></html>

@@ -156,14 +156,28 @@ namespace {
     function ipmanager_subnet_delete(int $id, bool $force = false): array {}
 
     /**
+     * What saving the edit form would put at risk, for the admin to confirm first: addresses
+     * in use that would newly fall in a reserved or excluded range (the gateway moved onto
+     * an assigned address, say). Writes nothing; an invalid form has no warnings.
+     *
+     * @return list<string>
+     */
+    function ipmanager_subnet_update_check(int $id, array $input): array {}
+
+    /**
      * One subnet with its rules, blocked ranges and utilization.
      *
      * @return array{id:int, name:string, cidr:string, family:int, prefix_len:int, parent_id:?int,
      *   depth:int, gateway:?string, vlan:?int, description:string, stored:bool, rules:array,
      *   reserved:string, excluded:string, blocked:list<array{range:string, reason:string}>,
      *   pool_count:int, utilization:array{unit:string, total:int|string, usable:int|string,
-     *   assigned:int|string, reserved:int|string, free:int|string, percent:float}}
-     *   Counts beyond PHP's integer range (IPv6) are decimal strings.
+     *   used:int|string, assigned:int|string, reserved:int|string, quarantined:int|string,
+     *   other:int|string, free:int|string, percent:float, shown:array{unit:string,
+     *   used:string, usable:string, assigned:string, reserved:string, quarantined:string,
+     *   free:string}}}
+     *   Counts beyond PHP's integer range (IPv6) are decimal strings; 'shown' has them as a
+     *   page shows them: /64 prefixes for IPv6 subnets of /64 or larger (a pool's own unit
+     *   for a pool), with thousands separators. reserved excludes quarantined.
      */
     function ipmanager_subnet_get(int $id): array {}
 
@@ -211,9 +225,13 @@ namespace {
      * Filters: subnet_id, pool_id, state, service_id, search (an address or a CIDR), page
      * (from 1), per_page (1-500, default 50). Free addresses: ipmanager_free_list().
      *
+     * service is "#12 vps4.example — Client Name", pool the pool's name, state_label the
+     * state in words.
+     *
      * @return array{items: list<array{id:int, address:string, ip:string, prefix_len:int,
-     *   family:int, subnet_id:int, pool_id:?int, state:string, service_id:?int,
-     *   quarantine_until:?string, note:string}>, total:int, page:int, per_page:int}
+     *   family:int, subnet_id:int, pool_id:?int, state:string, state_label:string,
+     *   service_id:?int, service:?string, pool:?string, quarantine_until:?string,
+     *   note:string}>, total:int, page:int, per_page:int, pages:int}
      */
     function ipmanager_address_list(?array $filters = null): array {}
 
@@ -260,9 +278,13 @@ namespace {
      * "subnet."), object_type, object_id, actor_type, actor_id, search (in the message), page,
      * per_page (1-500, default 50).
      *
+     * actor is who by name ("Admin Jane Doe", "Cron"), title the action in words
+     * ("Address assigned").
+     *
      * @return array{items: list<array{id:int, created_at:string, actor_type:string, actor_id:int,
-     *   action:string, object_type:string, object_id:?int, before:?array, after:?array,
-     *   message:string}>, total:int, page:int, per_page:int}
+     *   actor:string, action:string, title:string, object_type:string, object_id:?int,
+     *   before:?array, after:?array, message:string}>, total:int, page:int, per_page:int,
+     *   pages:int}
      */
     function ipmanager_log_list(?array $filters = null): array {}
 
@@ -297,6 +319,24 @@ namespace {
      * @return int the configuration id
      */
     function ipmanager_configuration_save(array $input): int {}
+
+    /**
+     * Checks a configuration form and writes nothing: each problem in words under its field
+     * (name, ipv4_count, ipv6_count, custom_field, form); 0 IPv4 and 0 IPv6 is refused.
+     *
+     * @return list<array{field:string, message:string}> empty when the form is valid
+     */
+    function ipmanager_configuration_validate(array $input): array {}
+
+    /**
+     * Checks a relation form and writes nothing. Fields: configuration_id, target
+     * ("product:3", "server:1", "addon:2", "configoption:4"), draws_from ("pool:2" or
+     * "subnet:1"), option_value_id (configurable options only), extra_count (addons and
+     * configurable options only). The same relation twice is refused under 'target'.
+     *
+     * @return list<array{field:string, message:string}> empty when the form is valid
+     */
+    function ipmanager_relation_validate(array $input): array {}
 
     /** Deletes a configuration with its relations. */
     function ipmanager_configuration_delete(int $id): void {}
@@ -348,7 +388,8 @@ namespace {
      * @return array{dry_run:bool, live_only:bool, services_scanned:int,
      *   imported:list<array{service_id:int, address:string, reason:string}>,
      *   already_correct:list<array>, not_in_subnet:list<array>, conflicting:list<array>,
-     *   unparsable:list<array>}
+     *   unparsable:list<array>, second_address:list<array>}
+     *   second_address: imports for services that also hold an address WHMCS does not list.
      */
     function ipmanager_sync(?array $options = null): array {}
 
@@ -410,7 +451,9 @@ namespace {
      *
      * @return array{items: list<array{id:int, address:string, state:string, service_id:int,
      *   service_status:string, domain:string, client_id:int, client:string, product:string,
-     *   server:string, whmcs_dedicatedip:string}>, total:int, page:int, per_page:int}
+     *   server:string, whmcs_dedicatedip:string, in_whmcs:bool}>, total:int, page:int,
+     *   per_page:int, pages:int}
+     *   in_whmcs false flags a mismatch: WHMCS does not list this address for the service.
      */
     function ipmanager_assignment_list(?array $filters = null): array {}
 
@@ -421,6 +464,36 @@ namespace {
      * @return string the address or prefix assigned
      */
     function ipmanager_assign(array $request): string {}
+
+    /**
+     * What assigning would put at risk, for the admin to confirm first: a service that is
+     * not Active or Pending. Writes nothing.
+     *
+     * @return list<string> warnings; empty when there is nothing to confirm
+     * @throws \IpManager\Exception\NotFound for a service WHMCS does not have
+     */
+    function ipmanager_assign_check(array $request): array {}
+
+    /**
+     * The fixed lists the admin pages offer, each item ['value' => .., 'label' => ..].
+     *
+     * @return array{address_states:list<array>, service_statuses:list<array>,
+     *   log_areas:list<array>, log_actors:list<array>}
+     */
+    function ipmanager_choices(): array {}
+
+    /**
+     * The admin dashboard's figures: the five fullest subnets and pools (id, label,
+     * utilization), orphans waiting, addresses releasing (total and the first five with
+     * their reason), usage alerts raised, and the last Synchronize and IP Cleaner runs.
+     *
+     * @return array{fullest_subnets:list<array>, fullest_pools:list<array>, orphans:int,
+     *   releasing_total:int, releasing:list<array{id:int, address:string, service_id:?int,
+     *   reason:string, since:string}>, alerts:list<array{object_type:string, object_id:int,
+     *   label:string, percent:float, since:?string}>,
+     *   last_sync:?array{at:string, message:string}, last_cleaner:?array{at:string, message:string}}
+     */
+    function ipmanager_dashboard(): array {}
 
     /**
      * Unassigns assignment 'id' (from ipmanager_assignment_list): the panel first (a refusal

@@ -186,13 +186,33 @@ pub fn units_script(action: &str, subnet_id: u64, entries: &[(Vec<u8>, Value, St
     out
 }
 
+/// Who made a change, by name where WHMCS still knows them.
+fn actor_label(kind: &str, id: u32, name: Option<&str>) -> String {
+    let who = match kind {
+        "admin" => "Admin",
+        "client" => "Client",
+        "cron" => "Cron",
+        "system" => "System",
+        other => other,
+    };
+    match (id, name) {
+        (0, _) => who.to_string(),
+        (_, Some(name)) => format!("{who} {name}"),
+        (_, None) => format!("{who} #{id}"),
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct LogEntry {
     pub id: u64,
     pub created_at: String,
     pub actor_type: String,
     pub actor_id: u32,
+    /// "Admin Jane Doe", "Client #4 John Smith", "Cron", "System".
+    pub actor: String,
     pub action: String,
+    /// "Address assigned" for `address.assign`.
+    pub title: String,
     pub object_type: String,
     pub object_id: Option<u64>,
     pub before: Option<Value>,
@@ -248,9 +268,9 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<LogEntry>> {
         .optional_str("actor_type")?
         .filter(|s| !s.trim().is_empty());
     let actor_id = f.optional_int("actor_id", 1, i64::from(u32::MAX))?;
-    let condition = "(:action IS NULL OR action LIKE :action) AND (:otype IS NULL OR object_type = :otype) \
-        AND (:oid IS NULL OR object_id = :oid) AND (:atype IS NULL OR actor_type = :atype) \
-        AND (:aid IS NULL OR actor_id = :aid) AND (:search IS NULL OR message LIKE :search)";
+    let condition = "(:action IS NULL OR l.action LIKE :action) AND (:otype IS NULL OR l.object_type = :otype) \
+        AND (:oid IS NULL OR l.object_id = :oid) AND (:atype IS NULL OR l.actor_type = :atype) \
+        AND (:aid IS NULL OR l.actor_id = :aid) AND (:search IS NULL OR l.message LIKE :search)";
     db.run(RetryPolicy::Transient, |conn| {
         let p = || {
             params! {
@@ -258,13 +278,18 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<LogEntry>> {
                 "atype" => actor_type.clone(), "aid" => actor_id, "search" => search.clone(),
             }
         };
-        let total: Option<u64> = conn.exec_first(format!("SELECT COUNT(*) FROM mod_ipmanager_logs WHERE {condition}"), p())?;
+        let total: Option<u64> = conn.exec_first(format!("SELECT COUNT(*) FROM mod_ipmanager_logs l WHERE {condition}"), p())?;
         let params = paging.bind(p());
         let rows: Vec<mysql::Row> = conn.exec(
             format!(
-                "SELECT id, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') AS created_at, actor_type, actor_id, action, \
-                 object_type, object_id, before_json, after_json, message FROM mod_ipmanager_logs WHERE {condition} \
-                 ORDER BY id DESC LIMIT :limit OFFSET :offset"
+                "SELECT l.id, DATE_FORMAT(l.created_at, '%Y-%m-%d %H:%i:%s') AS created_at, l.actor_type, l.actor_id, \
+                 l.action, l.object_type, l.object_id, l.before_json, l.after_json, l.message, \
+                 NULLIF(TRIM(CONCAT(COALESCE(ad.firstname, cl.firstname, ''), ' ', \
+                 COALESCE(ad.lastname, cl.lastname, ''))), '') AS actor_name \
+                 FROM mod_ipmanager_logs l \
+                 LEFT JOIN tbladmins ad ON l.actor_type = 'admin' AND ad.id = l.actor_id \
+                 LEFT JOIN tblclients cl ON l.actor_type = 'client' AND cl.id = l.actor_id \
+                 WHERE {condition} ORDER BY l.id DESC LIMIT :limit OFFSET :offset"
             ),
             params,
         )?;
@@ -272,12 +297,18 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<LogEntry>> {
         for mut row in rows {
             use crate::ipam::model::take;
             let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+            let actor_type: String = take(&mut row, "actor_type")?;
+            let actor_id: u32 = take(&mut row, "actor_id")?;
+            let actor_name: Option<String> = take(&mut row, "actor_name")?;
+            let action: String = take(&mut row, "action")?;
             items.push(LogEntry {
                 id: take(&mut row, "id")?,
                 created_at: take(&mut row, "created_at")?,
-                actor_type: take(&mut row, "actor_type")?,
-                actor_id: take(&mut row, "actor_id")?,
-                action: take(&mut row, "action")?,
+                actor: actor_label(&actor_type, actor_id, actor_name.as_deref()),
+                actor_type,
+                actor_id,
+                title: crate::choices::action_title(&action),
+                action,
                 object_type: take(&mut row, "object_type")?,
                 object_id: take(&mut row, "object_id")?,
                 before: json(take(&mut row, "before_json")?),

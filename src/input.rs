@@ -102,6 +102,63 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// A choice posted as "kind:id" ("pool:2", "product:3"), as the admin pages' pick lists
+/// send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindId {
+    pub kind: String,
+    pub id: u64,
+}
+
+impl KindId {
+    pub fn parse(text: &str, kinds: &[&str]) -> Result<KindId> {
+        let refuse = || {
+            Error::invalid(format!(
+                "'{}' is not a choice from the list (expected one of {} followed by ':' and an id).",
+                text.trim(),
+                kinds.join(", ")
+            ))
+        };
+        let (kind, id) = text.trim().split_once(':').ok_or_else(refuse)?;
+        let id: u64 = id.trim().parse().map_err(|_| refuse())?;
+        if id == 0 || !kinds.contains(&kind.trim()) {
+            return Err(refuse());
+        }
+        Ok(KindId {
+            kind: kind.trim().to_string(),
+            id,
+        })
+    }
+
+    /// Reads `key` ("kind:id"), else the pair of keys (kind, id) when given; None when the
+    /// choice was left empty.
+    pub fn read(
+        f: &Fields<'_>,
+        key: &str,
+        pair: Option<(&str, &str)>,
+        kinds: &[&str],
+    ) -> Result<Option<KindId>> {
+        if let Some(text) = f.optional_str(key)?.filter(|t| !t.trim().is_empty()) {
+            return KindId::parse(&text, kinds).map(Some);
+        }
+        let Some((kind_key, id_key)) = pair else {
+            return Ok(None);
+        };
+        match (
+            f.optional_str(kind_key)?,
+            f.optional_int(id_key, 1, i64::MAX)?,
+        ) {
+            (Some(kind), Some(id)) => {
+                KindId::parse(&format!("{}:{id}", kind.trim()), kinds).map(Some)
+            }
+            (None, None) => Ok(None),
+            _ => Err(Error::invalid(format!(
+                "Give both '{kind_key}' and '{id_key}', or neither."
+            ))),
+        }
+    }
+}
+
 /// Longest name of a subnet, pool or configuration (the columns are VARCHAR(190)).
 pub const MAX_NAME: usize = 190;
 

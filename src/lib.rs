@@ -3,6 +3,8 @@
 //! `php` is the binding layer; everything else is plain Rust that never touches PHP.
 
 pub mod audit;
+pub mod choices;
+pub mod dashboard;
 pub mod error;
 pub mod input;
 pub mod ipam;

@@ -57,15 +57,19 @@ pub struct Page<T> {
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
+    /// How many pages the total fills (at least 1, so "page 1 of 1" reads right when empty).
+    pub pages: u64,
 }
 
 impl<T> Page<T> {
     pub fn new(items: Vec<T>, total: Option<u64>, paging: Paging) -> Page<T> {
+        let total = total.unwrap_or(0);
         Page {
             items,
-            total: total.unwrap_or(0),
+            total,
             page: paging.page,
             per_page: paging.per_page,
+            pages: total.div_ceil(paging.per_page.max(1)).max(1),
         }
     }
 }

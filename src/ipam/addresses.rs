@@ -81,7 +81,10 @@ impl AddressRow {
             subnet_id: self.subnet_id,
             pool_id: self.pool_id,
             state: self.effective_state().as_str(),
+            state_label: crate::choices::state_label(self.effective_state()),
             service_id: self.service_id,
+            service: None,
+            pool: None,
             quarantine_until: if self.state == State::Quarantined {
                 self.quarantine_until.clone()
             } else {
@@ -102,9 +105,66 @@ pub struct AddressView {
     pub subnet_id: u64,
     pub pool_id: Option<u64>,
     pub state: &'static str,
+    pub state_label: &'static str,
     pub service_id: Option<u32>,
+    /// "#12 vps4.example — Client Name", filled in by `list`.
+    pub service: Option<String>,
+    /// The pool's name, filled in by `list`.
+    pub pool: Option<String>,
     pub quarantine_until: Option<String>,
     pub note: String,
+}
+
+/// Fills in the service ("#12 vps4.example — Client Name") and pool names of a page of
+/// addresses: two queries for the whole page.
+fn name_holders(q: &mut impl Queryable, items: &mut [AddressView]) -> Outcome<()> {
+    let mut services: Vec<u32> = items.iter().filter_map(|a| a.service_id).collect();
+    services.sort_unstable();
+    services.dedup();
+    let mut pools: Vec<u64> = items.iter().filter_map(|a| a.pool_id).collect();
+    pools.sort_unstable();
+    pools.dedup();
+    let marks = |n: usize| vec!["?"; n].join(", ");
+    let service_names: Vec<(u32, String)> = if services.is_empty() {
+        Vec::new()
+    } else {
+        q.exec(
+            format!(
+                "SELECT h.id, TRIM(CONCAT('#', h.id, ' ', COALESCE(h.domain, ''), \
+                 COALESCE(CONCAT(' — ', NULLIF(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '')), ''))) \
+                 FROM tblhosting h LEFT JOIN tblclients c ON c.id = h.userid WHERE h.id IN ({})",
+                marks(services.len())
+            ),
+            services.clone(),
+        )?
+    };
+    let pool_names: Vec<(u64, String)> = if pools.is_empty() {
+        Vec::new()
+    } else {
+        q.exec(
+            format!(
+                "SELECT id, name FROM mod_ipmanager_pools WHERE id IN ({})",
+                marks(pools.len())
+            ),
+            pools.clone(),
+        )?
+    };
+    for item in items {
+        item.service = item.service_id.map(|id| {
+            service_names
+                .iter()
+                .find(|(s, _)| *s == id)
+                .map(|(_, label)| label.clone())
+                .unwrap_or_else(|| format!("#{id} (no longer in WHMCS)"))
+        });
+        item.pool = item.pool_id.and_then(|id| {
+            pool_names
+                .iter()
+                .find(|(p, _)| *p == id)
+                .map(|(_, name)| name.clone())
+        });
+    }
+    Ok(())
 }
 
 /// Adds the difference a state change makes to the subnet's and pool's counters. Sizes are
@@ -233,10 +293,11 @@ pub fn list(db: &Db, filter: &ListFilter) -> Result<Page<AddressView>> {
             ),
             params,
         )?;
-        let items = rows
+        let mut items = rows
             .into_iter()
             .map(|r| AddressRow::from_row(r).map(|row| row.view()).map_err(Failure::Domain))
             .collect::<Outcome<Vec<_>>>()?;
+        name_holders(conn, &mut items)?;
         Ok(Page::new(items, total, filter.paging))
     })
 }

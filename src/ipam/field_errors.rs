@@ -32,6 +32,26 @@ impl FieldErrors {
         }
     }
 
+    /// The fields of a form limited to `allowed`; a value that is no form at all is the
+    /// form's only error, unknown keys are an error under "form".
+    pub fn form<'a>(
+        what: &'a str,
+        value: &'a serde_json::Value,
+        allowed: &[&str],
+    ) -> Result<(crate::input::Fields<'a>, FieldErrors), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        match crate::input::Fields::new(what, value) {
+            Ok(fields) => {
+                errors.check("form", fields.allow_only(allowed));
+                Ok((fields, errors))
+            }
+            Err(e) => {
+                errors.add("form", e.to_string());
+                Err(errors)
+            }
+        }
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|e| e.field == field)
     }

@@ -8,6 +8,7 @@ pub mod gaps;
 pub mod model;
 pub mod pools;
 pub mod release;
+pub mod shown;
 pub mod space;
 pub mod stored_rows;
 pub mod subnet_checks;

@@ -38,17 +38,10 @@ pub fn spec(
     input: &Value,
     existing: Option<&Pool>,
 ) -> Result<std::result::Result<PoolSpec, FieldErrors>> {
-    let mut errors = FieldErrors::default();
-    let fields = match Fields::new("pool", input) {
-        Ok(f) => f,
-        Err(e) => {
-            errors.add("form", e.to_string());
-            return Ok(Err(errors));
-        }
+    let (fields, mut errors) = match FieldErrors::form("pool", input, FIELDS) {
+        Ok(form) => form,
+        Err(errors) => return Ok(Err(errors)),
     };
-    if let Err(e) = fields.allow_only(FIELDS) {
-        errors.add("form", e.to_string());
-    }
     let subnet_id = match existing {
         Some(pool) => Some(pool.subnet_id),
         None => match errors

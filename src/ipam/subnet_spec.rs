@@ -85,17 +85,7 @@ impl SubnetSpec {
         value: &Value,
         existing: Option<&Subnet>,
     ) -> std::result::Result<SubnetSpec, FieldErrors> {
-        let mut errors = FieldErrors::default();
-        let fields = match Fields::new("subnet", value) {
-            Ok(f) => f,
-            Err(e) => {
-                errors.add("form", e.to_string());
-                return Err(errors);
-            }
-        };
-        if let Err(e) = fields.allow_only(FIELDS) {
-            errors.add("form", e.to_string());
-        }
+        let (fields, mut errors) = FieldErrors::form("subnet", value, FIELDS)?;
 
         let cidr = match existing {
             Some(subnet) => {
@@ -189,9 +179,15 @@ impl SubnetSpec {
                 subnet.stored
             }
             None => {
-                let wanted = errors
-                    .check("store_free_ips", fields.optional_bool("store_free_ips"))
-                    .flatten();
+                // "" (the form's "Automatic") leaves the choice to the subnet's size.
+                let automatic = matches!(fields.optional_str("store_free_ips"), Ok(Some(t)) if t.trim().is_empty());
+                let wanted = if automatic {
+                    None
+                } else {
+                    errors
+                        .check("store_free_ips", fields.optional_bool("store_free_ips"))
+                        .flatten()
+                };
                 storage_choice(&cidr, wanted)
                     .map_err(|e| errors.add("store_free_ips", e.to_string()))
                     .unwrap_or(false)

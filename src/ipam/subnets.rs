@@ -114,7 +114,10 @@ pub fn update(db: &Db, id: u64, input: &Value) -> Result<(Subnet, UpdateReport)>
         )?;
         let after = release::lock_subnet(tx, id)?;
         apply_rules(tx, &before, &after)?;
-        let conflicts = in_use_inside(tx, id, &spec.blocked())?;
+        let conflicts: Vec<String> = in_use_inside(tx, id, &spec.blocked())?
+            .iter()
+            .map(|u| format!("{}; it was left as it is.", u.describe()))
+            .collect();
         audit::record(
             tx,
             "subnet.update",
@@ -275,31 +278,81 @@ fn carve_out_of_parent(tx: &mut Tx<'_>, parent: &LockedSubnet, spec: &SubnetSpec
     }
 }
 
-/// Addresses in use (not free, not blocked rows) inside any of `blocked`.
+/// An address in use (not free, not a blocked row) inside a reserved or excluded range.
+#[derive(Debug, PartialEq, Eq)]
+struct InUse {
+    address: String,
+    state: String,
+    service_id: Option<u32>,
+    range: String,
+    reason: &'static str,
+}
+
+impl InUse {
+    /// "10.0.0.1 is assigned to service #5 and lies in the gateway range 10.0.0.1".
+    fn describe(&self) -> String {
+        let owner = self
+            .service_id
+            .map(|s| format!(" to service #{s}"))
+            .unwrap_or_default();
+        format!(
+            "{} is {}{owner} and lies in the {} range {}",
+            self.address, self.state, self.reason, self.range
+        )
+    }
+}
+
+/// Addresses in use inside any of `blocked` (at most 50 per range).
 fn in_use_inside(
-    tx: &mut Tx<'_>,
+    q: &mut impl Queryable,
     id: u64,
     blocked: &[(AddrRange, BlockReason)],
-) -> Outcome<Vec<String>> {
-    let mut conflicts = Vec::new();
+) -> Outcome<Vec<InUse>> {
+    let mut found = Vec::new();
     for (range, reason) in blocked {
-        let rows: Vec<(Vec<u8>, String, Option<u32>)> = tx.exec(
+        let rows: Vec<(Vec<u8>, String, Option<u32>)> = q.exec(
             "SELECT address, state, service_id FROM mod_ipmanager_addresses WHERE subnet_id = :id AND blocked = 0 \
              AND state NOT IN ('free') AND address <= :last AND last_address >= :first ORDER BY address LIMIT 50",
             params! {"id" => id, "first" => range.first().to_bytes(), "last" => range.last().to_bytes()},
         )?;
-        for (bytes, state, service) in rows {
+        for (bytes, state, service_id) in rows {
             let addr = crate::net::Addr::from_bytes(&bytes).map_err(Failure::Domain)?;
-            let owner = service
-                .map(|s| format!(" to service #{s}"))
-                .unwrap_or_default();
-            conflicts.push(format!(
-                "{addr} is {state}{owner} and lies in the {} range {range}; it was left as it is.",
-                reason.as_str()
-            ));
+            found.push(InUse {
+                address: addr.to_string(),
+                state,
+                service_id,
+                range: range.to_string(),
+                reason: reason.as_str(),
+            });
         }
     }
-    Ok(conflicts)
+    Ok(found)
+}
+
+/// What saving `input` over subnet `id` would put at risk, for the admin to confirm first:
+/// addresses in use that would newly fall in a reserved or excluded range (e.g. a gateway
+/// moved onto an assigned address). Writes nothing; an invalid form has no warnings (its
+/// field errors come from `validate`).
+pub fn update_check(db: &Db, id: u64, input: &Value) -> Result<Vec<String>> {
+    let existing = get(db, id)?;
+    let Ok(spec) = SubnetSpec::from_input(input, Some(&existing)) else {
+        return Ok(Vec::new());
+    };
+    let current = SubnetSpec::from(&existing);
+    db.run(RetryPolicy::Transient, |conn| {
+        let already = in_use_inside(conn, id, &current.blocked())?;
+        Ok(in_use_inside(conn, id, &spec.blocked())?
+            .into_iter()
+            .filter(|u| !already.iter().any(|a| a.address == u.address))
+            .map(|u| {
+                format!(
+                    "{}: it stays with its holder, but is blocked once released.",
+                    u.describe()
+                        .replacen(" and lies in", " and would lie in", 1)
+                )
+            })
+            .collect())
+    })
 }
 
 /// What the change log keeps of a subnet.

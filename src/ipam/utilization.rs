@@ -6,6 +6,7 @@
 use super::allocator::clip;
 use super::gaps::unit_size;
 use super::model::{Pool, Subnet};
+use super::shown::{ShowIn, Shown};
 use super::space::{Blocked, available, rows};
 use crate::net::{Addr, AddrRange, Amount};
 use crate::store::{Failure, Outcome};
@@ -20,9 +21,13 @@ pub struct Utilization {
     pub total: Amount,
     /// Total minus what rules, reservations, exclusions and child subnets block.
     pub usable: Amount,
+    /// Usable minus free: everything held, whatever holds it.
+    pub used: Amount,
     pub assigned: Amount,
-    /// Reserved or quarantined.
+    /// Reserved by hand (not quarantined).
     pub reserved: Amount,
+    /// Released and waiting out their quarantine.
+    pub quarantined: Amount,
     /// Held by something else sharing the range (another pool's units, single addresses
     /// handed out from the subnet): neither free nor counted above.
     pub other: Amount,
@@ -30,31 +35,52 @@ pub struct Utilization {
     pub free: Amount,
     /// (usable - free) / usable, 0–100, one decimal; 100 when nothing is usable.
     pub percent: f64,
+    /// The counts as a page shows them (`shown`).
+    pub shown: Shown,
 }
 
-fn utilization(
-    unit: String,
+/// Counts of one subnet or pool, in `unit`s.
+struct Counts {
     total: Amount,
     usable: Amount,
     assigned: Amount,
     reserved: Amount,
+    quarantined: Amount,
     free: Amount,
-) -> Utilization {
-    let used = usable.saturating_sub(free);
-    let percent = if usable == Amount::ZERO {
+}
+
+fn utilization(unit: String, show_in: ShowIn, c: Counts) -> Utilization {
+    let used = c.usable.saturating_sub(c.free);
+    let percent = if c.usable == Amount::ZERO {
         100.0
     } else {
-        (used.ratio(usable) * 1000.0).round() / 10.0
+        (used.ratio(c.usable) * 1000.0).round() / 10.0
+    };
+    let shown = Shown {
+        unit: show_in.unit_name(),
+        used: show_in.count(used),
+        usable: show_in.count(c.usable),
+        assigned: show_in.count(c.assigned),
+        reserved: show_in.count(c.reserved),
+        quarantined: show_in.count(c.quarantined),
+        free: show_in.count(c.free),
     };
     Utilization {
         unit,
-        total,
-        usable,
-        assigned,
-        reserved,
-        other: used.saturating_sub(assigned.saturating_add(reserved)),
-        free,
+        total: c.total,
+        usable: c.usable,
+        used,
+        assigned: c.assigned,
+        reserved: c.reserved,
+        quarantined: c.quarantined,
+        other: used.saturating_sub(
+            c.assigned
+                .saturating_add(c.reserved)
+                .saturating_add(c.quarantined),
+        ),
+        free: c.free,
         percent: percent.min(100.0),
+        shown,
     }
 }
 
@@ -63,13 +89,33 @@ pub fn of_subnet(q: &mut impl Queryable, subnet: &Subnet) -> Outcome<Utilization
     let blocked = Blocked::read(q, subnet)?;
     let usable = total.saturating_sub(Amount::new(blocked.count_in(subnet.cidr.range())));
     let free = free_addresses(q, subnet, &blocked, usable)?;
+    // The reserved counter holds quarantines too; they are told apart for the page.
+    let quarantined: Option<Option<String>> = q.exec_first(
+        "SELECT CAST(SUM(size) AS CHAR) FROM mod_ipmanager_addresses WHERE subnet_id = :s \
+         AND state = 'quarantined' AND blocked = 0",
+        params! {"s" => subnet.id},
+    )?;
+    let quarantined = quarantined
+        .flatten()
+        .and_then(|t| Amount::parse(&t))
+        .unwrap_or_default();
+    // IPv6 subnets of /64 or larger are counted in /64s, the unit they are handed out in.
+    let show_in = if subnet.family() == crate::net::Family::V6 && subnet.cidr.prefix_len() <= 64 {
+        ShowIn::Slash64
+    } else {
+        ShowIn::Units(None)
+    };
     Ok(utilization(
         "address".into(),
-        total,
-        usable,
-        subnet.assigned_count,
-        subnet.reserved_count,
-        free,
+        show_in,
+        Counts {
+            total,
+            usable,
+            assigned: subnet.assigned_count,
+            reserved: subnet.reserved_count.saturating_sub(quarantined),
+            quarantined,
+            free,
+        },
     ))
 }
 
@@ -126,23 +172,31 @@ pub fn of_pool(q: &mut impl Queryable, subnet: &Subnet, pool: &Pool) -> Outcome<
     } else {
         free_units(q, subnet, &blocked, range, pool.unit_prefix_len)?
     };
-    let reserved: Option<u64> = q.exec_first(
-        "SELECT COUNT(*) FROM mod_ipmanager_addresses WHERE subnet_id = :s AND blocked = 0 AND address BETWEEN :lo AND :hi \
-         AND state IN ('reserved', 'quarantined')",
+    let held: Option<(Option<u64>, Option<u64>)> = q.exec_first(
+        "SELECT SUM(state = 'reserved'), SUM(state = 'quarantined') FROM mod_ipmanager_addresses \
+         WHERE subnet_id = :s AND blocked = 0 AND address BETWEEN :lo AND :hi AND state IN ('reserved', 'quarantined')",
         params! {"s" => subnet.id, "lo" => range.first().to_bytes(), "hi" => range.last().to_bytes()},
     )?;
-    let unit = if unit_bits == 0 {
-        "address".to_string()
+    let (reserved, quarantined) = held.unwrap_or_default();
+    let (unit, show_in) = if unit_bits == 0 {
+        ("address".to_string(), ShowIn::Units(None))
     } else {
-        format!("/{}", pool.unit_prefix_len)
+        (
+            format!("/{}", pool.unit_prefix_len),
+            ShowIn::Units(Some(pool.unit_prefix_len)),
+        )
     };
     Ok(utilization(
         unit,
-        total,
-        usable,
-        Amount::new(pool.assigned_count),
-        Amount::new(u128::from(reserved.unwrap_or(0))),
-        free,
+        show_in,
+        Counts {
+            total,
+            usable,
+            assigned: Amount::new(pool.assigned_count),
+            reserved: Amount::new(u128::from(reserved.unwrap_or(0))),
+            quarantined: Amount::new(u128::from(quarantined.unwrap_or(0))),
+            free,
+        },
     ))
 }
 
@@ -262,25 +316,31 @@ mod tests {
 
     #[test]
     fn percent_is_rounded_and_empty_subnets_are_full() {
+        let counts = |usable, assigned, reserved, quarantined, free| Counts {
+            total: Amount::new(256),
+            usable: Amount::new(usable),
+            assigned: Amount::new(assigned),
+            reserved: Amount::new(reserved),
+            quarantined: Amount::new(quarantined),
+            free: Amount::new(free),
+        };
         let u = utilization(
             "address".into(),
-            Amount::new(256),
-            Amount::new(253),
-            Amount::new(100),
-            Amount::new(1),
-            Amount::new(152),
+            ShowIn::Units(None),
+            counts(253, 100, 1, 0, 152),
         );
         assert_eq!(u.free, Amount::new(152));
+        assert_eq!(u.used, Amount::new(101));
         assert_eq!(u.other, Amount::ZERO);
         assert_eq!(u.percent, 39.9);
-        let empty = utilization(
+        let q = utilization(
             "address".into(),
-            Amount::new(1),
-            Amount::ZERO,
-            Amount::ZERO,
-            Amount::ZERO,
-            Amount::ZERO,
+            ShowIn::Units(None),
+            counts(253, 100, 1, 2, 150),
         );
+        assert_eq!((q.quarantined, q.other), (Amount::new(2), Amount::ZERO));
+        assert_eq!(q.shown.quarantined, "2");
+        let empty = utilization("address".into(), ShowIn::Units(None), counts(0, 0, 0, 0, 0));
         assert_eq!(empty.percent, 100.0);
     }
 

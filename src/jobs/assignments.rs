@@ -2,8 +2,9 @@
 //! manual assign (from a pool or subnet, or a chosen free address) and unassign.
 
 use super::unassign::{self, Unassigned};
+use crate::choices::{LIVE_STATUSES, SERVICE_STATUSES};
 use crate::error::{Error, Result};
-use crate::input::Fields;
+use crate::input::{Fields, KindId};
 use crate::ipam::addresses::{self, AddressRow, ROW_COLUMNS};
 use crate::ipam::allocator::{self, Target};
 use crate::ipam::model::{State, take};
@@ -20,16 +21,6 @@ use mysql::{Row, params};
 use serde::Serialize;
 use serde_json::Value;
 
-const STATUSES: &[&str] = &[
-    "Pending",
-    "Active",
-    "Suspended",
-    "Cancelled",
-    "Terminated",
-    "Fraud",
-    "Completed",
-];
-
 #[derive(Debug, Serialize)]
 pub struct Assignment {
     pub id: u64,
@@ -44,6 +35,9 @@ pub struct Assignment {
     pub server: String,
     /// What WHMCS records as the service's dedicated IP.
     pub whmcs_dedicatedip: String,
+    /// Whether WHMCS lists this address for the service (dedicated or assigned IPs); false
+    /// flags a mismatch between WHMCS and IP Manager.
+    pub in_whmcs: bool,
 }
 
 pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
@@ -60,11 +54,11 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
     let service = f.optional_int("service_id", 1, i64::from(u32::MAX))?;
     let status = f.optional_str("status")?.filter(|s| !s.trim().is_empty());
     if let Some(s) = &status
-        && !STATUSES.contains(&s.trim())
+        && !SERVICE_STATUSES.contains(&s.trim())
     {
         return Err(Error::invalid(format!(
             "Service status '{s}' is not known; use one of {}.",
-            STATUSES.join(", ")
+            SERVICE_STATUSES.join(", ")
         )));
     }
     let (lo, hi) = match f.optional_str("search")?.filter(|s| !s.trim().is_empty()) {
@@ -96,7 +90,7 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
             format!(
                 "SELECT a.id, a.address, a.prefix_len, a.state, a.service_id, h.domainstatus, h.domain, h.userid, \
                  COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client, COALESCE(p.name, '') AS product, \
-                 COALESCE(s.name, '') AS server, h.dedicatedip {from} ORDER BY a.service_id, LENGTH(a.address), a.address \
+                 COALESCE(s.name, '') AS server, h.dedicatedip, h.assignedips {from} ORDER BY a.service_id, LENGTH(a.address), a.address \
                  LIMIT :limit OFFSET :offset"
             ),
             params,
@@ -106,9 +100,15 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
             let addr = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "address")?)?;
             let len: u8 = take(&mut row, "prefix_len")?;
             let state: String = take(&mut row, "state")?;
+            let dedicated: String = take(&mut row, "dedicatedip")?;
+            let assigned: Option<String> = take(&mut row, "assignedips")?;
+            let address = allocator::unit_text(addr, len)?;
+            let in_whmcs = crate::whmcs::services::ip_list(Some(&dedicated), assigned.as_deref())
+                .iter()
+                .any(|ip| ip == &address);
             items.push(Assignment {
                 id: take(&mut row, "id")?,
-                address: allocator::unit_text(addr, len)?,
+                address,
                 state: State::parse(&state)?.as_str(),
                 service_id: take(&mut row, "service_id")?,
                 service_status: take(&mut row, "domainstatus")?,
@@ -117,10 +117,38 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
                 client: take(&mut row, "client")?,
                 product: take(&mut row, "product")?,
                 server: take(&mut row, "server")?,
-                whmcs_dedicatedip: take(&mut row, "dedicatedip")?,
+                whmcs_dedicatedip: dedicated,
+                in_whmcs,
             });
         }
         Ok(Page::new(items, total, paging))
+    })
+}
+
+/// What assigning would put at risk, for the admin to confirm first: a service that is not
+/// live (the address would sit unused). Writes nothing.
+pub fn assign_check(db: &Db, input: &Value) -> Result<Vec<String>> {
+    let f = Fields::new("assignment", input)?;
+    let service_id = f
+        .optional_int("service_id", 1, i64::from(u32::MAX))?
+        .ok_or_else(|| Error::invalid("'service_id' (the WHMCS service) is required."))?;
+    db.run(RetryPolicy::Transient, |conn| {
+        let service: Option<(String, Option<String>)> = conn.exec_first(
+            "SELECT domainstatus, domain FROM tblhosting WHERE id = :id",
+            params! {"id" => service_id},
+        )?;
+        let Some((status, domain)) = service else {
+            return Err(
+                Error::NotFound(format!("Service #{service_id} does not exist in WHMCS.")).into(),
+            );
+        };
+        if LIVE_STATUSES.contains(&status.as_str()) {
+            return Ok(Vec::new());
+        }
+        Ok(vec![format!(
+            "Service #{service_id} {} is {status}, not live: the address would sit unused until the service is active again.",
+            domain.unwrap_or_default()
+        )])
     })
 }
 
@@ -128,14 +156,31 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
 /// and records it in WHMCS (dedicated IP if empty, else assigned IPs).
 pub fn assign(db: &Db, input: &Value) -> Result<String> {
     let f = Fields::new("assignment", input)?;
-    f.allow_only(&["service_id", "pool_id", "subnet_id", "address"])?;
+    f.allow_only(&[
+        "service_id",
+        "pool_id",
+        "subnet_id",
+        "draws_from",
+        "address",
+    ])?;
     let service_id = f
         .optional_int("service_id", 1, i64::from(u32::MAX))?
         .ok_or_else(|| Error::invalid("'service_id' (the WHMCS service) is required."))?
         as u32;
-    let pool = f.optional_int("pool_id", 1, i64::MAX)?.map(|n| n as u64);
-    let subnet = f.optional_int("subnet_id", 1, i64::MAX)?.map(|n| n as u64);
     let address = f.optional_str("address")?.filter(|a| !a.trim().is_empty());
+    // A chosen address wins over the pick list (the form always sends a pick).
+    let source = match &address {
+        Some(_) => None,
+        None => KindId::read(&f, "draws_from", None, &["pool", "subnet"])?,
+    };
+    let (pool, subnet) = match source {
+        Some(s) if s.kind == "pool" => (Some(s.id), None),
+        Some(s) => (None, Some(s.id)),
+        None => (
+            f.optional_int("pool_id", 1, i64::MAX)?.map(|n| n as u64),
+            f.optional_int("subnet_id", 1, i64::MAX)?.map(|n| n as u64),
+        ),
+    };
     let chosen = address
         .as_deref()
         .map(|text| release::parse_unit(text, "Address"))

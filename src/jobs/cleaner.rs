@@ -44,6 +44,9 @@ pub struct CleanerRun {
     pub stale: Vec<Stale>,
 }
 
+/// The log row an IP Cleaner run leaves (the dashboard shows the last one).
+pub const RUN_ACTION: &str = "cleaner.run";
+
 pub fn run(db: &Db, behavior: Behavior) -> Result<CleanerRun> {
     let candidates: Vec<(AddressRow, Vec<String>)> = db.run(RetryPolicy::Transient, |conn| {
         let rows: Vec<Row> = conn.query(format!(
@@ -74,10 +77,44 @@ pub fn run(db: &Db, behavior: Behavior) -> Result<CleanerRun> {
             });
         }
     }
+    let message = match (behavior, found.len()) {
+        (_, 0) => "IP Cleaner: every assignment matches WHMCS.".to_string(),
+        (Behavior::NotifyOnly, n) => format!(
+            "IP Cleaner: {n} assignment(s) WHMCS no longer lists, reported: {}.",
+            addresses_of(&found)
+        ),
+        (Behavior::MarkFree, n) => format!(
+            "IP Cleaner: {n} assignment(s) WHMCS no longer lists, marked free: {}.",
+            addresses_of(&found)
+        ),
+    };
+    db.transaction(RetryPolicy::Transient, |tx| {
+        crate::audit::record_deferred(
+            tx,
+            RUN_ACTION,
+            ("job", 0),
+            None,
+            Some(&serde_json::json!({"found": found.len(), "marked_free": behavior == Behavior::MarkFree})),
+            &message,
+        );
+        Ok(())
+    })?;
     Ok(CleanerRun {
         marked_free: behavior == Behavior::MarkFree,
         stale: found,
     })
+}
+
+fn addresses_of(found: &[Stale]) -> String {
+    let mut list: Vec<String> = found
+        .iter()
+        .take(20)
+        .map(|s| format!("{} (service #{})", s.address, s.service_id))
+        .collect();
+    if found.len() > 20 {
+        list.push(format!("and {} more", found.len() - 20));
+    }
+    list.join(", ")
 }
 
 /// Releases a stale assignment if, under its subnet's lock, it is still held by the same

@@ -49,6 +49,9 @@ pub struct SyncReport {
     pub not_in_subnet: Vec<Line>,
     pub conflicting: Vec<Line>,
     pub unparsable: Vec<Line>,
+    /// Imports for services that also hold an address WHMCS does not list: after the run
+    /// they hold a second address (often a mismatch to correct by hand).
+    pub second_address: Vec<Line>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -81,6 +84,60 @@ struct Entry {
     text: String,
     cidr: Cidr,
 }
+
+/// Imported lines whose service holds another address that its WHMCS fields do not list.
+fn second_addresses(
+    db: &Db,
+    imported: &[Line],
+    services: &[(u32, String, String, String)],
+) -> Result<Vec<Line>> {
+    let mut ids: Vec<u32> = imported.iter().map(|l| l.service_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(1000) {
+        let held: Vec<(u32, Vec<u8>, u8)> = db.run(RetryPolicy::Transient, |conn| {
+            Ok(conn.exec(
+                format!(
+                    "SELECT service_id, address, prefix_len FROM mod_ipmanager_addresses \
+                     WHERE state IN ('assigned', 'releasing') AND service_id IN ({}) ORDER BY service_id, address",
+                    vec!["?"; chunk.len()].join(", ")
+                ),
+                chunk.to_vec(),
+            )?)
+        })?;
+        for id in chunk {
+            let Some((_, _, dedicated, assigned)) = services.iter().find(|s| s.0 == *id) else {
+                continue;
+            };
+            let listed = texts(dedicated, assigned);
+            let mut unlisted = Vec::new();
+            for (_, bytes, len) in held.iter().filter(|h| h.0 == *id) {
+                let text = crate::ipam::allocator::unit_text(Addr::from_bytes(bytes)?, *len)?;
+                if !listed.contains(&text) {
+                    unlisted.push(text);
+                }
+            }
+            if unlisted.is_empty() {
+                continue;
+            }
+            for line in imported.iter().filter(|l| l.service_id == *id) {
+                out.push(Line {
+                    service_id: *id,
+                    address: line.address.clone(),
+                    reason: format!(
+                        "also holds {} in IP Manager, which WHMCS does not list: the service gets a second address",
+                        unlisted.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The log row a Synchronize run leaves (the dashboard shows the last one).
+pub const RUN_ACTION: &str = "sync.run";
 
 pub fn run(db: &Db, input: &Value) -> Result<SyncReport> {
     let f = Fields::new("synchronize options", input)?;
@@ -171,7 +228,34 @@ pub fn run(db: &Db, input: &Value) -> Result<SyncReport> {
             Verdict::Conflicting(reason) => report.conflicting.push(line(reason)),
         }
     }
+    report.second_address = second_addresses(db, &report.imported, &services)?;
+    if !dry_run {
+        record_run(db, &report)?;
+    }
     Ok(report)
+}
+
+fn record_run(db: &Db, report: &SyncReport) -> Result<()> {
+    let message = format!(
+        "Synchronize: {} services scanned, {} imported, {} already correct, {} not in any subnet, \
+         {} conflicting, {} unreadable.",
+        report.services_scanned,
+        report.imported.len(),
+        report.already_correct.len(),
+        report.not_in_subnet.len(),
+        report.conflicting.len(),
+        report.unparsable.len()
+    );
+    let counts = json!({
+        "services_scanned": report.services_scanned, "imported": report.imported.len(),
+        "already_correct": report.already_correct.len(), "not_in_subnet": report.not_in_subnet.len(),
+        "conflicting": report.conflicting.len(), "unparsable": report.unparsable.len(),
+        "live_only": report.live_only,
+    });
+    db.transaction(RetryPolicy::Transient, |tx| {
+        audit::record_deferred(tx, RUN_ACTION, ("job", 0), None, Some(&counts), &message);
+        Ok(())
+    })
 }
 
 /// The dedicated IP first, then the assigned ones; blanks and repeats dropped.

@@ -1,11 +1,12 @@
 //! Configurations (how many IPs, where they are written) and relations (which product,
 //! server, addon or configurable option draws from which pool or subnet).
 
+use super::config_form::{self, ConfigurationSpec, RelationSpec};
 use super::plan::{Configuration, Relation, TargetKind};
 use crate::audit;
 use crate::error::{Error, Result};
-use crate::input::Fields;
 use crate::ipam::allocator::Target;
+use crate::ipam::field_errors::{FieldError, FieldErrors};
 use crate::ipam::model::take;
 use crate::net::Family;
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
@@ -35,38 +36,32 @@ pub struct RelationView {
     pub draws_from: String,
 }
 
+/// Checks a configuration form, writing nothing: each problem under its field.
+pub fn validate(db: &Db, input: &Value) -> Result<Vec<FieldError>> {
+    let spec = match config_form::configuration_spec(input) {
+        Ok(spec) => spec,
+        Err(errors) => return Ok(errors.0),
+    };
+    db.run(RetryPolicy::Transient, |conn| {
+        Ok(config_form::configuration_problems(conn, &spec)?.0)
+    })
+}
+
 /// Creates (no `id`) or edits a configuration.
 pub fn save(db: &Db, input: &Value) -> Result<u64> {
-    let f = Fields::new("configuration", input)?;
-    f.allow_only(&[
-        "id",
-        "name",
-        "omit_dedicated_ip",
-        "custom_field",
-        "ipv4_count",
-        "ipv6_count",
-    ])?;
-    let id = f.optional_int("id", 1, i64::MAX)?.map(|n| n as u64);
-    let name = crate::input::name(
-        &f.optional_str("name")?.unwrap_or_default(),
-        "configuration",
-        "Proxmox VPS/VDS",
-    )?;
-    let omit = f.optional_bool("omit_dedicated_ip")?.unwrap_or(false);
-    let custom_field = f
-        .optional_str("custom_field")?
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    let v4 = f.optional_int("ipv4_count", 0, 64)?.unwrap_or(1) as u32;
-    let v6 = f.optional_int("ipv6_count", 0, 64)?.unwrap_or(0) as u32;
+    let spec = config_form::configuration_spec(input).map_err(FieldErrors::into_error)?;
+    let ConfigurationSpec {
+        id,
+        name,
+        omit_dedicated_ip: omit,
+        custom_field,
+        ipv4_count: v4,
+        ipv6_count: v6,
+    } = spec.clone();
     db.transaction(RetryPolicy::Transient, |tx| {
-        let taken: Option<u64> = tx.exec_first(
-            "SELECT id FROM mod_ipmanager_configurations WHERE name = :name",
-            params! {"name" => &name},
-        )?;
-        if taken.is_some_and(|t| Some(t) != id) {
-            return Err(Error::Conflict(format!("A configuration named \"{name}\" already exists.")).into());
+        let problems = config_form::configuration_problems(tx, &spec)?;
+        if !problems.is_empty() {
+            return Err(Error::Conflict(problems.0.into_iter().map(|e| e.message).collect::<Vec<_>>().join(" ")).into());
         }
         let values = params! {"name" => &name, "omit" => omit, "cf" => &custom_field, "v4" => v4, "v6" => v6, "id" => id};
         let id = match id {
@@ -76,12 +71,6 @@ pub fn save(db: &Db, input: &Value) -> Result<u64> {
                      ipv4_count = :v4, ipv6_count = :v6, updated_at = UTC_TIMESTAMP() WHERE id = :id",
                     values,
                 )?;
-                if tx.affected_rows() == 0 {
-                    let exists: Option<u64> = tx.exec_first("SELECT id FROM mod_ipmanager_configurations WHERE id = :id", params! {"id" => id})?;
-                    if exists.is_none() {
-                        return Err(Error::NotFound(format!("Configuration #{id} does not exist.")).into());
-                    }
-                }
                 id
             }
             None => {
@@ -127,62 +116,119 @@ pub fn delete(db: &Db, id: u64) -> Result<()> {
     })
 }
 
-/// Adds a relation after checking that its target exists in WHMCS and its pool or subnet in
-/// IP Manager.
-pub fn add_relation(db: &Db, input: &Value) -> Result<u64> {
-    let f = Fields::new("relation", input)?;
-    f.allow_only(&[
-        "configuration_id",
-        "target_type",
-        "target_id",
-        "option_value_id",
-        "extra_count",
-        "pool_id",
-        "subnet_id",
-    ])?;
-    let configuration_id =
-        f.optional_int("configuration_id", 1, i64::MAX)?
-            .ok_or_else(|| Error::invalid("'configuration_id' is required."))? as u64;
-    let kind_text = f.required_str("target_type")?;
-    let kind = kind_from(kind_text.trim())?;
-    let target_id = f
-        .optional_int("target_id", 1, i64::from(u32::MAX))?
-        .ok_or_else(|| {
-            Error::invalid(
-                "'target_id' is required (the product, server, addon or configurable option id).",
-            )
-        })? as u32;
-    let option_value_id = f
-        .optional_int("option_value_id", 1, i64::from(u32::MAX))?
-        .map(|n| n as u32);
-    let extra_count = f.optional_int("extra_count", 1, 64)?.unwrap_or(1) as u32;
-    let pool_id = f.optional_int("pool_id", 1, i64::MAX)?.map(|n| n as u64);
-    let subnet_id = f.optional_int("subnet_id", 1, i64::MAX)?.map(|n| n as u64);
-    if pool_id.is_some() == subnet_id.is_some() {
-        return Err(Error::invalid(
-            "A relation draws from exactly one pool ('pool_id') or one subnet ('subnet_id').",
-        ));
-    }
-    if option_value_id.is_some() && kind != TargetKind::ConfigOption {
-        return Err(Error::invalid(
-            "'option_value_id' belongs to configurable option relations only.",
-        ));
-    }
-    db.transaction(RetryPolicy::Transient, |tx| {
-        let config: Option<String> = tx.exec_first("SELECT name FROM mod_ipmanager_configurations WHERE id = :id", params! {"id" => configuration_id})?;
-        let config = config.ok_or_else(|| Error::NotFound(format!("Configuration #{configuration_id} does not exist.")))?;
-        let target_name = target_name(tx, kind, target_id)?.ok_or_else(|| {
-            Error::NotFound(format!("{} #{target_id} does not exist in WHMCS; pick one from the list.", kind_label(kind)))
-        })?;
-        if let Some(value) = option_value_id {
-            let belongs: Option<u32> = tx.exec_first(
-                "SELECT id FROM tblproductconfigoptionssub WHERE id = :v AND configid = :c",
-                params! {"v" => value, "c" => target_id},
-            )?;
-            if belongs.is_none() {
-                return Err(Error::invalid(format!("Option value #{value} is not a value of configurable option #{target_id}.")).into());
-            }
+/// Checks a relation form, writing nothing: each problem under its field.
+pub fn validate_relation(db: &Db, input: &Value) -> Result<Vec<FieldError>> {
+    let spec = match config_form::relation_spec(input) {
+        Ok(spec) => spec,
+        Err(errors) => return Ok(errors.0),
+    };
+    db.run(RetryPolicy::Transient, |conn| {
+        let mut problems = relation_problems(conn, &spec)?;
+        if problems.is_empty() && config_form::duplicate_relation(conn, &spec, kind_str(spec.kind))?
+        {
+            problems.add("target", DUPLICATE);
         }
+        Ok(problems.0)
+    })
+}
+
+const DUPLICATE: &str =
+    "This configuration already has this relation (same target, option value and pool or subnet).";
+
+/// What the database says against a relation: its configuration, target, option value or
+/// source missing.
+fn relation_problems(q: &mut impl Queryable, spec: &RelationSpec) -> Outcome<FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let config: Option<u64> = q.exec_first(
+        "SELECT id FROM mod_ipmanager_configurations WHERE id = :id",
+        params! {"id" => spec.configuration_id},
+    )?;
+    if config.is_none() {
+        errors.add(
+            "form",
+            format!(
+                "Configuration #{} does not exist (it may have been deleted).",
+                spec.configuration_id
+            ),
+        );
+    }
+    if target_name(q, spec.kind, spec.target_id)?.is_none() {
+        errors.add(
+            "target",
+            format!(
+                "{} #{} does not exist in WHMCS; pick one from the list.",
+                kind_label(spec.kind),
+                spec.target_id
+            ),
+        );
+    }
+    if let Some(value) = spec.option_value_id {
+        let belongs: Option<u32> = q.exec_first(
+            "SELECT id FROM tblproductconfigoptionssub WHERE id = :v AND configid = :c",
+            params! {"v" => value, "c" => spec.target_id},
+        )?;
+        if belongs.is_none() {
+            errors.add(
+                "option_value_id",
+                format!(
+                    "Option value #{value} is not a value of configurable option #{}.",
+                    spec.target_id
+                ),
+            );
+        }
+    }
+    let source: Option<u64> = match (spec.pool_id, spec.subnet_id) {
+        (Some(p), _) => q.exec_first(
+            "SELECT id FROM mod_ipmanager_pools WHERE id = :id",
+            params! {"id" => p},
+        )?,
+        (_, Some(s)) => q.exec_first(
+            "SELECT id FROM mod_ipmanager_subnets WHERE id = :id",
+            params! {"id" => s},
+        )?,
+        (None, None) => None,
+    };
+    if source.is_none() {
+        let what = match (spec.pool_id, spec.subnet_id) {
+            (Some(p), _) => format!("Pool #{p}"),
+            (_, Some(s)) => format!("Subnet #{s}"),
+            (None, None) => "The pool or subnet".into(),
+        };
+        errors.add(
+            "draws_from",
+            format!("{what} does not exist (it may have been deleted); pick one from the list."),
+        );
+    }
+    Ok(errors)
+}
+
+/// Adds a relation after checking that its target exists in WHMCS, its pool or subnet in
+/// IP Manager, and that the configuration does not have it already.
+pub fn add_relation(db: &Db, input: &Value) -> Result<u64> {
+    let spec = config_form::relation_spec(input).map_err(FieldErrors::into_error)?;
+    let RelationSpec {
+        configuration_id,
+        kind,
+        target_id,
+        option_value_id,
+        extra_count,
+        pool_id,
+        subnet_id,
+    } = spec;
+    let kind_text = kind_str(kind);
+    db.transaction(RetryPolicy::Transient, |tx| {
+        let problems = relation_problems(tx, &spec)?;
+        if !problems.is_empty() {
+            let text = problems.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
+            return Err(if problems.has("option_value_id") { Error::invalid(text) } else { Error::NotFound(text) }.into());
+        }
+        if config_form::duplicate_relation(tx, &spec, kind_text)? {
+            return Err(Error::Conflict(DUPLICATE.into()).into());
+        }
+        let config: String = tx
+            .exec_first("SELECT name FROM mod_ipmanager_configurations WHERE id = :id", params! {"id" => configuration_id})?
+            .unwrap_or_default();
+        let target_name = target_name(tx, kind, target_id)?.unwrap_or_default();
         let draws_from = match (pool_id, subnet_id) {
             (Some(p), _) => tx.exec_first::<String, _, _>("SELECT name FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => p})?
                 .map(|n| format!("pool \"{n}\""))
@@ -196,14 +242,14 @@ pub fn add_relation(db: &Db, input: &Value) -> Result<u64> {
             "INSERT INTO mod_ipmanager_relations (configuration_id, target_type, target_id, option_value_id, extra_count, \
              pool_id, subnet_id, created_at) VALUES (:c, :kind, :target, :value, :extra, :pool, :subnet, UTC_TIMESTAMP())",
             params! {
-                "c" => configuration_id, "kind" => kind_text.trim(), "target" => target_id, "value" => option_value_id,
+                "c" => configuration_id, "kind" => kind_text, "target" => target_id, "value" => option_value_id,
                 "extra" => extra_count, "pool" => pool_id, "subnet" => subnet_id,
             },
         )?;
         let id = tx.last_insert_id().ok_or_else(|| Failure::Domain(Error::Internal("The relation got no id.".into())))?;
         audit::record(
             tx, "relation.add", ("relation", id), None,
-            Some(&json!({"configuration_id": configuration_id, "target_type": kind_text.trim(), "target_id": target_id, "pool_id": pool_id, "subnet_id": subnet_id})),
+            Some(&json!({"configuration_id": configuration_id, "target_type": kind_text, "target_id": target_id, "pool_id": pool_id, "subnet_id": subnet_id})),
             &format!("Configuration \"{config}\": {} \"{target_name}\" draws from {draws_from}.", kind_label(kind)),
         )?;
         Ok(id)

@@ -123,9 +123,9 @@ final class ProvisioningTest extends HarnessTestCase
             fn () => ipmanager_relation_add(['configuration_id' => $this->config, 'target_type' => 'product', 'target_id' => 999, 'pool_id' => $this->v4['id']]));
         $this->expectFailure(IpManager\Exception\NotFound::class, 'Pool #999 does not exist',
             fn () => ipmanager_relation_add(['configuration_id' => $this->config, 'target_type' => 'server', 'target_id' => $this->ids['server_pve'], 'pool_id' => 999]));
-        $this->expectFailure(IpManager\Exception\InvalidInput::class, "'planet' is not known",
+        $this->expectFailure(IpManager\Exception\InvalidInput::class, "'planet:1' is not a choice from the list",
             fn () => ipmanager_relation_add(['configuration_id' => $this->config, 'target_type' => 'planet', 'target_id' => 1, 'pool_id' => $this->v4['id']]));
-        $this->expectFailure(IpManager\Exception\InvalidInput::class, 'exactly one pool',
+        $this->expectFailure(IpManager\Exception\InvalidInput::class, 'Choose the one pool or subnet',
             fn () => ipmanager_relation_add(['configuration_id' => $this->config, 'target_type' => 'product', 'target_id' => $this->ids['product_vps']]));
         $this->assertCount(2, ipmanager_configuration_list()[0]['relations']);
     }

@@ -34,6 +34,20 @@ pub fn ipmanager_subnet_update(id: &Zval, input: &Zval) -> PhpResult<Zval> {
     Ok(to_php(&api::subnet_update(&*registry::db()?, id, &input)?)?)
 }
 
+/// What saving the edit form would put at risk, for the admin to confirm first: addresses
+/// in use that would newly fall in a reserved or excluded range (e.g. the gateway moved onto
+/// an assigned address). Writes nothing.
+#[php_function]
+pub fn ipmanager_subnet_update_check(id: &Zval, input: &Zval) -> PhpResult<Zval> {
+    let id = args::id(id, "Subnet id")?;
+    let input = args::array(input, "The subnet")?;
+    Ok(to_php(&subnets::update_check(
+        &*registry::db()?,
+        id,
+        &input,
+    )?)?)
+}
+
 #[php_function]
 pub fn ipmanager_subnet_delete(id: &Zval, force: Option<&Zval>) -> PhpResult<Zval> {
     let id = args::id(id, "Subnet id")?;
@@ -123,6 +137,7 @@ pub fn ipmanager_release(request: &Zval) -> PhpResult<Zval> {
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .function(wrap_function!(ipmanager_subnet_validate))
+        .function(wrap_function!(ipmanager_subnet_update_check))
         .function(wrap_function!(ipmanager_subnet_create))
         .function(wrap_function!(ipmanager_subnet_update))
         .function(wrap_function!(ipmanager_subnet_delete))

@@ -9,6 +9,13 @@ use crate::store::registry;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
+/// The admin dashboard's figures: fullest subnets and pools, orphans, addresses releasing,
+/// usage alerts raised, the last Synchronize and IP Cleaner runs.
+#[php_function]
+pub fn ipmanager_dashboard() -> PhpResult<Zval> {
+    Ok(to_php(&crate::dashboard::read(&*registry::db()?)?)?)
+}
+
 /// Synchronize: imports WHMCS's dedicated and assigned IPs as assignments.
 #[php_function]
 pub fn ipmanager_sync(options: Option<&Zval>) -> PhpResult<Zval> {
@@ -81,6 +88,24 @@ pub fn ipmanager_assign(request: &Zval) -> PhpResult<String> {
     Ok(assignments::assign(&*registry::db()?, &request)?)
 }
 
+/// What assigning would put at risk, for the admin to confirm first (a service that is not
+/// live): a list of warnings, empty when there is nothing to confirm. Writes nothing.
+#[php_function]
+pub fn ipmanager_assign_check(request: &Zval) -> PhpResult<Zval> {
+    let request = args::array(request, "The request")?;
+    Ok(to_php(&assignments::assign_check(
+        &*registry::db()?,
+        &request,
+    )?)?)
+}
+
+/// The fixed lists the admin pages offer: address states, service statuses, log areas and
+/// actors, each as value and label.
+#[php_function]
+pub fn ipmanager_choices() -> PhpResult<Zval> {
+    Ok(to_php(&crate::choices::all())?)
+}
+
 /// Unassigns one assignment ('id'; 'client_id' limits it to that client's services).
 #[php_function]
 pub fn ipmanager_unassign(request: &Zval) -> PhpResult<Zval> {
@@ -93,6 +118,7 @@ pub fn ipmanager_unassign(request: &Zval) -> PhpResult<Zval> {
 
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
+        .function(wrap_function!(ipmanager_dashboard))
         .function(wrap_function!(ipmanager_sync))
         .function(wrap_function!(ipmanager_orphan_list))
         .function(wrap_function!(ipmanager_orphan_release))
@@ -101,5 +127,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_upkeep))
         .function(wrap_function!(ipmanager_assignment_list))
         .function(wrap_function!(ipmanager_assign))
+        .function(wrap_function!(ipmanager_assign_check))
+        .function(wrap_function!(ipmanager_choices))
         .function(wrap_function!(ipmanager_unassign))
 }

@@ -26,6 +26,25 @@ pub fn ipmanager_after_module_create(params: &Zval) -> PhpResult<Zval> {
 }
 
 /// Creates (no 'id') or edits a configuration; returns its id.
+/// Field errors for a configuration form (`[['field' => ..., 'message' => ...], ...]`;
+/// empty = valid). Writes nothing.
+#[php_function]
+pub fn ipmanager_configuration_validate(input: &Zval) -> PhpResult<Zval> {
+    let input = args::array(input, "The configuration")?;
+    Ok(to_php(&configs::validate(&*registry::db()?, &input)?)?)
+}
+
+/// Field errors for a relation form (target, draws_from, option_value_id, extra_count, or
+/// form); empty = valid. Writes nothing.
+#[php_function]
+pub fn ipmanager_relation_validate(input: &Zval) -> PhpResult<Zval> {
+    let input = args::array(input, "The relation")?;
+    Ok(to_php(&configs::validate_relation(
+        &*registry::db()?,
+        &input,
+    )?)?)
+}
+
 #[php_function]
 pub fn ipmanager_configuration_save(input: &Zval) -> PhpResult<i64> {
     let input = args::array(input, "The configuration")?;
@@ -68,6 +87,8 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .function(wrap_function!(ipmanager_premodule_create))
         .function(wrap_function!(ipmanager_after_module_create))
+        .function(wrap_function!(ipmanager_configuration_validate))
+        .function(wrap_function!(ipmanager_relation_validate))
         .function(wrap_function!(ipmanager_configuration_save))
         .function(wrap_function!(ipmanager_configuration_delete))
         .function(wrap_function!(ipmanager_configuration_list))

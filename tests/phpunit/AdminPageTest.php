@@ -91,8 +91,8 @@ final class AdminPageTest extends HarnessTestCase
         $used = [];
         foreach ($files as $file) {
             $text = (string) file_get_contents((string) $file);
-            preg_match_all("/\\\$lang\['([a-z_]+)'\]/", $text, $a);
-            preg_match_all('/\$lang\.([a-z_]+)/', $text, $b);
+            preg_match_all("/\\\$lang\['([a-z0-9_]+)'\]/", $text, $a);
+            preg_match_all('/\$lang\.([a-z0-9_]+)/', $text, $b);
             $used = array_merge($used, $a[1], $b[1]);
         }
         $this->assertNotEmpty($used);

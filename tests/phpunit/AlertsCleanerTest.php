@@ -58,7 +58,7 @@ final class AlertsCleanerTest extends HarnessTestCase
         Db::run('UPDATE tblhosting SET dedicatedip = ?, assignedips = ? WHERE id = ?', [$ip[0]['address'], '', $svc]);
 
         $lines = IpManager\Addon\Cron::cleaner(AddonModule::lang(), 'notify');
-        $this->assertSame(['IP Cleaner: 1 IP(s) no longer listed by their service. Notify only: nothing was changed.'], $lines);
+        $this->assertSame(['IP Cleaner: 1 IP(s) no longer listed by their service: ' . $ip[1]['address'] . '. Notify only: nothing was changed.'], $lines);
         $this->assertStringContainsString($ip[1]['address'] . ' of service #' . $svc . '; WHMCS lists: ' . $ip[0]['address'], $this->emails()[0]['params']['custommessage']);
         $this->assertSame(2, ipmanager_address_list(['service_id' => $svc])['total']);
 
@@ -78,7 +78,8 @@ final class AlertsCleanerTest extends HarnessTestCase
         $err = (string) stream_get_contents($pipes[2]);
         $this->assertSame(0, proc_close($proc), $err);
         $this->assertStringContainsString('Usage check: alert sent for 2 subnet(s)/pool(s).', $out);
-        $this->assertStringContainsString('IP Cleaner: 3 IP(s) no longer listed by their service. Mark free', $out, 'service #1 lists other IPs');
+        $this->assertStringContainsString('IP Cleaner: 3 IP(s) no longer listed by their service: ', $out, 'service #1 lists other IPs');
+        $this->assertStringContainsString('. Mark free', $out);
         $this->assertSame(0, ipmanager_address_list(['service_id' => 1])['total']);
         $this->assertSame('cron', ipmanager_log_list(['action' => 'address.release'])['items'][0]['actor_type']);
 

@@ -52,7 +52,7 @@ final class AssignmentsTest extends HarnessTestCase
         $this->assertStringContainsString('Dana Demo', $html);
         preg_match('/name="token" value="([^"]+)"/', $html, $m);
         $html = AdminArea::request(['module' => 'ipmanager', 'action' => 'assignments'],
-            ['do' => 'assign', 'service_id' => (string) $this->ids['service_demo_web'], 'draws_from' => 'pool:' . $this->pool['id'], 'address' => '', 'token' => $m[1]], 'POST')->body;
+            ['do' => 'assign', 'f' => ['service_id' => (string) $this->ids['service_demo_web'], 'draws_from' => 'pool:' . $this->pool['id'], 'address' => ''], 'token' => $m[1]], 'POST')->body;
         $this->assertStringContainsString('192.0.2.2 assigned to service #' . $this->ids['service_demo_web'], $html);
     }
 }

@@ -26,7 +26,15 @@ final class IpamPagesTest extends HarnessTestCase
     {
         // The token as the page's own form carries it.
         preg_match('/name="token" value="([^"]+)"/', $this->get(['action' => $action, 'do' => 'add']), $m);
-        return AdminArea::request(['module' => 'ipmanager', 'action' => $action], $post + ['token' => $m[1]], 'POST');
+        return AdminArea::request(['module' => 'ipmanager', 'action' => $action], self::asForm($post) + ['token' => $m[1]], 'POST');
+    }
+
+    /** The form's fields go in f[...], as the page's forms post them; do, id, force and confirmed beside them. */
+    private static function asForm(array $post): array
+    {
+        $control = array_intersect_key($post, array_flip(['do', 'id', 'force', 'confirmed']));
+        $fields = array_diff_key($post, $control);
+        return $control + ($fields === [] ? [] : ['f' => $fields]);
     }
 
     /** The message shown under a field, or null. */
@@ -55,15 +63,20 @@ final class IpamPagesTest extends HarnessTestCase
         $this->assertStringContainsString('Subnet 95.90.94.0/24 added.', $html);
         $this->assertStringContainsString('DE-FRE1 &lt;b&gt;', $html);
         $this->assertStringNotContainsString('DE-FRE1 <b>', $html);
-        $this->assertMatchesRegularExpression('/data-percent="0".*0 of 248 used/s', $html);
+        $this->assertMatchesRegularExpression('/data-percent="0".*0 of 248 addresses used/s', $html);
         $id = ipmanager_subnet_list()[0]['id'];
 
         $form = $this->get(['action' => 'subnets', 'do' => 'edit', 'id' => $id]);
         $this->assertStringContainsString('95.90.94.250-95.90.94.254', $form);
         $pool = ipmanager_pool_create(['subnet_id' => $id, 'name' => 'VPS']);
         ipmanager_allocate(['pool_id' => $pool['id'], 'service_id' => 1]);
-        $html = $this->post('subnets', ['do' => 'update', 'id' => $id, 'name' => 'DE-FRE1', 'gateway' => '95.90.94.1',
-            'excluded' => '95.90.94.2-95.90.94.3', 'reserved' => '', 'vlan' => '100'])->body;
+        $edit = ['do' => 'update', 'id' => $id, 'name' => 'DE-FRE1', 'gateway' => '95.90.94.1',
+            'excluded' => '95.90.94.2-95.90.94.3', 'reserved' => '', 'vlan' => '100'];
+        $html = $this->post('subnets', $edit)->body;
+        $this->assertStringContainsString('95.90.94.2 is assigned to service #1 and would lie in the excluded range', $html, 'asked first');
+        $this->assertStringContainsString('Save anyway', $html);
+        $this->assertSame('95.90.94.250-95.90.94.254', ipmanager_subnet_get($id)['excluded'], 'nothing saved before confirming');
+        $html = $this->post('subnets', $edit + ['confirmed' => '1'])->body;
         $this->assertStringContainsString('Subnet 95.90.94.0/24 saved.', $html);
         $this->assertStringContainsString('95.90.94.2 is assigned to service #1', $html, 'conflicts are reported');
 
@@ -100,7 +113,7 @@ final class IpamPagesTest extends HarnessTestCase
         ipmanager_allocate(['pool_id' => $pool['id'], 'service_id' => 5]);
         $html = $this->get(['action' => 'pools']);
         $this->assertStringContainsString('/64 prefixes', $html);
-        $this->assertStringContainsString('1 of 65535 used (1 assigned, 0 reserved), 65534 free (/64)', $html);
+        $this->assertStringContainsString('1 of 65,535 /64 prefixes used (1 assigned, 0 reserved, 0 quarantined), 65,534 free', $html);
 
         $addresses = $this->get(['action' => 'addresses', 'pool_id' => $pool['id']]);
         $this->assertStringContainsString('<code>2001:db8:100:1::/64</code>', $addresses);

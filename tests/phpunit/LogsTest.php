@@ -1,6 +1,7 @@
 <?php
 
 use Harness\AdminArea;
+use Harness\Db;
 use Harness\Session;
 use IpManager\Addon\Runtime;
 
@@ -76,8 +77,9 @@ final class LogsTest extends HarnessTestCase
         Runtime::connect();
         ipmanager_subnet_create(['cidr' => '192.0.2.0/28', 'name' => '<i>x</i>']);
         $html = AdminArea::request(['module' => 'ipmanager', 'action' => 'logs'])->body;
-        $this->assertStringContainsString('admin #' . $this->ids['admin'], $html);
-        $this->assertStringContainsString('<code>subnet.create</code>', $html);
+        $name = Db::value("SELECT CONCAT(firstname, ' ', lastname) FROM tbladmins WHERE id = ?", [$this->ids['admin']]);
+        $this->assertStringContainsString('<td>Admin ' . htmlspecialchars($name) . '</td>', $html, 'who, by name');
+        $this->assertStringContainsString('<td title="subnet.create">Subnet added</td>', $html, 'what, in words');
         $this->assertStringContainsString('Subnet 192.0.2.0/28 (&lt;i&gt;x&lt;/i&gt;) added.', $html);
         $this->assertStringNotContainsString('<i>x</i>', $html);
     }

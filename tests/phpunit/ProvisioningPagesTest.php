@@ -33,16 +33,16 @@ final class ProvisioningPagesTest extends HarnessTestCase
     {
         $s = ipmanager_subnet_create(['cidr' => '192.0.2.0/24', 'name' => 'v4']);
         $pool = ipmanager_pool_create(['subnet_id' => $s['id'], 'name' => 'VPS pool']);
-        $html = $this->page('configurations', ['do' => 'save_configuration', 'name' => 'Proxmox VPS', 'ipv4_count' => '1', 'ipv6_count' => '0', 'omit_dedicated_ip' => '0', 'custom_field' => '']);
+        $html = $this->page('configurations', ['do' => 'save_configuration', 'f' => ['name' => 'Proxmox VPS', 'ipv4_count' => '1', 'ipv6_count' => '0', 'omit_dedicated_ip' => '0', 'custom_field' => '']]);
         $this->assertStringContainsString('Configuration Proxmox VPS saved.', $html);
-        $this->assertStringContainsString('<option value="product:' . $this->ids['product_vps'] . '">VPS S</option>', $html);
+        $this->assertStringContainsString('<option value="product:' . $this->ids['product_vps'] . '" data-kind="product">VPS S</option>', $html);
         $config = ipmanager_configuration_list()[0]['id'];
-        $html = $this->page('configurations', ['do' => 'add_relation', 'configuration_id' => (string) $config,
-            'target' => 'product:' . $this->ids['product_vps'], 'draws_from' => 'pool:' . $pool['id'], 'option_value_id' => '', 'extra_count' => '']);
+        $html = $this->page('configurations', ['do' => 'add_relation', 'r' => ['configuration_id' => (string) $config,
+            'target' => 'product:' . $this->ids['product_vps'], 'draws_from' => 'pool:' . $pool['id']]]);
         $this->assertStringContainsString('Relation added.', $html);
-        $this->assertStringContainsString('Product: VPS S</td><td>pool &quot;VPS pool&quot;', $html);
-        $html = $this->page('configurations', ['do' => 'add_relation', 'configuration_id' => (string) $config,
-            'target' => 'product:999', 'draws_from' => 'pool:' . $pool['id'], 'option_value_id' => '', 'extra_count' => '']);
+        $this->assertMatchesRegularExpression('#Product: VPS S</td>\s*<td>pool &quot;VPS pool&quot;#', $html);
+        $html = $this->page('configurations', ['do' => 'add_relation', 'r' => ['configuration_id' => (string) $config,
+            'target' => 'product:999', 'draws_from' => 'pool:' . $pool['id']]]);
         $this->assertStringContainsString('Product #999 does not exist in WHMCS', $html);
     }
 
@@ -75,8 +75,8 @@ final class ProvisioningPagesTest extends HarnessTestCase
     {
         Harness\AddonModule::saveSettings(['usage_alert_threshold' => '90', 'ip_cleaner_behavior' => 'mark_free']);
         $html = $this->page('settings');
-        $this->assertStringContainsString('<th>Usage Alert Threshold</th><td>90 %</td>', $html);
-        $this->assertStringContainsString('Mark free: these IPs were unassigned.', $html);
+        $this->assertMatchesRegularExpression('#<th>Usage Alert Threshold \(%\)</th>\s*<td class="ipm-setting-value">90</td>#', $html);
+        $this->assertMatchesRegularExpression('#<th>IP Cleaner Behavior</th>\s*<td class="ipm-setting-value">Mark free</td>#', $html);
         $html = $this->page('settings', ['do' => 'run_alerts']);
         $this->assertStringContainsString('Usage check: nothing newly reached 90%.', $html);
         $html = $this->page('settings', ['do' => 'run_cleaner']);

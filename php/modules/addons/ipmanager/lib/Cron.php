@@ -66,7 +66,7 @@ final class Cron
             'custommessage' => '<p>' . Html::e($action) . '</p><ul>' . $rows . '</ul>',
             'type' => 'system',
         ]);
-        $line = sprintf($lang['cleaner_done'], count($run['stale']), $action);
+        $line = sprintf($lang['cleaner_done'], count($run['stale']), implode(', ', array_column($run['stale'], 'address')), $action);
         logActivity('IP Manager: ' . $line);
         return [$line];
     }

@@ -7,10 +7,10 @@ if (!defined('WHMCS')) {
 
 require_once __DIR__ . '/Html.php';
 require_once __DIR__ . '/Runtime.php';
-require_once __DIR__ . '/Admin/Layout.php';
-require_once __DIR__ . '/Admin/Form.php';
-require_once __DIR__ . '/Admin/SaveFlow.php';
-require_once __DIR__ . '/Admin/Usage.php';
+require_once __DIR__ . '/Admin/View.php';
+require_once __DIR__ . '/Admin/Page.php';
+require_once __DIR__ . '/Admin/Request.php';
+require_once __DIR__ . '/Admin/Listing.php';
 require_once __DIR__ . '/Admin/DashboardPage.php';
 require_once __DIR__ . '/Admin/SubnetsPage.php';
 require_once __DIR__ . '/Admin/PoolsPage.php';

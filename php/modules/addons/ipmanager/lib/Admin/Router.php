@@ -2,7 +2,6 @@
 
 namespace IpManager\Addon\Admin;
 
-use IpManager\Addon\Html;
 use IpManager\Addon\Runtime;
 
 /**
@@ -11,7 +10,7 @@ use IpManager\Addon\Runtime;
  */
 final class Router
 {
-    /** Each page handles its own GET and (CSRF-checked) POST and returns messages and body. */
+    /** Each page handles its own GET and (CSRF-checked) POST and returns what to show. */
     private const PAGE_CLASSES = [
         'dashboard' => DashboardPage::class,
         'subnets' => SubnetsPage::class,
@@ -36,33 +35,34 @@ final class Router
     {
         $lang = $this->vars['_lang'];
         $action = (string) ($_GET['action'] ?? 'dashboard');
-        if (!isset(Layout::PAGES[$action])) {
-            return Layout::page($this->vars, 'dashboard', '', [['danger', $lang['unknown_page']]]);
+        if (!isset(self::PAGE_CLASSES[$action])) {
+            return $this->frame('dashboard', [['danger', $lang['unknown_page']]], '');
         }
         $messages = [];
-        $body = '';
+        $content = '';
         try {
             Runtime::connect();
             if (($_SERVER['REQUEST_METHOD'] ?? 'GET') === 'POST') {
                 check_token('WHMCS.admin.default');
             }
-            [$messages, $body] = self::PAGE_CLASSES[$action]::handle($this->vars);
+            $page = self::PAGE_CLASSES[$action]::handle($this->vars);
+            $messages = $page->messages;
+            $content = View::fetch($this->vars, $page->template, $page->data + ['current' => $action]);
         } catch (\IpManager\Exception $e) {
             $messages[] = ['danger', $lang['error_prefix'] . ': ' . $e->getMessage()];
         } catch (\IpManager\Addon\ExtensionMissing $e) {
             $messages[] = ['danger', $e->getMessage()];
         }
-        return Layout::page($this->vars, $action, $body, $messages);
+        return $this->frame($action, $messages, $content);
+    }
+
+    private function frame(string $current, array $messages, string $content): string
+    {
+        return View::fetch($this->vars, 'layout.tpl', ['current' => $current, 'messages' => $messages, 'content' => $content]);
     }
 
     public static function sidebar(array $vars): string
     {
-        $lang = $vars['_lang'];
-        $html = '<div class="sidebar-header">' . Html::e($lang['module_name']) . '</div><ul class="menu">';
-        foreach (Layout::PAGES as $page => $label) {
-            $html .= '<li><a href="' . Html::e(Html::link($vars['modulelink'], ['action' => $page])) . '">'
-                . Html::e($lang[$label]) . '</a></li>';
-        }
-        return $html . '</ul><p>' . Html::e($lang['sidebar_help']) . '</p>';
+        return View::fetch($vars, 'sidebar.tpl', ['current' => (string) ($_GET['action'] ?? 'dashboard')]);
     }
 }

@@ -56,21 +56,26 @@ pub fn grouped(digits: &str) -> String {
     out
 }
 
-/// Addresses as /64 prefixes: whole prefixes grouped, a remainder as two decimals, and an
-/// amount below one hundredth of a /64 as "<0.01" (never as 0 when something is there).
+/// Addresses as /64 prefixes: whole prefixes grouped, a remainder rounded to two decimals
+/// (so a /48 less its anycast address shows 65,536, not 65,535.99), and an amount below
+/// one hundredth of a /64 as "<0.01" (never as 0 when something is there).
 fn in_slash64(amount: Amount) -> String {
     if amount == Amount::ALL {
         return grouped(&(1u128 << 64).to_string());
     }
     let value = amount.get();
-    let whole = value >> 64;
+    let mut whole = value >> 64;
     let rest = value & u128::from(u64::MAX);
-    // Hundredths of a /64, rounded down.
-    let hundredths = (rest * 100) >> 64;
+    // Hundredths of a /64, rounded to the nearest.
+    let mut hundredths = (rest * 100 + (1 << 63)) >> 64;
+    if hundredths == 100 {
+        whole += 1;
+        hundredths = 0;
+    }
     match (whole, rest, hundredths) {
         (0, 0, _) => "0".into(),
         (0, _, 0) => "<0.01".into(),
-        (_, 0, _) | (_, _, 0) => grouped(&whole.to_string()),
+        (_, _, 0) => grouped(&whole.to_string()),
         _ => format!("{}.{hundredths:02}", grouped(&whole.to_string()))
             .trim_end_matches('0')
             .to_string(),
@@ -106,6 +111,11 @@ mod tests {
         );
         assert_eq!(show.count(Amount::new((1 << 64) + (1 << 63))), "1.5");
         assert_eq!(show.count(Amount::new((3 << 64) + (1 << 62))), "3.25");
+        assert_eq!(
+            show.count(Amount::new((65_536 << 64) - 1)),
+            "65,536",
+            "a /48 less one address rounds to its /64s"
+        );
         assert_eq!(show.count(Amount::ALL), "18,446,744,073,709,551,616");
         assert_eq!(show.unit_name(), "/64 prefixes");
         assert_eq!(ShowIn::Units(Some(29)).unit_name(), "/29 prefixes");

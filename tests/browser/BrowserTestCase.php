@@ -58,14 +58,42 @@ abstract class BrowserTestCase extends TestCase
      * old document is marked first, so a click answered before the navigation is not
      * mistaken for its result.
      */
-    protected function clickAndWait(string $css, bool $confirm = false): void
+    protected function clickAndWait(string $css): void
     {
         $this->browser->script('window.__ipmOldPage = true;');
         $this->el($css)->click();
-        if ($confirm) {
-            $this->browser->acceptDialog();
-        }
         $this->waitForNewPage();
+    }
+
+    /** Clicks a button that asks first, accepts the question and returns its text. */
+    protected function clickConfirmed(string $css): string
+    {
+        $this->browser->script('window.__ipmOldPage = true;');
+        $this->el($css)->click();
+        $question = (string) $this->browser->dialogText();
+        $this->browser->acceptDialog();
+        $this->waitForNewPage();
+        return $question;
+    }
+
+    /** The extension, connected to the harness database, to arrange what a test needs. */
+    protected function natives(): void
+    {
+        AddonModule::load();
+        IpManager\Addon\Runtime::connect();
+    }
+
+    /** The texts of the alerts above the page. */
+    protected function messages(): array
+    {
+        return $this->texts('.ipm-messages .alert');
+    }
+
+    /** The error shown under a form field (data-field), or null. */
+    protected function fieldError(string $field, string $within = 'form'): ?string
+    {
+        $found = $this->browser->findAll("$within .field-error[data-field=\"$field\"]");
+        return $found === [] ? null : trim($found[0]->text());
     }
 
     protected function waitForNewPage(): void

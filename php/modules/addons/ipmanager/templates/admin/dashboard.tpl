@@ -30,7 +30,7 @@
     </div>
 </div>
 {if $figures.alerts|@count > 0}
-    <h3>{$lang.dash_alerts}</h3>
+    <h3>{$lang.dash_alerts_heading}</h3>
     <ul id="ipm-alerts">
         {foreach $figures.alerts as $a}
             <li><a href="{if $a.object_type == 'pool'}{url action=addresses pool_id=$a.object_id}{else}{url action=addresses subnet_id=$a.object_id}{/if}">{$a.label}</a>: {$a.percent}%{if $a.since} ({$lang.dash_since|sprintf:$a.since}){/if}</li>
@@ -38,7 +38,7 @@
     </ul>
 {/if}
 {if $figures.releasing|@count > 0}
-    <h3>{$lang.dash_releasing}</h3>
+    <h3>{$lang.dash_releasing_heading}</h3>
     <table class="table table-condensed" id="ipm-releasing">
         {foreach $figures.releasing as $r}
             <tr><td><code>{$r.address}</code></td><td>{if $r.service_id}<a href="{url action=assignments service_id=$r.service_id}">#{$r.service_id}</a>{/if}</td><td>{$r.reason}</td><td>{$r.since} UTC</td></tr>

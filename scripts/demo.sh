@@ -32,20 +32,32 @@ log "demo: serving the harness on http://$HOST:$PORT"
 nohup php -d extension="$EXT_RELEASE" -S "$HOST:$PORT" -t "$WHMCS_ROOT" "$WHMCS_ROOT/router.php" \
   >"$VAR/php-server.log" 2>&1 &
 echo $! >"$PID_FILE"
+# Quiet while the server starts: curl's "connection refused" is expected until it listens.
+answering() { curl -fsS -o /dev/null "http://$HOST:$PORT/admin/login.php" 2>/dev/null; }
 for _ in $(seq 1 50); do
-  curl -fsS -o /dev/null "http://$HOST:$PORT/admin/login.php" && break
+  answering && break
   sleep 0.1
 done
-curl -fsS -o /dev/null "http://$HOST:$PORT/admin/login.php" || die "the web server did not answer; see var/php-server.log"
+answering || die "the web server did not answer on $HOST:$PORT; see var/php-server.log (another program on that port? set DEMO_PORT)"
 
+page() { printf '  %-17s http://%s:%s/admin/addonmodules.php?module=ipmanager&action=%s\n' "$1" "$HOST" "$PORT" "$2"; }
 cat <<MSG
 
-IP Manager demo is running.
-  Admin dashboard:  http://$HOST:$PORT/   (login: admin / admin)
-  IP Subnets:       http://$HOST:$PORT/admin/addonmodules.php?module=ipmanager&action=subnets
-  IP Pools:         http://$HOST:$PORT/admin/addonmodules.php?module=ipmanager&action=pools
-  Assignments:      http://$HOST:$PORT/admin/addonmodules.php?module=ipmanager&action=assignments
-  Logs:             http://$HOST:$PORT/admin/addonmodules.php?module=ipmanager&action=logs
-  Client area:      http://$HOST:$PORT/index.php?m=ipmanager   (login: demo@example.com / demo)
+IP Manager demo is running (DEMO_PORT=$PORT; the private MariaDB listens on 127.0.0.1:$DB_PORT, IPMANAGER_DB_PORT).
+  Admin login:      http://$HOST:$PORT/admin/login.php   (admin / admin)
+MSG
+page "Dashboard:" dashboard
+page "IP Subnets:" subnets
+page "IP Pools:" pools
+page "Addresses:" addresses
+page "Configurations:" configurations
+page "Assignments:" assignments
+page "Synchronize:" sync
+page "Orphaned:" orphans
+page "Settings:" settings
+page "Logs:" logs
+cat <<MSG
+  Addon Modules:    http://$HOST:$PORT/admin/configaddonmods.php   (Setup → Addon Modules → Configure)
+  Client area:      http://$HOST:$PORT/index.php?m=ipmanager   (demo@example.com / demo)
   Stop everything:  make stop
 MSG

@@ -9,7 +9,7 @@ use ipmanager::providers::{IpChange, NoIntegrations, Provider, Providers};
 use ipmanager::provision::after_create::after_module_create;
 use serde_json::json;
 use std::cell::RefCell;
-use support::ipam::{migrated, simple};
+use support::ipam::{migrated, simple, whmcs_tables};
 
 struct Recording {
     fail: bool,
@@ -69,6 +69,7 @@ fn the_enabled_integration_gets_the_services_ips_and_server_access() {
 #[test]
 fn a_refusal_is_reported_and_logged_without_the_password() {
     let test = migrated("seam_fail");
+    whmcs_tables(&test); // the log names who acted from WHMCS's tables
     let (_, pool) = simple(&test, "10.61.0.0/29");
     allocator::allocate(&test.db, Target::Pool(pool.id), 5, 1).unwrap();
     let providers = Recording {
@@ -95,6 +96,7 @@ fn a_refusal_is_reported_and_logged_without_the_password() {
 #[test]
 fn with_no_integration_enabled_nothing_happens() {
     let test = migrated("seam_none");
+    whmcs_tables(&test); // the log names who acted from WHMCS's tables
     let (_, pool) = simple(&test, "10.62.0.0/29");
     allocator::allocate(&test.db, Target::Pool(pool.id), 5, 1).unwrap();
     let report = after_module_create(&test.db, &params(), &NoIntegrations).unwrap();

@@ -1,8 +1,7 @@
 //! The change log: who changed what, with the state before and after. Rows are written in
 //! the same transaction as the change, so a log row exists exactly when the change does.
 
-use crate::error::{Error, Result};
-use crate::input::Fields;
+use crate::error::Result;
 use crate::paging::{Page, Paging};
 use crate::store::script::{Script, literal};
 use crate::store::{Db, Outcome, RetryPolicy, Tx};
@@ -36,27 +35,6 @@ impl Actor {
         match self {
             Actor::Admin(id) | Actor::Client(id) => id,
             Actor::Cron | Actor::System => 0,
-        }
-    }
-
-    /// `type` admin|client|cron|system and, for admin and client, a positive `id`.
-    pub fn from_input(value: &Value) -> Result<Actor> {
-        let fields = Fields::new("actor", value)?;
-        fields.allow_only(&["type", "id"])?;
-        let id = fields
-            .optional_int("id", 1, i64::from(u32::MAX))?
-            .map(|n| n as u32);
-        match (fields.required_str("type")?.trim(), id) {
-            ("admin", Some(id)) => Ok(Actor::Admin(id)),
-            ("client", Some(id)) => Ok(Actor::Client(id)),
-            ("cron", _) => Ok(Actor::Cron),
-            ("system", _) => Ok(Actor::System),
-            ("admin" | "client", None) => Err(Error::invalid(
-                "An admin or client actor needs its 'id' (tbladmins.id or tblclients.id).",
-            )),
-            (other, _) => Err(Error::invalid(format!(
-                "Actor type '{other}' is not known; use admin, client, cron or system."
-            ))),
         }
     }
 }
@@ -220,21 +198,30 @@ pub struct LogEntry {
     pub message: String,
 }
 
-/// Newest first. Filters: action (exact or a prefix ending in '.', e.g. "subnet."),
-/// object_type, object_id, actor_type, actor_id, search (in the message), page, per_page.
-pub fn list(db: &Db, input: &Value) -> Result<Page<LogEntry>> {
-    let f = Fields::new("log filter", input)?;
-    f.allow_only(&[
-        "action",
-        "object_type",
-        "object_id",
-        "actor_type",
-        "actor_id",
-        "search",
-        "page",
-        "per_page",
-    ])?;
-    let action = f.optional_str("action")?.filter(|s| !s.trim().is_empty());
+/// What the log list shows: `action` exact or a prefix ending in '.' (e.g. "subnet."),
+/// `search` in the message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    pub action: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<u64>,
+    pub actor_type: Option<String>,
+    pub actor_id: Option<u32>,
+    pub search: Option<String>,
+    pub paging: Paging,
+}
+
+/// Newest first, filtered and paginated.
+pub fn list(db: &Db, filter: &LogFilter) -> Result<Page<LogEntry>> {
+    let LogFilter {
+        action,
+        object_type,
+        object_id,
+        actor_type,
+        actor_id,
+        search,
+        paging,
+    } = filter.clone();
     let action_like = action.as_deref().map(|a| {
         let escaped = a
             .trim()
@@ -247,27 +234,15 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<LogEntry>> {
             escaped
         }
     });
-    let search = f
-        .optional_str("search")?
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            format!(
-                "%{}%",
-                s.trim()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            )
-        });
-    let paging = Paging::from_fields(&f)?;
-    let object_type = f
-        .optional_str("object_type")?
-        .filter(|s| !s.trim().is_empty());
-    let object_id = f.optional_int("object_id", 1, i64::MAX)?;
-    let actor_type = f
-        .optional_str("actor_type")?
-        .filter(|s| !s.trim().is_empty());
-    let actor_id = f.optional_int("actor_id", 1, i64::from(u32::MAX))?;
+    let search = search.map(|s| {
+        format!(
+            "%{}%",
+            s.trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )
+    });
     let condition = "(:action IS NULL OR l.action LIKE :action) AND (:otype IS NULL OR l.object_type = :otype) \
         AND (:oid IS NULL OR l.object_id = :oid) AND (:atype IS NULL OR l.actor_type = :atype) \
         AND (:aid IS NULL OR l.actor_id = :aid) AND (:search IS NULL OR l.message LIKE :search)";
@@ -318,34 +293,4 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<LogEntry>> {
         }
         Ok(Page::new(items, total, paging))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn actors_are_read_strictly() {
-        assert_eq!(
-            Actor::from_input(&json!({"type": "admin", "id": 3})).unwrap(),
-            Actor::Admin(3)
-        );
-        assert_eq!(
-            Actor::from_input(&json!({"type": "cron"})).unwrap(),
-            Actor::Cron
-        );
-        assert!(
-            Actor::from_input(&json!({"type": "client"}))
-                .unwrap_err()
-                .to_string()
-                .contains("needs its 'id'")
-        );
-        assert!(
-            Actor::from_input(&json!({"type": "robot"}))
-                .unwrap_err()
-                .to_string()
-                .contains("'robot'")
-        );
-    }
 }

@@ -12,7 +12,6 @@ use crate::store::{Db, RetryPolicy};
 use mysql::prelude::Queryable;
 use mysql::{Row, params};
 use serde::Serialize;
-use serde_json::json;
 
 /// How many of the fullest subnets and pools, and of the addresses releasing, are listed.
 const TOP: usize = 5;
@@ -69,7 +68,16 @@ pub fn read(db: &Db) -> Result<Dashboard> {
     subnets.sort_by(|a, b| b.utilization.percent.total_cmp(&a.utilization.percent));
     let mut pools = api::pool_list(db, None)?;
     pools.sort_by(|a, b| b.utilization.percent.total_cmp(&a.utilization.percent));
-    let orphans = orphans::list(db, &json!({"per_page": 1}))?.total;
+    let orphans = orphans::list(
+        db,
+        &orphans::Orphans {
+            paging: crate::paging::Paging {
+                page: 1,
+                per_page: 1,
+            },
+        },
+    )?
+    .total;
     db.run(RetryPolicy::Transient, |conn| {
         let (releasing_total, releasing) = releasing(conn)?;
         Ok(Dashboard {

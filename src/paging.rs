@@ -1,7 +1,5 @@
 //! Pages of list results: what a caller asks for (`page`, `per_page`) and what it gets.
 
-use crate::error::Result;
-use crate::input::Fields;
 use mysql::Params;
 use serde::Serialize;
 
@@ -25,16 +23,6 @@ impl Default for Paging {
 }
 
 impl Paging {
-    /// Reads `page` (from 1) and `per_page` (1 to 500, default 50).
-    pub fn from_fields(f: &Fields<'_>) -> Result<Paging> {
-        Ok(Paging {
-            page: f.optional_int("page", 1, i64::MAX)?.unwrap_or(1) as u64,
-            per_page: f
-                .optional_int("per_page", 1, MAX_PER_PAGE as i64)?
-                .map_or(DEFAULT_PER_PAGE, |n| n as u64),
-        })
-    }
-
     /// Rows before this page; a page far beyond the end gives an offset past every row
     /// (an empty page), never an overflow.
     pub fn offset(&self) -> u64 {

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use support::TestDb;
 use support::proxy::Proxy;
+use support::req;
 
 /// Services 1-5 (1 and 2 with addresses, 2 suspended, 5 with an IP WHMCS knows and IP
 /// Manager does not), a stored IPv4 subnet and a sparse IPv6 one with pools, a configuration
@@ -56,7 +57,7 @@ fn setup(test: &TestDb) {
     allocator::allocate(db, Target::Pool(p4.id), 3, 1).unwrap(); // .4, stale (WHMCS lists nothing)
     api::release(
         db,
-        &json!({"address": "10.60.0.4", "mode": "quarantine", "quarantine_hours": 5}),
+        &req(json!({"address": "10.60.0.4", "mode": "quarantine", "quarantine_hours": 5})),
     )
     .unwrap();
     allocator::allocate(db, Target::Pool(p4.id), 3, 1).unwrap(); // .5, stale
@@ -79,10 +80,11 @@ fn mutate(db: &Db, which: usize) -> Value {
         0 => allocator::allocate(db, Target::Pool(1), 9, 2).map(|r| json!(r)),
         1 => allocator::allocate(db, Target::Subnet(2), 9, 1).map(|r| json!(r)),
         2 => allocator::allocate(db, Target::Pool(2), 9, 3).map(|r| json!(r)),
-        3 => api::release(db, &json!({"address": "10.60.0.1", "mode": "free"})).map(|r| json!(r)),
+        3 => api::release(db, &req(json!({"address": "10.60.0.1", "mode": "free"})))
+            .map(|r| json!(r)),
         4 => api::release(
             db,
-            &json!({"service_id": 2, "mode": "quarantine", "quarantine_hours": 3}),
+            &req(json!({"service_id": 2, "mode": "quarantine", "quarantine_hours": 3})),
         )
         .map(|r| json!(r)),
         5 => subnets::create(db, &json!({"cidr": "10.61.0.0/24", "name": "new"}))
@@ -106,24 +108,26 @@ fn mutate(db: &Db, which: usize) -> Value {
         )
         .map(|p| json!(p.id)),
         10 => pools::delete(db, 1, true).map(|n| json!(n)),
-        11 => assignments::assign(db, &json!({"service_id": 4, "address": "10.60.0.20"}))
+        11 => assignments::assign(db, &req(json!({"service_id": 4, "address": "10.60.0.20"})))
             .map(|a| json!(a)),
-        12 => assignments::assign(db, &json!({"service_id": 4, "pool_id": 2})).map(|a| json!(a)),
+        12 => {
+            assignments::assign(db, &req(json!({"service_id": 4, "pool_id": 2}))).map(|a| json!(a))
+        }
         13 => assignments::unassign(
             db,
-            &json!({"id": row_id(db, 1), "service_id": 1, "mode": "free"}),
+            &req(json!({"id": row_id(db, 1), "service_id": 1, "mode": "free"})),
             &Integrations::none(),
             hours,
         )
         .map(|r| json!(r)),
         14 => orphans::release(
             db,
-            &json!({"all": true, "mode": "free"}),
+            &req(json!({"all": true, "mode": "free"})),
             &Integrations::none(),
             hours,
         )
         .map(|r| json!(r)),
-        15 => sync::run(db, &json!({})).map(|r| json!(r)),
+        15 => sync::run(db, &req(json!({}))).map(|r| json!(r)),
         16 => cleaner::run(db, cleaner::Behavior::MarkFree).map(|r| json!(r)),
         17 => configs::save(db, &json!({"name": "Second", "ipv4_count": 2})).map(|id| json!(id)),
         18 => configs::add_relation(
@@ -133,7 +137,7 @@ fn mutate(db: &Db, which: usize) -> Value {
         .map(|id| json!(id)),
         19 => configs::delete_relation(db, 1).map(|()| json!(null)),
         20 => configs::delete(db, 1).map(|()| json!(null)),
-        21 => create::pre_module_create(db, &json!({"serviceid": 4, "customfields": {}}))
+        21 => create::pre_module_create(db, &req(json!({"serviceid": 4, "customfields": {}})))
             .map(|r| json!(r)),
         22 => alerts::check(db).map(|r| json!(r.crossings)),
         23 => upkeep::run(db).map(|r| json!(r)),

@@ -12,6 +12,7 @@ use mysql::prelude::Queryable;
 use serde_json::json;
 use std::cell::Cell;
 use support::ipam::{migrated, simple, whmcs_tables};
+use support::req;
 
 struct Panel {
     refuse: Cell<bool>,
@@ -61,7 +62,7 @@ fn setup(label: &str) -> (support::TestDb, u64) {
 #[test]
 fn only_services_that_are_not_live_are_orphans() {
     let (test, _) = setup("orph_list");
-    let page = orphans::list(&test.db, &json!({})).unwrap();
+    let page = orphans::list(&test.db, &req(json!({}))).unwrap();
     let listed: Vec<(String, String)> = page
         .items
         .iter()
@@ -83,11 +84,11 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
         refuse: Cell::new(true),
         removed: Cell::new(0),
     };
-    let first = orphans::list(&test.db, &json!({})).unwrap().items[0].id;
+    let first = orphans::list(&test.db, &req(json!({}))).unwrap().items[0].id;
 
     let report = orphans::release(
         &test.db,
-        &json!({"id": first}),
+        &req(json!({"id": first})),
         &Integrations {
             panels: &panel,
             netbox: &NoNetBox,
@@ -100,7 +101,7 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
         report.failed[0].1.contains("locked by another task"),
         "{report:?}"
     );
-    let shown = &orphans::list(&test.db, &json!({})).unwrap().items[0];
+    let shown = &orphans::list(&test.db, &req(json!({}))).unwrap().items[0];
     assert_eq!(
         (shown.state, shown.error.contains("locked")),
         ("releasing", true)
@@ -112,7 +113,7 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
     panel.refuse.set(false);
     let report = orphans::release(
         &test.db,
-        &json!({"all": true, "mode": "free"}),
+        &req(json!({"all": true, "mode": "free"})),
         &Integrations {
             panels: &panel,
             netbox: &NoNetBox,
@@ -122,7 +123,7 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
     .unwrap();
     assert_eq!(report.released, ["10.70.0.1", "10.70.0.2"]);
     assert_eq!(panel.removed.get(), 2);
-    assert_eq!(orphans::list(&test.db, &json!({})).unwrap().total, 0);
+    assert_eq!(orphans::list(&test.db, &req(json!({}))).unwrap().total, 0);
     let fields: Option<(String, String)> = test
         .conn()
         .query_first("SELECT dedicatedip, assignedips FROM tblhosting WHERE id = 7")
@@ -142,8 +143,13 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
 #[test]
 fn without_an_integration_release_goes_straight_to_quarantine() {
     let (test, _) = setup("orph_none");
-    let report =
-        orphans::release(&test.db, &json!({"all": true}), &Integrations::none(), 24).unwrap();
+    let report = orphans::release(
+        &test.db,
+        &req(json!({"all": true})),
+        &Integrations::none(),
+        24,
+    )
+    .unwrap();
     assert_eq!(report.released.len(), 2);
     let states: Vec<String> = test
         .conn()
@@ -151,7 +157,12 @@ fn without_an_integration_release_goes_straight_to_quarantine() {
         .unwrap();
     assert_eq!(states, ["quarantined", "quarantined"]);
     assert!(matches!(
-        orphans::release(&test.db, &json!({"id": 999}), &Integrations::none(), 24),
+        orphans::release(
+            &test.db,
+            &req(json!({"id": 999})),
+            &Integrations::none(),
+            24
+        ),
         Err(Error::NotFound(_))
     ));
 }
@@ -183,11 +194,11 @@ fn netbox_hears_of_each_release_and_its_failure_is_logged_without_undoing_it() {
         panels: &ipmanager::providers::NoIntegrations,
         netbox: &netbox,
     };
-    let report = orphans::release(&test.db, &json!({"all": true}), &integrations, 24).unwrap();
+    let report = orphans::release(&test.db, &req(json!({"all": true})), &integrations, 24).unwrap();
     assert_eq!(report.released, ["10.70.0.1", "10.70.0.2"]);
     assert_eq!(*netbox.told.borrow(), ["10.70.0.1", "10.70.0.2"]);
     let log =
-        ipmanager::audit::list(&test.db, &json!({"action": "netbox.release_failed"})).unwrap();
+        ipmanager::audit::list(&test.db, &req(json!({"action": "netbox.release_failed"}))).unwrap();
     assert_eq!(log.total, 2);
     assert!(log.items[0].message.contains("NetBox answered 503"));
 }

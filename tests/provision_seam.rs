@@ -10,6 +10,7 @@ use ipmanager::provision::after_create::after_module_create;
 use serde_json::json;
 use std::cell::RefCell;
 use support::ipam::{migrated, simple, whmcs_tables};
+use support::req;
 
 struct Recording {
     fail: bool,
@@ -56,7 +57,7 @@ fn the_enabled_integration_gets_the_services_ips_and_server_access() {
         fail: false,
         seen: RefCell::new(Vec::new()),
     };
-    let report = after_module_create(&test.db, &params(), &providers).unwrap();
+    let report = after_module_create(&test.db, &req(params()), &providers).unwrap();
     assert_eq!(report.integration.as_deref(), Some("Proxmox VE"));
     assert_eq!(report.error, None);
     let seen = providers.seen.borrow();
@@ -76,7 +77,7 @@ fn a_refusal_is_reported_and_logged_without_the_password() {
         fail: true,
         seen: RefCell::new(Vec::new()),
     };
-    let report = after_module_create(&test.db, &params(), &providers).unwrap();
+    let report = after_module_create(&test.db, &req(params()), &providers).unwrap();
     assert!(
         report
             .error
@@ -84,7 +85,7 @@ fn a_refusal_is_reported_and_logged_without_the_password() {
             .unwrap()
             .contains("VM 123 is locked")
     );
-    let log = audit::list(&test.db, &json!({"action": "provider.add"})).unwrap();
+    let log = audit::list(&test.db, &req(json!({"action": "provider.add"}))).unwrap();
     assert_eq!(log.total, 1);
     let entry = serde_json::to_string(&log.items[0]).unwrap();
     assert!(
@@ -99,11 +100,11 @@ fn with_no_integration_enabled_nothing_happens() {
     whmcs_tables(&test); // the log names who acted from WHMCS's tables
     let (_, pool) = simple(&test, "10.62.0.0/29");
     allocator::allocate(&test.db, Target::Pool(pool.id), 5, 1).unwrap();
-    let report = after_module_create(&test.db, &params(), &NoIntegrations).unwrap();
+    let report = after_module_create(&test.db, &req(params()), &NoIntegrations).unwrap();
     assert_eq!(report.integration, None);
     assert_eq!(report.addresses, ["10.62.0.1"]);
     assert_eq!(
-        audit::list(&test.db, &json!({"action": "provider."}))
+        audit::list(&test.db, &req(json!({"action": "provider."})))
             .unwrap()
             .total,
         0

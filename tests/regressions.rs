@@ -11,6 +11,7 @@ use ipmanager::providers::Integrations;
 use mysql::prelude::Queryable;
 use serde_json::json;
 use support::ipam::{migrated, pool, subnet};
+use support::req;
 
 /// 1. An address assigned before it was excluded (or reserved) stayed blocked in the free
 ///    list but was handed out again after its release.
@@ -121,7 +122,7 @@ fn a_stale_assignment_id_never_frees_the_address_another_service_holds_now() {
     // Unassign and orphan release of what the page showed (row `id`, service #1): refused.
     let err = assignments::unassign(
         &test.db,
-        &json!({"id": id, "service_id": 1, "mode": "free"}),
+        &req(json!({"id": id, "service_id": 1, "mode": "free"})),
         &Integrations::none(),
         0,
     )
@@ -129,7 +130,7 @@ fn a_stale_assignment_id_never_frees_the_address_another_service_holds_now() {
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     let err = orphans::release(
         &test.db,
-        &json!({"id": id, "service_id": 1}),
+        &req(json!({"id": id, "service_id": 1})),
         &Integrations::none(),
         0,
     )

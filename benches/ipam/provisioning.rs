@@ -54,7 +54,14 @@ pub fn run(db: &Db, cfg: &DbConfig) {
         .unwrap();
         floor.push(timed(|| super::latency::floor(&mut floor_conn)));
         created.push(timed(|| {
-            let done = create::pre_module_create(db, &json!({"serviceid": service})).unwrap();
+            let done = create::pre_module_create(
+                db,
+                &ipmanager::provision::params::ModuleParams {
+                    service_id: service,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             assert!(
                 matches!(done, create::Provisioned::Overrides(_)),
                 "{done:?}"

@@ -66,7 +66,8 @@ pub fn flat_after_synchronize(db: &Db, raw: &mut Conn) {
         }
     }
     let t = Instant::now();
-    let report = ipmanager::jobs::sync::run(db, &json!({})).unwrap();
+    let report =
+        ipmanager::jobs::sync::run(db, &ipmanager::jobs::sync::SyncOptions::default()).unwrap();
     let took = t.elapsed().as_secs_f64();
     println!(
         "  Synchronize imported {} of {entries} entries ({} services) in {took:.1} s: {:.0} entries/s",

@@ -2,13 +2,12 @@
 
 use super::allocator::{self, Target};
 use super::field_errors::{FieldError, FieldErrors};
-use super::model::State;
-use super::release::{self, ReleaseMode, Released};
+use super::release::{self, Released};
 use super::views::{self, PoolView, SubnetView};
 use super::{addresses, pools, subnets};
 use crate::error::{Error, Result};
-use crate::input::Fields;
-use crate::paging::{Page, Paging};
+use crate::ipam::release::ModeChoice;
+use crate::paging::Page;
 use crate::store::{Db, RetryPolicy};
 use crate::whmcs::addon_settings;
 use serde::Serialize;
@@ -88,77 +87,45 @@ pub fn pool_validate(db: &Db, input: &Value, id: Option<u64>) -> Result<Vec<Fiel
     })
 }
 
-/// `pool_id` or `subnet_id`, exactly one.
-fn target(fields: &Fields<'_>) -> Result<Target> {
-    let pool = fields.optional_int("pool_id", 1, i64::MAX)?;
-    let subnet = fields.optional_int("subnet_id", 1, i64::MAX)?;
-    match (pool, subnet) {
-        (Some(p), None) => Ok(Target::Pool(p as u64)),
-        (None, Some(s)) => Ok(Target::Subnet(s as u64)),
-        (Some(_), Some(_)) => Err(Error::invalid(
-            "Give either 'pool_id' or 'subnet_id', not both.",
-        )),
-        (None, None) => Err(Error::invalid(
-            "Say where to allocate from: 'pool_id' or 'subnet_id'.",
-        )),
-    }
+/// One unit more for a service from a pool or subnet, `count` in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllocateRequest {
+    pub target: Target,
+    pub service_id: u32,
+    pub count: u32,
 }
 
-fn service_id(fields: &Fields<'_>, required: bool) -> Result<Option<u32>> {
-    let id = fields
-        .optional_int("service_id", 1, i64::from(u32::MAX))?
-        .map(|n| n as u32);
-    if required && id.is_none() {
-        return Err(Error::invalid(
-            "'service_id' (the WHMCS service, tblhosting.id) is required.",
-        ));
-    }
-    Ok(id)
+pub fn allocate(db: &Db, request: &AllocateRequest) -> Result<Vec<allocator::Allocation>> {
+    allocator::allocate(db, request.target, request.service_id, request.count)
 }
 
-pub fn allocate(db: &Db, input: &Value) -> Result<Vec<allocator::Allocation>> {
-    let fields = Fields::new("allocation request", input)?;
-    fields.allow_only(&["pool_id", "subnet_id", "service_id", "count"])?;
-    let target = target(&fields)?;
-    let service = service_id(&fields, true)?.unwrap_or(0);
-    let count = fields
-        .optional_int("count", 1, i64::from(allocator::MAX_COUNT))?
-        .unwrap_or(1) as u32;
-    allocator::allocate(db, target, service, count)
+/// An address or prefix, or what a service holds (from one pool, or all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseRequest {
+    Address {
+        address: String,
+        mode: ModeChoice,
+    },
+    Service {
+        service_id: u32,
+        pool_id: Option<u64>,
+        mode: ModeChoice,
+    },
 }
 
-pub fn release(db: &Db, input: &Value) -> Result<Vec<Released>> {
-    let fields = Fields::new("release request", input)?;
-    fields.allow_only(&[
-        "address",
-        "service_id",
-        "pool_id",
-        "mode",
-        "quarantine_hours",
-    ])?;
-    let mode = ReleaseMode::parse(fields.optional_str("mode")?.as_deref(), || {
-        match fields.optional_int("quarantine_hours", 0, 24 * 365)? {
-            Some(h) => Ok(h as u32),
-            None => configured_quarantine_hours(db),
-        }
-    })?;
-
-    let address = fields
-        .optional_str("address")?
-        .filter(|a| !a.trim().is_empty());
-    let service = service_id(&fields, false)?;
-    let pool = fields
-        .optional_int("pool_id", 1, i64::MAX)?
-        .map(|p| p as u64);
-    match (address, service) {
-        (Some(a), None) if pool.is_none() => Ok(vec![release::release_address(db, &a, mode)?]),
-        (None, Some(s)) => release::release_service(db, s, pool, mode),
-        (Some(_), _) => Err(Error::invalid(
-            "Give either 'address' or 'service_id' (optionally with 'pool_id'), not both.",
-        )),
-        (None, None) => Err(Error::invalid(
-            "Say what to release: 'address' or 'service_id'.",
-        )),
+pub fn release(db: &Db, request: &ReleaseRequest) -> Result<Vec<Released>> {
+    let setting = || configured_quarantine_hours(db);
+    match request {
+        ReleaseRequest::Address { address, mode } => Ok(vec![release::release_address(
+            db,
+            address,
+            mode.resolve(setting)?,
+        )?]),
+        ReleaseRequest::Service {
+            service_id,
+            pool_id,
+            mode,
+        } => release::release_service(db, *service_id, *pool_id, mode.resolve(setting)?),
     }
 }
 
@@ -174,40 +141,21 @@ pub fn configured_quarantine_hours(db: &Db) -> Result<u32> {
     })
 }
 
-pub fn address_list(db: &Db, input: &Value) -> Result<Page<addresses::AddressView>> {
-    let fields = Fields::new("address filter", input)?;
-    fields.allow_only(&[
-        "subnet_id",
-        "pool_id",
-        "state",
-        "service_id",
-        "search",
-        "page",
-        "per_page",
-    ])?;
-    let filter = addresses::ListFilter {
-        subnet_id: fields
-            .optional_int("subnet_id", 1, i64::MAX)?
-            .map(|n| n as u64),
-        pool_id: fields
-            .optional_int("pool_id", 1, i64::MAX)?
-            .map(|n| n as u64),
-        state: fields
-            .optional_str("state")?
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| State::parse(&s))
-            .transpose()?,
-        service_id: service_id(&fields, false)?,
-        search: fields.optional_str("search")?,
-        paging: Paging::from_fields(&fields)?,
-    };
-    addresses::list(db, &filter)
+pub fn address_list(
+    db: &Db,
+    filter: &addresses::ListFilter,
+) -> Result<Page<addresses::AddressView>> {
+    addresses::list(db, filter)
 }
 
-pub fn free_list(db: &Db, input: &Value) -> Result<Vec<String>> {
-    let fields = Fields::new("free address request", input)?;
-    fields.allow_only(&["pool_id", "subnet_id", "after", "limit"])?;
-    let target = target(&fields)?;
-    let limit = fields.optional_int("limit", 1, 500)?.unwrap_or(50) as usize;
-    release::free_units(db, target, fields.optional_str("after")?.as_deref(), limit)
+/// The next free units of a pool or subnet, after `after`, at most `limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeListRequest {
+    pub target: Target,
+    pub after: Option<String>,
+    pub limit: usize,
+}
+
+pub fn free_list(db: &Db, request: &FreeListRequest) -> Result<Vec<String>> {
+    release::free_units(db, request.target, request.after.as_deref(), request.limit)
 }

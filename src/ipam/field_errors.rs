@@ -38,9 +38,9 @@ impl FieldErrors {
         what: &'a str,
         value: &'a serde_json::Value,
         allowed: &[&str],
-    ) -> Result<(crate::input::Fields<'a>, FieldErrors), FieldErrors> {
+    ) -> Result<(crate::php::loose::Fields<'a>, FieldErrors), FieldErrors> {
         let mut errors = FieldErrors::default();
-        match crate::input::Fields::new(what, value) {
+        match crate::php::loose::Fields::new(what, value) {
             Ok(fields) => {
                 errors.check("form", fields.allow_only(allowed));
                 Ok((fields, errors))

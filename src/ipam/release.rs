@@ -24,17 +24,29 @@ pub enum ReleaseMode {
     Free,
 }
 
-impl ReleaseMode {
-    /// The `mode` a caller gave: 'quarantine' (the default) or 'free'. `hours` is asked only
-    /// for a quarantine, so a free release reads no settings.
-    pub fn parse(text: Option<&str>, hours: impl FnOnce() -> Result<u32>) -> Result<ReleaseMode> {
-        match text.map(str::trim) {
-            None | Some("") | Some("quarantine") => Ok(ReleaseMode::Quarantine { hours: hours()? }),
-            Some("free") => Ok(ReleaseMode::Free),
-            Some(other) => Err(Error::invalid(format!(
-                "Release mode '{other}' is not known; use 'quarantine' or 'free'."
-            ))),
-        }
+/// How a caller asked to release: to quarantine (for `hours`, or the addon's setting when
+/// not given) or free at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ModeChoice {
+    #[default]
+    Setting,
+    Quarantine {
+        hours: u32,
+    },
+    Free,
+}
+
+impl ModeChoice {
+    /// The mode to apply; `setting_hours` is asked only when the caller left the hours to
+    /// the addon's setting, so a free release reads no settings.
+    pub fn resolve(self, setting_hours: impl FnOnce() -> Result<u32>) -> Result<ReleaseMode> {
+        Ok(match self {
+            ModeChoice::Setting => ReleaseMode::Quarantine {
+                hours: setting_hours()?,
+            },
+            ModeChoice::Quarantine { hours } => ReleaseMode::Quarantine { hours },
+            ModeChoice::Free => ReleaseMode::Free,
+        })
     }
 }
 

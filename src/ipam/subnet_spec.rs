@@ -3,10 +3,10 @@
 use super::field_errors::FieldErrors;
 use super::model::Subnet;
 use crate::error::{Error, Result};
-use crate::input::Fields;
 use crate::net::range::AddrRange;
 use crate::net::rules::BlockReason;
 use crate::net::{Addr, Cidr, Family, ReservationRules};
+use crate::php::loose::Fields;
 use serde_json::Value;
 
 /// The most rows "Store free IPs" pre-generates (an IPv4 /16).

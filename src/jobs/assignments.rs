@@ -4,11 +4,10 @@
 use super::unassign::{self, Unassigned};
 use crate::choices::{LIVE_STATUSES, SERVICE_STATUSES};
 use crate::error::{Error, Result};
-use crate::input::{Fields, KindId};
 use crate::ipam::addresses::{self, AddressRow, ROW_COLUMNS};
 use crate::ipam::allocator::{self, Target};
 use crate::ipam::model::{State, take};
-use crate::ipam::release::{self, ReleaseMode};
+use crate::ipam::release::{self, ModeChoice};
 use crate::ipam::space::rows::{self, Owner};
 use crate::ipam::space::{Block, FreeSet, give, taking};
 use crate::net::{Addr, AddrRange, Cidr};
@@ -19,7 +18,6 @@ use crate::whmcs::service_ips;
 use mysql::prelude::Queryable;
 use mysql::{Row, params};
 use serde::Serialize;
-use serde_json::Value;
 
 #[derive(Debug, Serialize)]
 pub struct Assignment {
@@ -40,28 +38,31 @@ pub struct Assignment {
     pub in_whmcs: bool,
 }
 
-pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
-    let f = Fields::new("assignment filter", input)?;
-    f.allow_only(&[
-        "client_id",
-        "service_id",
-        "status",
-        "search",
-        "page",
-        "per_page",
-    ])?;
-    let client = f.optional_int("client_id", 1, i64::from(u32::MAX))?;
-    let service = f.optional_int("service_id", 1, i64::from(u32::MAX))?;
-    let status = f.optional_str("status")?.filter(|s| !s.trim().is_empty());
+/// Which assignments to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssignmentFilter {
+    pub client_id: Option<u32>,
+    pub service_id: Option<u32>,
+    /// A WHMCS service status (`SERVICE_STATUSES`).
+    pub status: Option<String>,
+    /// An address or CIDR.
+    pub search: Option<String>,
+    pub paging: Paging,
+}
+
+pub fn list(db: &Db, filter: &AssignmentFilter) -> Result<Page<Assignment>> {
+    let client = filter.client_id;
+    let service = filter.service_id;
+    let status = filter.status.clone();
     if let Some(s) = &status
-        && !SERVICE_STATUSES.contains(&s.trim())
+        && !SERVICE_STATUSES.contains(&s.as_str())
     {
         return Err(Error::invalid(format!(
             "Service status '{s}' is not known; use one of {}.",
             SERVICE_STATUSES.join(", ")
         )));
     }
-    let (lo, hi) = match f.optional_str("search")?.filter(|s| !s.trim().is_empty()) {
+    let (lo, hi) = match filter.search.clone() {
         None => (None, None),
         Some(text) => {
             let range = if text.contains('/') {
@@ -75,7 +76,7 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
             )
         }
     };
-    let paging = Paging::from_fields(&f)?;
+    let paging = filter.paging;
     let from = "FROM mod_ipmanager_addresses a JOIN tblhosting h ON h.id = a.service_id \
         LEFT JOIN tblclients c ON c.id = h.userid LEFT JOIN tblproducts p ON p.id = h.packageid \
         LEFT JOIN tblservers s ON s.id = h.server \
@@ -127,11 +128,7 @@ pub fn list(db: &Db, input: &Value) -> Result<Page<Assignment>> {
 
 /// What assigning would put at risk, for the admin to confirm first: a service that is not
 /// live (the address would sit unused). Writes nothing.
-pub fn assign_check(db: &Db, input: &Value) -> Result<Vec<String>> {
-    let f = Fields::new("assignment", input)?;
-    let service_id = f
-        .optional_int("service_id", 1, i64::from(u32::MAX))?
-        .ok_or_else(|| Error::invalid("'service_id' (the WHMCS service) is required."))?;
+pub fn assign_check(db: &Db, service_id: u32) -> Result<Vec<String>> {
     db.run(RetryPolicy::Transient, |conn| {
         let service: Option<(String, Option<String>)> = conn.exec_first(
             "SELECT domainstatus, domain FROM tblhosting WHERE id = :id",
@@ -152,39 +149,29 @@ pub fn assign_check(db: &Db, input: &Value) -> Result<Vec<String>> {
     })
 }
 
-/// Assigns one more unit from a pool or subnet, or the chosen free `address`, to a service,
+/// Where an assigned unit comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssignSource {
+    Pool(u64),
+    Subnet(u64),
+    /// A chosen free address or prefix.
+    Address(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignRequest {
+    pub service_id: u32,
+    pub source: AssignSource,
+}
+
+/// Assigns one more unit from a pool or subnet, or the chosen free address, to a service,
 /// and records it in WHMCS (dedicated IP if empty, else assigned IPs).
-pub fn assign(db: &Db, input: &Value) -> Result<String> {
-    let f = Fields::new("assignment", input)?;
-    f.allow_only(&[
-        "service_id",
-        "pool_id",
-        "subnet_id",
-        "draws_from",
-        "address",
-    ])?;
-    let service_id = f
-        .optional_int("service_id", 1, i64::from(u32::MAX))?
-        .ok_or_else(|| Error::invalid("'service_id' (the WHMCS service) is required."))?
-        as u32;
-    let address = f.optional_str("address")?.filter(|a| !a.trim().is_empty());
-    // A chosen address wins over the pick list (the form always sends a pick).
-    let source = match &address {
-        Some(_) => None,
-        None => KindId::read(&f, "draws_from", None, &["pool", "subnet"])?,
+pub fn assign(db: &Db, request: &AssignRequest) -> Result<String> {
+    let service_id = request.service_id;
+    let chosen = match &request.source {
+        AssignSource::Address(text) => Some(release::parse_unit(text, "Address")?),
+        _ => None,
     };
-    let (pool, subnet) = match source {
-        Some(s) if s.kind == "pool" => (Some(s.id), None),
-        Some(s) => (None, Some(s.id)),
-        None => (
-            f.optional_int("pool_id", 1, i64::MAX)?.map(|n| n as u64),
-            f.optional_int("subnet_id", 1, i64::MAX)?.map(|n| n as u64),
-        ),
-    };
-    let chosen = address
-        .as_deref()
-        .map(|text| release::parse_unit(text, "Address"))
-        .transpose()?;
     if let Some(cidr) = chosen
         && cidr.prefix_len() == 0
     {
@@ -202,14 +189,14 @@ pub fn assign(db: &Db, input: &Value) -> Result<String> {
                 Error::NotFound(format!("Service #{service_id} does not exist in WHMCS.")).into(),
             );
         }
-        let shown = match (chosen, pool, subnet) {
-            (Some(cidr), _, _) => assign_chosen(tx, service_id, cidr)?,
-            (None, Some(p), None) => next_unit(tx, Target::Pool(p), service_id)?,
-            (None, None, Some(s)) => next_unit(tx, Target::Subnet(s), service_id)?,
-            _ => {
-                return Err(
-                    Error::invalid("Give a pool, a subnet, or a free address to assign.").into(),
-                );
+        let shown = match (chosen, &request.source) {
+            (Some(cidr), _) => assign_chosen(tx, service_id, cidr)?,
+            (None, AssignSource::Pool(p)) => next_unit(tx, Target::Pool(*p), service_id)?,
+            (None, AssignSource::Subnet(s)) => next_unit(tx, Target::Subnet(*s), service_id)?,
+            (None, AssignSource::Address(_)) => {
+                return Err(Failure::Domain(Error::Internal(
+                    "An address to assign was not read.".into(),
+                )));
             }
         };
         service_ips::add(tx, service_id, &shown)?;
@@ -322,30 +309,29 @@ fn held_overlapping(tx: &mut Tx<'_>, subnet_id: u64, cidr: Cidr) -> Outcome<Opti
     Ok(None)
 }
 
-/// Unassigns one assignment (`id`): panel first, then release and clear it from WHMCS.
-/// `service_id` (the service the admin saw) and `client_id` (client area) must still match.
+/// Which assignment to unassign: `service_id` (the service the admin saw) and `client_id`
+/// (client area) must still match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnassignRequest {
+    pub id: u64,
+    pub service_id: Option<u32>,
+    pub client_id: Option<u32>,
+    pub mode: ModeChoice,
+}
+
+/// Unassigns one assignment: panel first, then release and clear it from WHMCS.
 pub fn unassign(
     db: &Db,
-    input: &Value,
+    request: &UnassignRequest,
     integrations: &Integrations<'_>,
     quarantine_hours: u32,
 ) -> Result<Unassigned> {
-    let f = Fields::new("unassign request", input)?;
-    f.allow_only(&["id", "mode", "client_id", "service_id"])?;
-    let id = f
-        .optional_int("id", 1, i64::MAX)?
-        .ok_or_else(|| Error::invalid("Say which assignment to unassign: 'id'."))?
-        as u64;
     let request = unassign::Request {
-        row_id: id,
-        service_id: f
-            .optional_int("service_id", 1, i64::from(u32::MAX))?
-            .map(|n| n as u32),
-        client_id: f
-            .optional_int("client_id", 1, i64::from(u32::MAX))?
-            .map(|n| n as u32),
+        row_id: request.id,
+        service_id: request.service_id,
+        client_id: request.client_id,
         orphan_only: false,
-        mode: ReleaseMode::parse(f.optional_str("mode")?.as_deref(), || Ok(quarantine_hours))?,
+        mode: request.mode.resolve(|| Ok(quarantine_hours))?,
     };
     unassign::unassign(db, request, integrations)
 }

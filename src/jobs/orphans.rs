@@ -5,17 +5,15 @@
 
 use super::unassign;
 use crate::error::{Error, Result};
-use crate::input::Fields;
 use crate::ipam::allocator;
 use crate::ipam::model::{State, take};
-use crate::ipam::release::ReleaseMode;
+use crate::ipam::release::ModeChoice;
 use crate::paging::{Page, Paging};
 use crate::providers::Integrations;
 use crate::store::{Db, RetryPolicy};
 use mysql::prelude::Queryable;
 use mysql::{Row, params};
 use serde::Serialize;
-use serde_json::Value;
 
 /// Assignments whose service is not live, with what WHMCS says about the service.
 const ORPHANS: &str = "FROM mod_ipmanager_addresses a LEFT JOIN tblhosting h ON h.id = a.service_id \
@@ -37,10 +35,14 @@ pub struct Orphan {
     pub error: String,
 }
 
-pub fn list(db: &Db, input: &Value) -> Result<Page<Orphan>> {
-    let f = Fields::new("orphan filter", input)?;
-    f.allow_only(&["page", "per_page"])?;
-    let paging = Paging::from_fields(&f)?;
+/// Which page of orphans.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Orphans {
+    pub paging: Paging,
+}
+
+pub fn list(db: &Db, filter: &Orphans) -> Result<Page<Orphan>> {
+    let paging = filter.paging;
     db.run(RetryPolicy::Transient, |conn| {
         let total: Option<u64> = conn.query_first(format!("SELECT COUNT(*) {ORPHANS}"))?;
         let rows: Vec<Row> = conn.exec(
@@ -84,33 +86,38 @@ pub struct ReleaseReport {
     pub skipped: Vec<(u64, String)>,
 }
 
-/// Releases one orphan (`id`, optionally with the `service_id` the admin saw) or all of
-/// them (`all: true`), to quarantine (default) or free.
+/// One orphan (`id`, with the `service_id` the admin saw) or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrphanRelease {
+    One {
+        id: u64,
+        service_id: Option<u32>,
+        mode: ModeChoice,
+    },
+    All {
+        mode: ModeChoice,
+    },
+}
+
+/// Releases one orphan or all of them, to quarantine (default) or free.
 pub fn release(
     db: &Db,
-    input: &Value,
+    request: &OrphanRelease,
     integrations: &Integrations<'_>,
     quarantine_hours: u32,
 ) -> Result<ReleaseReport> {
-    let f = Fields::new("orphan release", input)?;
-    f.allow_only(&["id", "all", "mode", "service_id"])?;
-    let mode = ReleaseMode::parse(f.optional_str("mode")?.as_deref(), || Ok(quarantine_hours))?;
-    let service_id = f
-        .optional_int("service_id", 1, i64::from(u32::MAX))?
-        .map(|n| n as u32);
-    let all = f.optional_bool("all")?.unwrap_or(false);
-    let targets: Vec<(u64, Option<u32>)> = match (f.optional_int("id", 1, i64::MAX)?, all) {
-        (Some(id), false) => vec![(id as u64, service_id)],
-        (None, true) => db.run(RetryPolicy::Transient, |conn| {
+    let (mode, all) = match request {
+        OrphanRelease::One { mode, .. } => (*mode, false),
+        OrphanRelease::All { mode } => (*mode, true),
+    };
+    let mode = mode.resolve(|| Ok(quarantine_hours))?;
+    let targets: Vec<(u64, Option<u32>)> = match request {
+        OrphanRelease::One { id, service_id, .. } => vec![(*id, *service_id)],
+        OrphanRelease::All { .. } => db.run(RetryPolicy::Transient, |conn| {
             let rows: Vec<(u64, u32)> =
                 conn.query(format!("SELECT a.id, a.service_id {ORPHANS} ORDER BY a.id"))?;
             Ok(rows.into_iter().map(|(id, s)| (id, Some(s))).collect())
         })?,
-        _ => {
-            return Err(Error::invalid(
-                "Say which orphan to release: 'id', or 'all' => true.",
-            ));
-        }
     };
     let mut report = ReleaseReport::default();
     for (row_id, service_id) in targets {

@@ -18,7 +18,6 @@
 
 use crate::audit;
 use crate::error::Result;
-use crate::input::Fields;
 use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
 use crate::ipam::model::State;
 use crate::ipam::release::{self, LockedSubnet};
@@ -139,11 +138,25 @@ fn second_addresses(
 /// The log row a Synchronize run leaves (the dashboard shows the last one).
 pub const RUN_ACTION: &str = "sync.run";
 
-pub fn run(db: &Db, input: &Value) -> Result<SyncReport> {
-    let f = Fields::new("synchronize options", input)?;
-    f.allow_only(&["live_only", "dry_run"])?;
-    let live_only = f.optional_bool("live_only")?.unwrap_or(true);
-    let dry_run = f.optional_bool("dry_run")?.unwrap_or(false);
+/// `live_only`: every service but Terminated, Cancelled and Fraud ones (false: every
+/// status); `dry_run`: the same report, nothing written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    pub live_only: bool,
+    pub dry_run: bool,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            live_only: true,
+            dry_run: false,
+        }
+    }
+}
+
+pub fn run(db: &Db, options: &SyncOptions) -> Result<SyncReport> {
+    let SyncOptions { live_only, dry_run } = *options;
     let services: Vec<(u32, String, String, String)> = db.run(RetryPolicy::Transient, |conn| {
         Ok(conn.exec(
             "SELECT id, domainstatus, dedicatedip, assignedips FROM tblhosting WHERE (dedicatedip <> '' OR assignedips <> '') \

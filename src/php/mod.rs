@@ -5,6 +5,8 @@ pub mod convert;
 pub mod exceptions;
 pub mod functions;
 pub mod info;
+pub mod loose;
+pub mod requests;
 
 use ext_php_rs::prelude::*;
 

@@ -9,7 +9,7 @@ use crate::error::Result;
 use serde::Serialize;
 
 /// Where the panel is, as WHMCS's server record says (password already decrypted by PHP).
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ServerAccess {
     pub hostname: String,
     pub ip: String,

@@ -1,14 +1,14 @@
 //! AfterModuleCreate: tell the panel about the service's IPs through the provider seam.
 
+use super::params::ModuleParams;
 use crate::audit;
-use crate::error::{Error, Result};
-use crate::input::Fields;
-use crate::providers::{IpChange, Providers, ServerAccess};
+use crate::error::Result;
+use crate::providers::{IpChange, Providers};
 use crate::store::{Db, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct AfterCreate {
@@ -21,15 +21,11 @@ pub struct AfterCreate {
 
 pub fn after_module_create(
     db: &Db,
-    params: &Value,
+    params: &ModuleParams,
     providers: &dyn Providers,
 ) -> Result<AfterCreate> {
-    let f = Fields::new("module parameters", params)?;
-    let service_id = f
-        .optional_int("serviceid", 1, i64::from(u32::MAX))?
-        .ok_or_else(|| Error::invalid("The module parameters have no 'serviceid'."))?
-        as u32;
-    let module = f.optional_str("moduletype")?.unwrap_or_default();
+    let service_id = params.service_id;
+    let module = params.module.clone();
     let addresses = held_addresses(db, service_id)?;
     let Some(provider) = providers.for_module(&module) else {
         return Ok(AfterCreate {
@@ -45,20 +41,12 @@ pub fn after_module_create(
             error: None,
         });
     }
-    let text = |key: &str| f.optional_str(key).map(Option::unwrap_or_default);
     let change = IpChange {
         module: module.clone(),
         service_id,
-        username: text("username")?,
-        domain: text("domain")?,
-        server: ServerAccess {
-            hostname: text("serverhostname")?,
-            ip: text("serverip")?,
-            username: text("serverusername")?,
-            password: text("serverpassword")?,
-            access_hash: text("serveraccesshash")?,
-            secure: f.optional_bool("serversecure")?.unwrap_or(false),
-        },
+        username: params.username.clone(),
+        domain: params.domain.clone(),
+        server: params.server.clone(),
         addresses: addresses.clone(),
     };
     let outcome = provider.add_ips(&change);

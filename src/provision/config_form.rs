@@ -3,8 +3,8 @@
 //! relation twice) run the same way for the form's validation and inside the save.
 
 use super::plan::TargetKind;
-use crate::input::KindId;
 use crate::ipam::field_errors::FieldErrors;
+use crate::php::loose::KindId;
 use crate::store::Outcome;
 use mysql::params;
 use mysql::prelude::Queryable;

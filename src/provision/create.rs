@@ -2,11 +2,11 @@
 //! them, and hand the provisioning module the overriding parameters. All pools of one
 //! service are served in one transaction: all or nothing.
 
+use super::params::ModuleParams;
 use super::plan::{self, Configuration, Plan, Relation, ServiceFacts};
 use super::{configs, facts};
 use crate::audit;
 use crate::error::{Error, Result};
-use crate::input::Fields;
 use crate::ipam::allocator::{self, Allocation, Target};
 use crate::store::script::{Script, StatementResult, literal};
 use crate::store::{Db, Outcome, RetryPolicy, Tx};
@@ -38,17 +38,10 @@ impl Provisioned {
     }
 }
 
-/// `params` is the module parameter array of PreModuleCreate (`$vars['params']`).
-pub fn pre_module_create(db: &Db, params: &Value) -> Result<Provisioned> {
-    let fields = Fields::new("module parameters", params)?;
-    let service_id = fields
-        .optional_int("serviceid", 1, i64::from(u32::MAX))?
-        .ok_or_else(|| Error::invalid("The module parameters have no 'serviceid'."))?
-        as u32;
-    let custom_values = match params.get("customfields") {
-        Some(Value::Object(map)) => map.clone(),
-        _ => Map::new(),
-    };
+/// PreModuleCreate for the service of `params`.
+pub fn pre_module_create(db: &Db, params: &ModuleParams) -> Result<Provisioned> {
+    let service_id = params.service_id;
+    let custom_values = params.custom_values.clone();
     let result = db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
         let known = read_everything(tx, service_id)?;
         let plan = plan::plan(&known.facts, &known.configurations, &known.relations)?;

@@ -5,4 +5,5 @@ pub mod config_form;
 pub mod configs;
 pub mod create;
 pub mod facts;
+pub mod params;
 pub mod plan;

@@ -3,7 +3,7 @@
 
 use super::Rng;
 use super::model::{Held, Model, PoolSpec, Rules, Unit, family};
-use super::support::TestDb;
+use super::support::{TestDb, req};
 use ipmanager::Error;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::ipam::release::{self, ReleaseMode};
@@ -410,7 +410,8 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
             let start = offset / size * size;
             let text = model.text(start, len);
             let expect_ok = model.is_available(start, len) && !(model.stored && len < model.bits);
-            let got = assignments::assign(db, &json!({"service_id": service, "address": text}));
+            let got =
+                assignments::assign(db, &req(json!({"service_id": service, "address": text})));
             match (expect_ok, got) {
                 (true, Ok(shown)) if shown == text => {
                     let pool = model.pool_for(start, len);
@@ -443,7 +444,7 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
             let text = model.text(offset / size * size, len);
             add_to_whmcs(test, *service, &text);
             model.whmcs_add(*service, &text);
-            sync::run(db, &json!({})).map_err(|e| e.to_string())?;
+            sync::run(db, &req(json!({}))).map_err(|e| e.to_string())?;
             sync_in_model(model);
         }
         Step::Cleaner => {
@@ -482,7 +483,7 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
             let mode_text = if *free { "free" } else { "quarantine" };
             let report = orphans::release(
                 db,
-                &json!({"all": true, "mode": mode_text}),
+                &req(json!({"all": true, "mode": mode_text})),
                 &Integrations::none(),
                 QUARANTINE_HOURS,
             )
@@ -530,7 +531,7 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
             let mode_text = if *free { "free" } else { "quarantine" };
             assignments::unassign(
                 db,
-                &json!({"id": id, "service_id": service, "mode": mode_text}),
+                &req(json!({"id": id, "service_id": service, "mode": mode_text})),
                 &Integrations::none(),
                 QUARANTINE_HOURS,
             )

@@ -80,3 +80,8 @@ fn opts(config: &DbConfig) -> mysql::OptsBuilder {
 fn admin_conn(config: &DbConfig) -> mysql::Conn {
     mysql::Conn::new(opts(config)).unwrap()
 }
+
+/// A typed request read from a PHP-shaped value, exactly as the native functions read it.
+pub fn req<T: ipmanager::php::requests::FromPhp>(value: serde_json::Value) -> T {
+    T::from_php(&value).unwrap_or_else(|e| panic!("{value}: {e}"))
+}

@@ -1,8 +1,11 @@
 //! Subnets, pools, addresses, allocation and release.
 
+use crate::ipam::addresses::ListFilter;
+use crate::ipam::api::{AllocateRequest, FreeListRequest, ReleaseRequest};
 use crate::ipam::{api, pools, subnets};
 use crate::php::args;
 use crate::php::convert::to_php;
+use crate::php::requests::FromPhp;
 use crate::store::registry;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
@@ -112,25 +115,25 @@ pub fn ipmanager_pool_list(subnet_id: Option<&Zval>) -> PhpResult<Zval> {
 
 #[php_function]
 pub fn ipmanager_address_list(filters: Option<&Zval>) -> PhpResult<Zval> {
-    let filters = args::optional_array(filters, "The filters")?;
+    let filters = ListFilter::from_php(&args::optional_array(filters, "The filters")?)?;
     Ok(to_php(&api::address_list(&*registry::db()?, &filters)?)?)
 }
 
 #[php_function]
 pub fn ipmanager_free_list(request: &Zval) -> PhpResult<Zval> {
-    let request = args::array(request, "The request")?;
+    let request = FreeListRequest::from_php(&args::array(request, "The request")?)?;
     Ok(to_php(&api::free_list(&*registry::db()?, &request)?)?)
 }
 
 #[php_function]
 pub fn ipmanager_allocate(request: &Zval) -> PhpResult<Zval> {
-    let request = args::array(request, "The allocation request")?;
+    let request = AllocateRequest::from_php(&args::array(request, "The allocation request")?)?;
     Ok(to_php(&api::allocate(&*registry::db()?, &request)?)?)
 }
 
 #[php_function]
 pub fn ipmanager_release(request: &Zval) -> PhpResult<Zval> {
-    let request = args::array(request, "The release request")?;
+    let request = ReleaseRequest::from_php(&args::array(request, "The release request")?)?;
     Ok(to_php(&api::release(&*registry::db()?, &request)?)?)
 }
 

@@ -1,9 +1,13 @@
 //! Jobs over many services.
 
 use crate::ipam::api;
+use crate::jobs::assignments::{AssignRequest, AssignmentFilter, UnassignRequest};
+use crate::jobs::orphans::{OrphanRelease, Orphans};
+use crate::jobs::sync::SyncOptions;
 use crate::jobs::{alerts, assignments, cleaner, orphans, sync, upkeep};
 use crate::php::args;
 use crate::php::convert::to_php;
+use crate::php::requests::FromPhp;
 use crate::providers::Integrations;
 use crate::store::registry;
 use ext_php_rs::prelude::*;
@@ -20,6 +24,7 @@ pub fn ipmanager_dashboard() -> PhpResult<Zval> {
 #[php_function]
 pub fn ipmanager_sync(options: Option<&Zval>) -> PhpResult<Zval> {
     let options = args::optional_array(options, "The options")?;
+    let options = SyncOptions::from_php(&options)?;
     Ok(to_php(&sync::run(&*registry::db()?, &options)?)?)
 }
 
@@ -27,6 +32,7 @@ pub fn ipmanager_sync(options: Option<&Zval>) -> PhpResult<Zval> {
 #[php_function]
 pub fn ipmanager_orphan_list(filters: Option<&Zval>) -> PhpResult<Zval> {
     let filters = args::optional_array(filters, "The filters")?;
+    let filters = Orphans::from_php(&filters)?;
     Ok(to_php(&orphans::list(&*registry::db()?, &filters)?)?)
 }
 
@@ -34,7 +40,7 @@ pub fn ipmanager_orphan_list(filters: Option<&Zval>) -> PhpResult<Zval> {
 /// the service's IP fields; a panel refusal leaves the address `releasing`.
 #[php_function]
 pub fn ipmanager_orphan_release(request: &Zval) -> PhpResult<Zval> {
-    let request = args::array(request, "The request")?;
+    let request = OrphanRelease::from_php(&args::array(request, "The request")?)?;
     let db = registry::db()?;
     let hours = api::configured_quarantine_hours(&db)?;
     Ok(to_php(&orphans::release(
@@ -77,14 +83,14 @@ pub fn ipmanager_upkeep() -> PhpResult<Zval> {
 /// Services with their IPs; filters client_id, service_id, status, search (IP/CIDR), paging.
 #[php_function]
 pub fn ipmanager_assignment_list(filters: Option<&Zval>) -> PhpResult<Zval> {
-    let filters = args::optional_array(filters, "The filters")?;
+    let filters = AssignmentFilter::from_php(&args::optional_array(filters, "The filters")?)?;
     Ok(to_php(&assignments::list(&*registry::db()?, &filters)?)?)
 }
 
 /// Assigns one more unit from a pool or subnet, or a chosen free address; returns it.
 #[php_function]
 pub fn ipmanager_assign(request: &Zval) -> PhpResult<String> {
-    let request = args::array(request, "The request")?;
+    let request = AssignRequest::from_php(&args::array(request, "The request")?)?;
     Ok(assignments::assign(&*registry::db()?, &request)?)
 }
 
@@ -92,10 +98,10 @@ pub fn ipmanager_assign(request: &Zval) -> PhpResult<String> {
 /// live): a list of warnings, empty when there is nothing to confirm. Writes nothing.
 #[php_function]
 pub fn ipmanager_assign_check(request: &Zval) -> PhpResult<Zval> {
-    let request = args::array(request, "The request")?;
+    let request = AssignRequest::from_php(&args::array(request, "The request")?)?;
     Ok(to_php(&assignments::assign_check(
         &*registry::db()?,
-        &request,
+        request.service_id,
     )?)?)
 }
 
@@ -109,7 +115,7 @@ pub fn ipmanager_choices() -> PhpResult<Zval> {
 /// Unassigns one assignment ('id'; 'client_id' limits it to that client's services).
 #[php_function]
 pub fn ipmanager_unassign(request: &Zval) -> PhpResult<Zval> {
-    let request = args::array(request, "The request")?;
+    let request = UnassignRequest::from_php(&args::array(request, "The request")?)?;
     let db = registry::db()?;
     let hours = api::configured_quarantine_hours(&db)?;
     let done = assignments::unassign(&db, &request, &Integrations::none(), hours)?;

@@ -2,7 +2,9 @@
 
 use crate::php::args;
 use crate::php::convert::to_php;
+use crate::php::requests::FromPhp;
 use crate::providers::NoIntegrations;
+use crate::provision::params::ModuleParams;
 use crate::provision::{after_create, configs, create};
 use crate::store::registry;
 use ext_php_rs::prelude::*;
@@ -11,7 +13,7 @@ use ext_php_rs::types::Zval;
 /// PreModuleCreate: returns the overriding parameters, `['abortcmd' => true, ...]`, or `[]`.
 #[php_function]
 pub fn ipmanager_premodule_create(params: &Zval) -> PhpResult<Zval> {
-    let params = args::array(params, "The module parameters")?;
+    let params = ModuleParams::from_php(&args::array(params, "The module parameters")?)?;
     let outcome = create::pre_module_create(&*registry::db()?, &params)?;
     Ok(to_php(&outcome.into_hook_result())?)
 }
@@ -20,7 +22,7 @@ pub fn ipmanager_premodule_create(params: &Zval) -> PhpResult<Zval> {
 /// (none is enabled until the integrations are configured: then nothing happens).
 #[php_function]
 pub fn ipmanager_after_module_create(params: &Zval) -> PhpResult<Zval> {
-    let params = args::array(params, "The module parameters")?;
+    let params = ModuleParams::from_php(&args::array(params, "The module parameters")?)?;
     let report = after_create::after_module_create(&*registry::db()?, &params, &NoIntegrations)?;
     Ok(to_php(&report)?)
 }

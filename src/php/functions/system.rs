@@ -1,9 +1,9 @@
 //! Version, database set-up, status and the addon's lifecycle.
 
 use crate::error::{Error, Result};
-use crate::input::Fields;
 use crate::lifecycle;
 use crate::php::convert::{from_zval, to_php};
+use crate::php::loose::Fields;
 use crate::status;
 use crate::store::{DbConfig, migrations, registry};
 use ext_php_rs::prelude::*;

@@ -6,9 +6,11 @@ mod support;
 use ipmanager::Error;
 use ipmanager::audit::{self, Actor};
 use ipmanager::ipam::allocator::{self, Target};
+use ipmanager::ipam::subnet_spec::SubnetForm;
 use ipmanager::ipam::{api, subnets};
 use ipmanager::jobs::assignments::AssignRequest;
 use ipmanager::jobs::{assignments, sync};
+use ipmanager::provision::config_form::RelationForm;
 use ipmanager::provision::configs;
 use mysql::prelude::Queryable;
 use serde_json::json;
@@ -36,7 +38,7 @@ fn an_edit_that_would_block_an_address_in_use_is_reported_before_and_writes_noth
         .address
         .clone();
     assert_eq!(held, "10.80.0.1");
-    let form = |gateway: &str| json!({"name": "edited", "gateway": gateway});
+    let form = |gateway: &str| -> SubnetForm { req(json!({"name": "edited", "gateway": gateway})) };
 
     let warnings = subnets::update_check(&test.db, s.id, &form("10.80.0.1")).unwrap();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -59,7 +61,7 @@ fn an_edit_that_would_block_an_address_in_use_is_reported_before_and_writes_noth
         "a free gateway needs no question"
     );
     assert!(
-        subnets::update_check(&test.db, s.id, &json!({"name": ""}))
+        subnets::update_check(&test.db, s.id, &req(json!({"name": ""})))
             .unwrap()
             .is_empty(),
         "an invalid form has field errors instead"
@@ -73,8 +75,8 @@ fn an_edit_that_would_block_an_address_in_use_is_reported_before_and_writes_noth
             .is_empty()
     );
     // A reservation covering it is asked about too.
-    let reserve =
-        json!({"name": "edited", "gateway": "10.80.0.1", "reserved": "10.80.0.2-10.80.0.3"});
+    let reserve: SubnetForm =
+        req(json!({"name": "edited", "gateway": "10.80.0.1", "reserved": "10.80.0.2-10.80.0.3"}));
     allocator::allocate(&test.db, Target::Pool(pool.id), 12, 1).unwrap();
     let warnings = subnets::update_check(&test.db, s.id, &reserve).unwrap();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
@@ -225,7 +227,7 @@ fn configurations_and_relations_are_refused_in_words_and_never_twice() {
     let (_, pool) = simple(&test, "10.85.0.0/28");
     let errors = configs::validate(
         &test.db,
-        &json!({"name": "VPS", "ipv4_count": 0, "ipv6_count": 0}),
+        &req(json!({"name": "VPS", "ipv4_count": 0, "ipv6_count": 0})),
     )
     .unwrap();
     assert_eq!(
@@ -235,21 +237,23 @@ fn configurations_and_relations_are_refused_in_words_and_never_twice() {
     assert!(matches!(
         configs::save(
             &test.db,
-            &json!({"name": "VPS", "ipv4_count": 0, "ipv6_count": 0})
+            &req(json!({"name": "VPS", "ipv4_count": 0, "ipv6_count": 0}))
         ),
         Err(Error::InvalidInput(_))
     ));
-    let id = configs::save(&test.db, &json!({"name": "VPS"})).unwrap();
-    let taken = configs::validate(&test.db, &json!({"name": "VPS"})).unwrap();
+    let id = configs::save(&test.db, &req(json!({"name": "VPS"}))).unwrap();
+    let taken = configs::validate(&test.db, &req(json!({"name": "VPS"}))).unwrap();
     assert_eq!(taken.iter().map(|e| e.field).collect::<Vec<_>>(), ["name"]);
     assert!(
-        configs::validate(&test.db, &json!({"id": id, "name": "VPS"}))
+        configs::validate(&test.db, &req(json!({"id": id, "name": "VPS"})))
             .unwrap()
             .is_empty(),
         "editing keeps its own name"
     );
 
-    let relation = json!({"configuration_id": id, "target": "product:1", "draws_from": format!("pool:{}", pool.id)});
+    let relation: RelationForm = req(
+        json!({"configuration_id": id, "target": "product:1", "draws_from": format!("pool:{}", pool.id)}),
+    );
     assert!(
         configs::validate_relation(&test.db, &relation)
             .unwrap()
@@ -265,7 +269,9 @@ fn configurations_and_relations_are_refused_in_words_and_never_twice() {
         configs::add_relation(&test.db, &relation),
         Err(Error::Conflict(_))
     ));
-    let extra = json!({"configuration_id": id, "target": "product:1", "draws_from": format!("pool:{}", pool.id), "extra_count": 2});
+    let extra: RelationForm = req(
+        json!({"configuration_id": id, "target": "product:1", "draws_from": format!("pool:{}", pool.id), "extra_count": 2}),
+    );
     assert_eq!(
         configs::validate_relation(&test.db, &extra)
             .unwrap()
@@ -274,7 +280,8 @@ fn configurations_and_relations_are_refused_in_words_and_never_twice() {
             .collect::<Vec<_>>(),
         ["extra_count"]
     );
-    let missing = json!({"configuration_id": id, "target": "server:5", "draws_from": "subnet:999"});
+    let missing: RelationForm =
+        req(json!({"configuration_id": id, "target": "server:5", "draws_from": "subnet:999"}));
     assert_eq!(
         configs::validate_relation(&test.db, &missing)
             .unwrap()

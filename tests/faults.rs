@@ -38,18 +38,18 @@ fn setup(test: &TestDb) {
     let db = &test.db;
     let v4 = subnets::create(
         db,
-        &json!({"cidr": "10.60.0.0/26", "name": "v4", "gateway": "10.60.0.62"}),
+        &req(json!({"cidr": "10.60.0.0/26", "name": "v4", "gateway": "10.60.0.62"})),
     )
     .unwrap();
-    let v6 = subnets::create(db, &json!({"cidr": "2001:db8:60::/120", "name": "v6"})).unwrap();
+    let v6 = subnets::create(db, &req(json!({"cidr": "2001:db8:60::/120", "name": "v6"}))).unwrap();
     let p4 = pools::create(
         db,
-        &json!({"subnet_id": v4.id, "name": "p4", "range": "10.60.0.1-10.60.0.30"}),
+        &req(json!({"subnet_id": v4.id, "name": "p4", "range": "10.60.0.1-10.60.0.30"})),
     )
     .unwrap();
     pools::create(
         db,
-        &json!({"subnet_id": v6.id, "name": "p6", "prefix_len": 124}),
+        &req(json!({"subnet_id": v6.id, "name": "p6", "prefix_len": 124})),
     )
     .unwrap();
     allocator::allocate(db, Target::Pool(p4.id), 1, 1).unwrap(); // .1, listed in WHMCS
@@ -68,8 +68,8 @@ fn setup(test: &TestDb) {
          VALUES (UNHEX('00000000000000000000000000000001'), UTC_TIMESTAMP() - INTERVAL 2 DAY, '\"old\"')",
     )
     .unwrap();
-    let config = configs::save(db, &json!({"name": "VPS", "ipv4_count": 1})).unwrap();
-    configs::add_relation(db, &json!({"configuration_id": config, "target_type": "product", "target_id": 1, "pool_id": p4.id}))
+    let config = configs::save(db, &req(json!({"name": "VPS", "ipv4_count": 1}))).unwrap();
+    configs::add_relation(db, &req(json!({"configuration_id": config, "target_type": "product", "target_id": 1, "pool_id": p4.id})))
         .unwrap();
 }
 
@@ -87,24 +87,24 @@ fn mutate(db: &Db, which: usize) -> Value {
             &req(json!({"service_id": 2, "mode": "quarantine", "quarantine_hours": 3})),
         )
         .map(|r| json!(r)),
-        5 => subnets::create(db, &json!({"cidr": "10.61.0.0/24", "name": "new"}))
+        5 => subnets::create(db, &req(json!({"cidr": "10.61.0.0/24", "name": "new"})))
             .map(|s| json!(s.id)),
         6 => subnets::update(
             db,
             1,
-            &json!({"name": "v4", "gateway": "10.60.0.62", "excluded": "10.60.0.6-10.60.0.9"}),
+            &req(json!({"name": "v4", "gateway": "10.60.0.62", "excluded": "10.60.0.6-10.60.0.9"})),
         )
         .map(|(_, r)| json!(r)),
         7 => subnets::delete(db, 2, true).map(|r| json!(r)),
         8 => pools::create(
             db,
-            &json!({"subnet_id": 1, "name": "more", "range": "10.60.0.31-10.60.0.40"}),
+            &req(json!({"subnet_id": 1, "name": "more", "range": "10.60.0.31-10.60.0.40"})),
         )
         .map(|p| json!(p.id)),
         9 => pools::update(
             db,
             1,
-            &json!({"name": "p4 renamed", "range": "10.60.0.1-10.60.0.35"}),
+            &req(json!({"name": "p4 renamed", "range": "10.60.0.1-10.60.0.35"})),
         )
         .map(|p| json!(p.id)),
         10 => pools::delete(db, 1, true).map(|n| json!(n)),
@@ -129,10 +129,10 @@ fn mutate(db: &Db, which: usize) -> Value {
         .map(|r| json!(r)),
         15 => sync::run(db, &req(json!({}))).map(|r| json!(r)),
         16 => cleaner::run(db, cleaner::Behavior::MarkFree).map(|r| json!(r)),
-        17 => configs::save(db, &json!({"name": "Second", "ipv4_count": 2})).map(|id| json!(id)),
+        17 => configs::save(db, &req(json!({"name": "Second", "ipv4_count": 2}))).map(|id| json!(id)),
         18 => configs::add_relation(
             db,
-            &json!({"configuration_id": 1, "target_type": "server", "target_id": 3, "pool_id": 1}),
+            &req(json!({"configuration_id": 1, "target_type": "server", "target_id": 3, "pool_id": 1})),
         )
         .map(|id| json!(id)),
         19 => configs::delete_relation(db, 1).map(|()| json!(null)),
@@ -281,7 +281,7 @@ fn a_server_that_never_answers_is_given_up_on_within_the_budget() {
     assert!(api::subnet_list(&db).unwrap().is_empty());
     proxy.go_silent();
     let started = Instant::now();
-    let err = subnets::create(&db, &json!({"cidr": "10.62.0.0/24", "name": "x"})).unwrap_err();
+    let err = subnets::create(&db, &req(json!({"cidr": "10.62.0.0/24", "name": "x"}))).unwrap_err();
     let spent = started.elapsed();
     assert!(matches!(err, ipmanager::Error::Database(_)), "{err:?}");
     assert!(spent < Duration::from_secs(21), "gave up after {spent:?}");

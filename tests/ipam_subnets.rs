@@ -9,6 +9,7 @@ use ipmanager::ipam::{api, pools, subnets};
 use mysql::prelude::Queryable;
 use serde_json::json;
 use support::ipam::{migrated, pool, simple, subnet, take};
+use support::req;
 
 fn rows(test: &support::TestDb, subnet_id: u64) -> u64 {
     test.conn()
@@ -76,7 +77,7 @@ fn a_stored_request_over_65536_addresses_is_refused_and_suggests_sparse() {
     let test = migrated("sub_big");
     let err = subnets::create(
         &test.db,
-        &json!({"cidr": "10.0.0.0/15", "name": "big", "store_free_ips": true}),
+        &req(json!({"cidr": "10.0.0.0/15", "name": "big", "store_free_ips": true})),
     )
     .unwrap_err();
     let msg = invalid(err);
@@ -147,7 +148,7 @@ fn children_must_lie_inside_their_parent_and_siblings_never_overlap() {
         ),
     ];
     for (input, expected) in cases {
-        let msg = invalid(subnets::create(&test.db, &input).unwrap_err());
+        let msg = invalid(subnets::create(&test.db, &req(input.clone())).unwrap_err());
         assert!(msg.contains(expected), "{input}: {msg}");
     }
     assert_eq!(subnets::list(&test.db).unwrap().len(), 3);
@@ -164,7 +165,7 @@ fn a_parent_never_hands_out_addresses_of_its_children() {
     assert_eq!(take(&test, &pool_all, 1), "10.9.0.0");
     let err = subnets::create(
         &test.db,
-        &json!({"cidr": "10.9.0.0/30", "name": "c", "parent_id": parent.id}),
+        &req(json!({"cidr": "10.9.0.0/30", "name": "c", "parent_id": parent.id})),
     )
     .unwrap_err();
     assert!(
@@ -190,7 +191,7 @@ fn changing_rules_reapplies_them_and_reports_but_keeps_assigned_addresses() {
     let (_, report) = subnets::update(
         &test.db,
         s.id,
-        &json!({"name": "renamed", "excluded": "10.5.0.1-10.5.0.3"}),
+        &req(json!({"name": "renamed", "excluded": "10.5.0.1-10.5.0.3"})),
     )
     .unwrap();
     assert_eq!(report.conflicts.len(), 1, "{:?}", report.conflicts);
@@ -210,7 +211,12 @@ fn changing_rules_reapplies_them_and_reports_but_keeps_assigned_addresses() {
     assert_eq!(view.excluded, "10.5.0.1-10.5.0.3");
 
     // Removing the exclusion makes 10.5.0.2 available again (lowest free).
-    subnets::update(&test.db, s.id, &json!({"name": "renamed", "excluded": ""})).unwrap();
+    subnets::update(
+        &test.db,
+        s.id,
+        &req(json!({"name": "renamed", "excluded": ""})),
+    )
+    .unwrap();
     assert_eq!(take(&test, &p, 3), "10.5.0.2");
 }
 
@@ -219,14 +225,19 @@ fn cidr_and_storage_cannot_change_on_edit() {
     let test = migrated("sub_fixed");
     let (s, _) = simple(&test, "10.6.0.0/24");
     let msg = invalid(
-        subnets::update(&test.db, s.id, &json!({"name": "x", "cidr": "10.6.1.0/24"})).unwrap_err(),
+        subnets::update(
+            &test.db,
+            s.id,
+            &req(json!({"name": "x", "cidr": "10.6.1.0/24"})),
+        )
+        .unwrap_err(),
     );
     assert!(msg.contains("cannot change"), "{msg}");
     let msg = invalid(
         subnets::update(
             &test.db,
             s.id,
-            &json!({"name": "x", "store_free_ips": false}),
+            &req(json!({"name": "x", "store_free_ips": false})),
         )
         .unwrap_err(),
     );
@@ -297,14 +308,14 @@ fn pool_validation_names_the_field_and_the_problem() {
         ),
     ];
     for (input, field, expected) in cases {
-        let errors = api::pool_validate(&test.db, &input, None).unwrap();
+        let errors = api::pool_validate(&test.db, &req(input.clone()), None).unwrap();
         assert!(
             errors
                 .iter()
                 .any(|e| e.field == field && e.message.contains(expected)),
             "{input}: {errors:?}"
         );
-        assert!(pools::create(&test.db, &input).is_err());
+        assert!(pools::create(&test.db, &req(input.clone())).is_err());
     }
 }
 

@@ -33,7 +33,7 @@ fn an_address_blocked_while_assigned_stays_blocked_after_its_release() {
         );
         let got = allocator::allocate(&test.db, Target::Subnet(s.id), 1, 1).unwrap();
         assert_eq!(got[0].address, "10.9.0.1");
-        subnets::update(&test.db, s.id, &json!({"name": "s", rule: "10.9.0.1"})).unwrap();
+        subnets::update(&test.db, s.id, &req(json!({"name": "s", rule: "10.9.0.1"}))).unwrap();
         release::release_address(&test.db, "10.9.0.1", ReleaseMode::Free).unwrap();
         let free = release::free_units(&test.db, Target::Subnet(s.id), None, 10).unwrap();
         assert!(

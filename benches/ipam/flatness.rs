@@ -1,6 +1,7 @@
 //! Allocation latency in pools of every size and fill.
 
 use super::measure::{stats, timed};
+use crate::support::req;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::ipam::release::{self, ReleaseMode};
 use ipmanager::ipam::{pools, subnets};
@@ -39,13 +40,15 @@ pub fn flatness(db: &Db) {
             let name = format!("{c} {fill_name}");
             let s = subnets::create(
                 db,
-                &json!({"cidr": c.to_string(), "name": name, "store_free_ips": false,
+                &req(
+                    json!({"cidr": c.to_string(), "name": name, "store_free_ips": false,
                 "reserve_network": false, "reserve_broadcast": false, "reserve_anycast": false}),
+                ),
             )
             .unwrap();
             let p = pools::create(
                 db,
-                &json!({"subnet_id": s.id, "name": name, "prefix_len": unit}),
+                &req(json!({"subnet_id": s.id, "name": name, "prefix_len": unit})),
             )
             .unwrap();
             let rows = fill_subnet(db, s.id, p.id, c, *unit, fill);
@@ -94,7 +97,7 @@ fn fill_subnet(db: &Db, subnet_id: u64, pool_id: u64, cidr: Cidr, unit: u8, fill
     let block_len = cidr.prefix_len() + 8;
     let filler = pools::create(
         db,
-        &json!({"subnet_id": subnet_id, "name": format!("{cidr} filler"), "prefix_len": block_len}),
+        &req(json!({"subnet_id": subnet_id, "name": format!("{cidr} filler"), "prefix_len": block_len})),
     )
     .unwrap();
     let blocks = ((256.0 * fill) as u32).saturating_sub(1);

@@ -2,6 +2,7 @@
 //!    connection in the same loop, so both see the same machine noise.
 
 use super::measure::{conn, row_against, stats, timed};
+use crate::support::req;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::ipam::{pools, subnets};
 use ipmanager::store::script::literal;
@@ -24,14 +25,14 @@ pub fn run(db: &Db, cfg: &DbConfig) {
     let pool = |cidr: &str, stored: bool, extra: Value| {
         let s = subnets::create(
             db,
-            &json!({"cidr": cidr, "name": cidr, "store_free_ips": stored}),
+            &req(json!({"cidr": cidr, "name": cidr, "store_free_ips": stored})),
         )
         .unwrap();
         let mut input = json!({"subnet_id": s.id, "name": cidr});
         if let (Some(o), Some(e)) = (input.as_object_mut(), extra.as_object()) {
             o.extend(e.clone());
         }
-        (s.id, pools::create(db, &input).unwrap().id)
+        (s.id, pools::create(db, &req(input)).unwrap().id)
     };
     let (_, sparse4) = pool("10.128.0.0/16", false, json!({}));
     let (_, stored4) = pool("10.129.0.0/16", true, json!({}));

@@ -4,6 +4,7 @@
 //!    parameters, the hook dispatch) is measured apart, in tests/bench/provisioning.php.
 
 use super::measure::{conn, row_against, stats, timed};
+use crate::support::req;
 use ipmanager::ipam::{pools, subnets};
 use ipmanager::provision::{configs, create};
 use ipmanager::store::{Db, DbConfig};
@@ -23,23 +24,31 @@ pub fn run(db: &Db, cfg: &DbConfig) {
         "INSERT INTO tblproducts (id, type, name, servertype) VALUES (900, 'server', 'bench VPS', 'proxmox')",
     )
     .unwrap();
-    let s4 = subnets::create(db, &json!({"cidr": "10.140.0.0/16", "name": "bench v4"})).unwrap();
-    let p4 = pools::create(db, &json!({"subnet_id": s4.id, "name": "bench v4"})).unwrap();
-    let s6 = subnets::create(db, &json!({"cidr": "3fff:d000::/36", "name": "bench v6"})).unwrap();
+    let s4 = subnets::create(
+        db,
+        &req(json!({"cidr": "10.140.0.0/16", "name": "bench v4"})),
+    )
+    .unwrap();
+    let p4 = pools::create(db, &req(json!({"subnet_id": s4.id, "name": "bench v4"}))).unwrap();
+    let s6 = subnets::create(
+        db,
+        &req(json!({"cidr": "3fff:d000::/36", "name": "bench v6"})),
+    )
+    .unwrap();
     let p6 = pools::create(
         db,
-        &json!({"subnet_id": s6.id, "name": "bench v6", "prefix_len": 64}),
+        &req(json!({"subnet_id": s6.id, "name": "bench v6", "prefix_len": 64})),
     )
     .unwrap();
     let config = configs::save(
         db,
-        &json!({"name": "bench VPS", "ipv4_count": 1, "ipv6_count": 1}),
+        &req(json!({"name": "bench VPS", "ipv4_count": 1, "ipv6_count": 1})),
     )
     .unwrap();
     for pool in [p4.id, p6.id] {
         configs::add_relation(
             db,
-            &json!({"configuration_id": config, "target_type": "product", "target_id": 900, "pool_id": pool}),
+            &req(json!({"configuration_id": config, "target_type": "product", "target_id": 900, "pool_id": pool})),
         )
         .unwrap();
     }

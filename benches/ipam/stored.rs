@@ -1,5 +1,6 @@
 //! Creating a stored subnet against a plain INSERT of the same rows.
 
+use crate::support::req;
 use ipmanager::ipam::subnets;
 use ipmanager::net::{Addr, Cidr};
 use ipmanager::store::Db;
@@ -21,7 +22,7 @@ pub fn stored_creation(db: &Db, raw: &mut Conn) {
         let t = Instant::now();
         let s = subnets::create(
             db,
-            &json!({"cidr": cidr, "name": cidr, "store_free_ips": true}),
+            &req(json!({"cidr": cidr, "name": cidr, "store_free_ips": true})),
         )
         .unwrap();
         ours.push(t.elapsed().as_secs_f64() * 1000.0);

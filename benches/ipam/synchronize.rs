@@ -1,6 +1,7 @@
 //! Allocation after Synchronize imported millions of rows.
 
 use super::measure::{row, stats, timed};
+use crate::support::req;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::ipam::release::{self, ReleaseMode};
 use ipmanager::ipam::{pools, subnets};
@@ -20,27 +21,27 @@ pub fn flat_after_synchronize(db: &Db, raw: &mut Conn) {
     );
     let s = subnets::create(
         db,
-        &json!({"cidr": "20.0.0.0/8", "name": "synced /8", "reserve_network": false, "reserve_broadcast": false}),
+        &req(json!({"cidr": "20.0.0.0/8", "name": "synced /8", "reserve_network": false, "reserve_broadcast": false})),
     )
     .unwrap();
     let a = pools::create(
         db,
-        &json!({"subnet_id": s.id, "name": "synced A", "cidr": "20.0.0.0/12"}),
+        &req(json!({"subnet_id": s.id, "name": "synced A", "cidr": "20.0.0.0/12"})),
     )
     .unwrap();
     let b = pools::create(
         db,
-        &json!({"subnet_id": s.id, "name": "synced B", "cidr": "20.16.0.0/12"}),
+        &req(json!({"subnet_id": s.id, "name": "synced B", "cidr": "20.16.0.0/12"})),
     )
     .unwrap();
     let control_subnet = subnets::create(
         db,
-        &json!({"cidr": "21.0.0.0/24", "name": "empty /24", "store_free_ips": false}),
+        &req(json!({"cidr": "21.0.0.0/24", "name": "empty /24", "store_free_ips": false})),
     )
     .unwrap();
     let control = pools::create(
         db,
-        &json!({"subnet_id": control_subnet.id, "name": "empty /24"}),
+        &req(json!({"subnet_id": control_subnet.id, "name": "empty /24"})),
     )
     .unwrap();
     // 4,000 addresses per service (one assignedips text), every 100th address left out.

@@ -1,6 +1,7 @@
 //! The utilization summary over a million addresses.
 
 use super::measure::{conn, stats, timed};
+use crate::support::req;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::ipam::{api, pools, subnets};
 use ipmanager::store::{Db, DbConfig, migrations};
@@ -31,10 +32,10 @@ pub fn utilization_summary(base: &DbConfig) {
         let cidr = format!("100.{}.0.0/16", 64 + i);
         let s = subnets::create(
             db,
-            &json!({"cidr": cidr, "name": cidr, "store_free_ips": true}),
+            &req(json!({"cidr": cidr, "name": cidr, "store_free_ips": true})),
         )
         .unwrap();
-        let p = pools::create(db, &json!({"subnet_id": s.id, "name": cidr})).unwrap();
+        let p = pools::create(db, &req(json!({"subnet_id": s.id, "name": cidr}))).unwrap();
         allocator::allocate(db, Target::Pool(p.id), 1, 200).unwrap();
     }
     println!("  (set-up took {:.1} s)", t.elapsed().as_secs_f64());

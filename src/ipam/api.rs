@@ -2,7 +2,9 @@
 
 use super::allocator::{self, Target};
 use super::field_errors::{FieldError, FieldErrors};
+use super::pools::PoolForm;
 use super::release::{self, Released};
+use super::subnet_spec::SubnetForm;
 use super::views::{self, PoolView, SubnetView};
 use super::{addresses, pools, subnets};
 use crate::error::{Error, Result};
@@ -11,7 +13,6 @@ use crate::paging::Page;
 use crate::store::{Db, RetryPolicy};
 use crate::whmcs::addon_settings;
 use serde::Serialize;
-use serde_json::Value;
 
 /// Hours a released address waits when the addon setting is missing.
 pub const DEFAULT_QUARANTINE_HOURS: u32 = 24;
@@ -36,8 +37,8 @@ pub fn subnet_view(db: &Db, id: u64) -> Result<SubnetView> {
     db.run(RetryPolicy::Transient, |conn| views::subnet(conn, &s, 0))
 }
 
-pub fn subnet_validate(db: &Db, input: &Value, id: Option<u64>) -> Result<Vec<FieldError>> {
-    Ok(match subnets::validate(db, input, id)? {
+pub fn subnet_validate(db: &Db, form: &SubnetForm, id: Option<u64>) -> Result<Vec<FieldError>> {
+    Ok(match subnets::validate(db, form, id)? {
         Ok(_) => Vec::new(),
         Err(errors) => errors.0,
     })
@@ -49,8 +50,8 @@ pub struct SubnetUpdated {
     pub conflicts: Vec<String>,
 }
 
-pub fn subnet_update(db: &Db, id: u64, input: &Value) -> Result<SubnetUpdated> {
-    let (_, report) = subnets::update(db, id, input)?;
+pub fn subnet_update(db: &Db, id: u64, form: &SubnetForm) -> Result<SubnetUpdated> {
+    let (_, report) = subnets::update(db, id, form)?;
     Ok(SubnetUpdated {
         subnet: subnet_view(db, id)?,
         conflicts: report.conflicts,
@@ -79,9 +80,9 @@ pub fn pool_view(db: &Db, id: u64) -> Result<PoolView> {
     })
 }
 
-pub fn pool_validate(db: &Db, input: &Value, id: Option<u64>) -> Result<Vec<FieldError>> {
+pub fn pool_validate(db: &Db, form: &PoolForm, id: Option<u64>) -> Result<Vec<FieldError>> {
     let existing = id.map(|id| pools::get(db, id)).transpose()?;
-    Ok(match pools::spec(db, input, existing.as_ref())? {
+    Ok(match pools::spec(db, form, existing.as_ref())? {
         Ok(_) => Vec::new(),
         Err(FieldErrors(errors)) => errors,
     })

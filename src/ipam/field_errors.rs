@@ -10,7 +10,7 @@ pub struct FieldError {
     pub message: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
@@ -32,23 +32,26 @@ impl FieldErrors {
         }
     }
 
-    /// The fields of a form limited to `allowed`; a value that is no form at all is the
-    /// form's only error, unknown keys are an error under "form".
-    pub fn form<'a>(
-        what: &'a str,
-        value: &'a serde_json::Value,
-        allowed: &[&str],
-    ) -> Result<(crate::php::loose::Fields<'a>, FieldErrors), FieldErrors> {
-        let mut errors = FieldErrors::default();
-        match crate::php::loose::Fields::new(what, value) {
-            Ok(fields) => {
-                errors.check("form", fields.allow_only(allowed));
-                Ok((fields, errors))
+    /// A whole number given for `field`, if it lies in `min..=max`; else the error "{what}
+    /// must be a whole number from {min} to {max}, got {n}." under the field.
+    pub fn within(
+        &mut self,
+        field: &'static str,
+        value: Option<i64>,
+        min: i64,
+        max: i64,
+        what: &str,
+    ) -> Option<i64> {
+        match value {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            Some(n) => {
+                self.add(
+                    field,
+                    format!("{what} must be a whole number from {min} to {max}, got {n}."),
+                );
+                None
             }
-            Err(e) => {
-                errors.add("form", e.to_string());
-                Err(errors)
-            }
+            None => None,
         }
     }
 

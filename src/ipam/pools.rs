@@ -8,7 +8,6 @@ use super::{addresses, subnets};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::net::{AddrRange, Cidr};
-use crate::php::loose::Fields;
 use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
@@ -23,6 +22,19 @@ pub const FIELDS: &[&str] = &[
     "description",
 ];
 
+/// A pool form as the binding layer read it: each field absent or typed; what could not be
+/// read waits in `unreadable`, under its field.
+#[derive(Debug, Clone, Default)]
+pub struct PoolForm {
+    pub subnet_id: Option<i64>,
+    pub name: Option<String>,
+    pub range: Option<String>,
+    pub cidr: Option<String>,
+    pub prefix_len: Option<i64>,
+    pub description: Option<String>,
+    pub unreadable: FieldErrors,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolSpec {
     pub subnet_id: u64,
@@ -35,19 +47,16 @@ pub struct PoolSpec {
 /// Reads and checks a pool form; `existing` for edits (the subnet cannot change).
 pub fn spec(
     db: &Db,
-    input: &Value,
+    form: &PoolForm,
     existing: Option<&Pool>,
 ) -> Result<std::result::Result<PoolSpec, FieldErrors>> {
-    let (fields, mut errors) = match FieldErrors::form("pool", input, FIELDS) {
-        Ok(form) => form,
-        Err(errors) => return Ok(Err(errors)),
-    };
+    let mut errors = form.unreadable.clone();
+    if errors.has("form") {
+        return Ok(Err(errors));
+    }
     let subnet_id = match existing {
         Some(pool) => Some(pool.subnet_id),
-        None => match errors
-            .check("subnet_id", fields.optional_int("subnet_id", 1, i64::MAX))
-            .flatten()
-        {
+        None => match errors.within("subnet_id", form.subnet_id, 1, i64::MAX, "The subnet") {
             Some(id) => Some(id as u64),
             None => {
                 if !errors.has("subnet_id") {
@@ -67,13 +76,13 @@ pub fn spec(
         None => None,
     };
     let name = errors
-        .check("name", fields.optional_str("name"))
-        .flatten()
-        .unwrap_or_default();
-    let name = errors
         .check(
             "name",
-            crate::input::name(&name, "pool", "Proxmox VPS pool"),
+            crate::input::name(
+                form.name.as_deref().unwrap_or_default(),
+                "pool",
+                "Proxmox VPS pool",
+            ),
         )
         .unwrap_or_default();
     if !name.is_empty() && name_taken(db, &name, existing.map(|p| p.id))? {
@@ -82,15 +91,12 @@ pub fn spec(
             format!("A pool named \"{name}\" already exists; pool names are unique."),
         );
     }
-    let description = errors
-        .check("description", fields.optional_str("description"))
-        .flatten()
-        .unwrap_or_default();
+    let description = form.description.clone().unwrap_or_default();
     let Some(subnet) = subnet else {
         return Ok(Err(errors));
     };
-    let range = pool_range(&fields, &subnet, &mut errors);
-    let unit = unit_prefix_len(&fields, &subnet, existing, &mut errors);
+    let range = pool_range(form, &subnet, &mut errors);
+    let unit = unit_prefix_len(form, &subnet, existing, &mut errors);
     if let (Some(range), Some(unit)) = (range, unit) {
         let host_bits = subnet.family().bits() - unit;
         if super::gaps::first_fit(range, host_bits, 0, std::iter::empty()).is_none() {
@@ -112,15 +118,9 @@ pub fn spec(
     }))
 }
 
-fn pool_range(fields: &Fields<'_>, subnet: &Subnet, errors: &mut FieldErrors) -> Option<AddrRange> {
-    let range_text = errors
-        .check("range", fields.optional_str("range"))
-        .flatten()
-        .filter(|s| !s.trim().is_empty());
-    let cidr_text = errors
-        .check("cidr", fields.optional_str("cidr"))
-        .flatten()
-        .filter(|s| !s.trim().is_empty());
+fn pool_range(form: &PoolForm, subnet: &Subnet, errors: &mut FieldErrors) -> Option<AddrRange> {
+    let range_text = form.range.clone().filter(|s| !s.trim().is_empty());
+    let cidr_text = form.cidr.clone().filter(|s| !s.trim().is_empty());
     match (range_text, cidr_text) {
         (Some(_), Some(_)) => {
             errors.add(
@@ -162,18 +162,20 @@ fn pool_range(fields: &Fields<'_>, subnet: &Subnet, errors: &mut FieldErrors) ->
 }
 
 fn unit_prefix_len(
-    fields: &Fields<'_>,
+    form: &PoolForm,
     subnet: &Subnet,
     existing: Option<&Pool>,
     errors: &mut FieldErrors,
 ) -> Option<u8> {
     let bits = subnet.family().bits();
     let wanted = errors
-        .check(
+        .within(
             "prefix_len",
-            fields.optional_int("prefix_len", 1, i64::from(bits)),
+            form.prefix_len,
+            1,
+            i64::from(bits),
+            "The prefix length",
         )
-        .flatten()
         .map(|n| n as u8)
         .or(existing.map(|p| p.unit_prefix_len))
         .unwrap_or(bits);
@@ -217,8 +219,8 @@ fn name_taken(db: &Db, name: &str, except: Option<u64>) -> Result<bool> {
     })
 }
 
-pub fn create(db: &Db, input: &Value) -> Result<Pool> {
-    let spec = spec(db, input, None)?.map_err(FieldErrors::into_error)?;
+pub fn create(db: &Db, form: &PoolForm) -> Result<Pool> {
+    let spec = spec(db, form, None)?.map_err(FieldErrors::into_error)?;
     let id = db.transaction(RetryPolicy::Transient, |tx| {
         release::lock_subnet(tx, spec.subnet_id)?;
         tx.exec_drop(
@@ -237,9 +239,9 @@ pub fn create(db: &Db, input: &Value) -> Result<Pool> {
     get(db, id)
 }
 
-pub fn update(db: &Db, id: u64, input: &Value) -> Result<Pool> {
+pub fn update(db: &Db, id: u64, form: &PoolForm) -> Result<Pool> {
     let existing = get(db, id)?;
-    let spec = spec(db, input, Some(&existing))?.map_err(FieldErrors::into_error)?;
+    let spec = spec(db, form, Some(&existing))?.map_err(FieldErrors::into_error)?;
     db.transaction(RetryPolicy::Transient, |tx| {
         release::lock_subnet(tx, spec.subnet_id)?;
         let outside: Option<Vec<u8>> = tx.exec_first(

@@ -6,8 +6,6 @@ use crate::error::{Error, Result};
 use crate::net::range::AddrRange;
 use crate::net::rules::BlockReason;
 use crate::net::{Addr, Cidr, Family, ReservationRules};
-use crate::php::loose::Fields;
-use serde_json::Value;
 
 /// The most rows "Store free IPs" pre-generates (an IPv4 /16).
 pub const MAX_STORED_ADDRESSES: u128 = 65_536;
@@ -31,6 +29,29 @@ pub const FIELDS: &[&str] = &[
     "reserve_first",
     "reserve_last",
 ];
+
+/// A subnet form as the binding layer read it: each field absent or typed. What could not
+/// be read (a wrong type, an unknown key) waits in `unreadable`, under its field.
+#[derive(Debug, Clone, Default)]
+pub struct SubnetForm {
+    pub cidr: Option<String>,
+    pub name: Option<String>,
+    pub parent_id: Option<i64>,
+    pub gateway: Option<String>,
+    pub excluded: Option<String>,
+    pub reserved: Option<String>,
+    pub vlan: Option<i64>,
+    pub description: Option<String>,
+    /// `Some(None)`: the form's "Automatic" (stored for IPv4 up to a /16).
+    pub store_free_ips: Option<Option<bool>>,
+    pub reserve_network: Option<bool>,
+    pub reserve_broadcast: Option<bool>,
+    pub reserve_gateway: Option<bool>,
+    pub reserve_anycast: Option<bool>,
+    pub reserve_first: Option<i64>,
+    pub reserve_last: Option<i64>,
+    pub unreadable: FieldErrors,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubnetSpec {
@@ -79,90 +100,98 @@ impl SubnetSpec {
         join(&self.excluded)
     }
 
-    /// Reads a create (`existing` = None) or edit form. On edit, CIDR, parent and storage are
-    /// fixed: they decide where every address row lives.
-    pub fn from_input(
-        value: &Value,
+    /// Checks a create (`existing` = None) or edit form. On edit, CIDR, parent and storage
+    /// are fixed: they decide where every address row lives.
+    pub fn from_form(
+        form: &SubnetForm,
         existing: Option<&Subnet>,
     ) -> std::result::Result<SubnetSpec, FieldErrors> {
-        let (fields, mut errors) = FieldErrors::form("subnet", value, FIELDS)?;
+        let mut errors = form.unreadable.clone();
+        if errors.has("form") {
+            return Err(errors);
+        }
+        let text = |value: &Option<String>| value.clone().filter(|t| !t.trim().is_empty());
 
         let cidr = match existing {
             Some(subnet) => {
-                if let Ok(Some(text)) = fields.optional_str("cidr")
-                    && Cidr::parse(&text).ok() != Some(subnet.cidr)
+                if let Some(given) = &form.cidr
+                    && Cidr::parse(given).ok() != Some(subnet.cidr)
                 {
                     errors.add("cidr", format!(
-                            "The CIDR of an existing subnet cannot change (it is {}); add a new subnet instead.",
-                            subnet.cidr
-                        ));
+                        "The CIDR of an existing subnet cannot change (it is {}); add a new subnet instead.",
+                        subnet.cidr
+                    ));
                 }
                 Some(subnet.cidr)
             }
-            None => match fields.optional_str("cidr") {
-                Ok(Some(text)) if !text.trim().is_empty() => {
-                    errors.check("cidr", Cidr::parse(&text))
-                }
-                Ok(_) => {
-                    errors.add(
-                        "cidr",
-                        "Enter the subnet in CIDR form, e.g. 192.0.2.0/24 or 2001:db8::/48.",
-                    );
-                    None
-                }
-                Err(e) => {
-                    errors.add("cidr", e.to_string());
+            None => match text(&form.cidr) {
+                Some(given) => errors.check("cidr", Cidr::parse(&given)),
+                None => {
+                    if !errors.has("cidr") {
+                        errors.add(
+                            "cidr",
+                            "Enter the subnet in CIDR form, e.g. 192.0.2.0/24 or 2001:db8::/48.",
+                        );
+                    }
                     None
                 }
             },
         };
 
         let name = errors
-            .check("name", fields.optional_str("name"))
-            .flatten()
-            .unwrap_or_default();
-        let name = errors
-            .check("name", crate::input::name(&name, "subnet", "Frankfurt VPS"))
+            .check(
+                "name",
+                crate::input::name(
+                    form.name.as_deref().unwrap_or_default(),
+                    "subnet",
+                    "Frankfurt VPS",
+                ),
+            )
             .unwrap_or_default();
 
         let parent_id = match existing {
             Some(subnet) => subnet.parent_id,
             None => errors
-                .check("parent_id", fields.optional_int("parent_id", 0, i64::MAX))
-                .flatten()
+                .within(
+                    "parent_id",
+                    form.parent_id,
+                    0,
+                    i64::MAX,
+                    "The parent subnet",
+                )
                 .filter(|id| *id > 0)
                 .map(|id| id as u64),
         };
-
         let vlan = errors
-            .check("vlan", fields.optional_int("vlan", 1, 4094))
-            .flatten()
+            .within("vlan", form.vlan, 1, 4094, "The VLAN")
             .map(|v| v as u16);
-        let description = errors
-            .check("description", fields.optional_str("description"))
-            .flatten()
-            .unwrap_or_default();
+        let description = form.description.clone().unwrap_or_default();
 
         let defaults = existing.map(|s| s.rules.clone()).unwrap_or_default();
-        let flag = |errors: &mut FieldErrors, key: &'static str, default: bool| {
+        let mut count = |key: &'static str, value: Option<i64>, default: u32, what: &str| {
             errors
-                .check(key, fields.optional_bool(key))
-                .flatten()
-                .unwrap_or(default)
-        };
-        let count = |errors: &mut FieldErrors, key: &'static str, default: u32| {
-            errors
-                .check(key, fields.optional_int(key, 0, MAX_RULE_COUNT))
-                .flatten()
+                .within(key, value, 0, MAX_RULE_COUNT, what)
                 .map_or(default, |n| n as u32)
         };
+        let first = count(
+            "reserve_first",
+            form.reserve_first,
+            defaults.first,
+            "\"Reserve first N addresses\"",
+        );
+        let last = count(
+            "reserve_last",
+            form.reserve_last,
+            defaults.last,
+            "\"Reserve last N addresses\"",
+        );
         let rules = ReservationRules {
-            network: flag(&mut errors, "reserve_network", defaults.network),
-            broadcast: flag(&mut errors, "reserve_broadcast", defaults.broadcast),
-            gateway: flag(&mut errors, "reserve_gateway", defaults.gateway),
-            anycast: flag(&mut errors, "reserve_anycast", defaults.anycast),
-            first: count(&mut errors, "reserve_first", defaults.first),
-            last: count(&mut errors, "reserve_last", defaults.last),
+            network: form.reserve_network.unwrap_or(defaults.network),
+            broadcast: form.reserve_broadcast.unwrap_or(defaults.broadcast),
+            gateway: form.reserve_gateway.unwrap_or(defaults.gateway),
+            anycast: form.reserve_anycast.unwrap_or(defaults.anycast),
+            first,
+            last,
         };
 
         let Some(cidr) = cidr else {
@@ -171,50 +200,28 @@ impl SubnetSpec {
 
         let stored = match existing {
             Some(subnet) => {
-                if let Ok(Some(wanted)) = fields.optional_bool("store_free_ips")
+                if let Some(Some(wanted)) = form.store_free_ips
                     && wanted != subnet.stored
                 {
                     errors.add("store_free_ips", "Storage cannot change after the subnet was created; add a new subnet instead.");
                 }
                 subnet.stored
             }
-            None => {
-                // "" (the form's "Automatic") leaves the choice to the subnet's size.
-                let automatic = matches!(fields.optional_str("store_free_ips"), Ok(Some(t)) if t.trim().is_empty());
-                let wanted = if automatic {
-                    None
-                } else {
-                    errors
-                        .check("store_free_ips", fields.optional_bool("store_free_ips"))
-                        .flatten()
-                };
-                storage_choice(&cidr, wanted)
-                    .map_err(|e| errors.add("store_free_ips", e.to_string()))
-                    .unwrap_or(false)
-            }
+            None => storage_choice(&cidr, form.store_free_ips.flatten())
+                .map_err(|e| errors.add("store_free_ips", e.to_string()))
+                .unwrap_or(false),
         };
 
-        let gateway = match errors
-            .check("gateway", fields.optional_str("gateway"))
-            .flatten()
-        {
-            Some(text) if !text.trim().is_empty() => {
-                errors.check("gateway", check_gateway(&cidr, &text))
-            }
-            _ => None,
+        let gateway =
+            text(&form.gateway).and_then(|g| errors.check("gateway", check_gateway(&cidr, &g)));
+        let mut ranges = |key: &'static str, value: &Option<String>, what: &str| match value {
+            Some(list) => errors
+                .check(key, AddrRange::parse_list(list, &cidr, what))
+                .unwrap_or_default(),
+            None => Vec::new(),
         };
-        let excluded = errors
-            .check(
-                "excluded",
-                ranges(&fields, "excluded", &cidr, "Excluded address"),
-            )
-            .unwrap_or_default();
-        let reserved = errors
-            .check(
-                "reserved",
-                ranges(&fields, "reserved", &cidr, "Reserved address"),
-            )
-            .unwrap_or_default();
+        let excluded = ranges("excluded", &form.excluded, "Excluded address");
+        let reserved = ranges("reserved", &form.reserved, "Reserved address");
 
         if !errors.is_empty() {
             return Err(errors);
@@ -274,13 +281,6 @@ fn check_gateway(cidr: &Cidr, text: &str) -> Result<Addr> {
     Ok(gw)
 }
 
-fn ranges(fields: &Fields<'_>, key: &str, cidr: &Cidr, what: &str) -> Result<Vec<AddrRange>> {
-    match fields.optional_str(key)? {
-        Some(text) => AddrRange::parse_list(&text, cidr, what),
-        None => Ok(Vec::new()),
-    }
-}
-
 fn join(ranges: &[AddrRange]) -> String {
     ranges
         .iter()
@@ -292,10 +292,16 @@ fn join(ranges: &[AddrRange]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::php::requests::FromPhp;
+    use serde_json::{Value, json};
+
+    /// The form as the natives read it.
+    fn form(value: Value) -> SubnetForm {
+        SubnetForm::from_php(&value).unwrap()
+    }
 
     fn errors_of(value: Value) -> Vec<(&'static str, String)> {
-        match SubnetSpec::from_input(&value, None) {
+        match SubnetSpec::from_form(&form(value), None) {
             Ok(spec) => panic!("accepted {spec:?}"),
             Err(e) => e.0.into_iter().map(|f| (f.field, f.message)).collect(),
         }
@@ -303,9 +309,11 @@ mod tests {
 
     #[test]
     fn a_full_ipv4_form_is_read_and_stored_by_default() {
-        let spec = SubnetSpec::from_input(
-            &json!({"cidr": "95.90.94.0/24", "name": " DE-FRE1 ", "gateway": "95.90.94.1",
+        let spec = SubnetSpec::from_form(
+            &form(
+                json!({"cidr": "95.90.94.0/24", "name": " DE-FRE1 ", "gateway": "95.90.94.1",
                     "excluded": "95.90.94.200-95.90.94.210", "vlan": "100", "reserve_first": "2"}),
+            ),
             None,
         )
         .unwrap();
@@ -318,11 +326,11 @@ mod tests {
 
     #[test]
     fn sparse_is_the_default_for_ipv6_and_large_ipv4() {
-        let v6 =
-            SubnetSpec::from_input(&json!({"cidr": "2001:db8::/48", "name": "v6"}), None).unwrap();
+        let v6 = SubnetSpec::from_form(&form(json!({"cidr": "2001:db8::/48", "name": "v6"})), None)
+            .unwrap();
         assert!(!v6.stored);
-        let big =
-            SubnetSpec::from_input(&json!({"cidr": "10.0.0.0/15", "name": "big"}), None).unwrap();
+        let big = SubnetSpec::from_form(&form(json!({"cidr": "10.0.0.0/15", "name": "big"})), None)
+            .unwrap();
         assert!(!big.stored);
         let errs = errors_of(json!({"cidr": "10.0.0.0/15", "name": "big", "store_free_ips": "on"}));
         assert_eq!(errs[0].0, "store_free_ips");

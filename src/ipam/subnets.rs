@@ -7,7 +7,7 @@ use super::space::blocked::{self, CHILD_SUBNET};
 use super::space::{Blocked, give};
 use super::stored_rows;
 use super::subnet_checks;
-use super::subnet_spec::SubnetSpec;
+use super::subnet_spec::{SubnetForm, SubnetSpec};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::net::AddrRange;
@@ -22,11 +22,11 @@ use serde_json::{Value, json};
 /// nothing. The admin page shows each error next to its field.
 pub fn validate(
     db: &Db,
-    input: &Value,
+    form: &SubnetForm,
     id: Option<u64>,
 ) -> Result<std::result::Result<SubnetSpec, FieldErrors>> {
     let existing = id.map(|id| get(db, id)).transpose()?;
-    let spec = match SubnetSpec::from_input(input, existing.as_ref()) {
+    let spec = match SubnetSpec::from_form(form, existing.as_ref()) {
         Ok(spec) => spec,
         Err(errors) => return Ok(Err(errors)),
     };
@@ -44,8 +44,8 @@ pub fn validate(
     })
 }
 
-pub fn create(db: &Db, input: &Value) -> Result<Subnet> {
-    let spec = SubnetSpec::from_input(input, None).map_err(FieldErrors::into_error)?;
+pub fn create(db: &Db, form: &SubnetForm) -> Result<Subnet> {
+    let spec = SubnetSpec::from_form(form, None).map_err(FieldErrors::into_error)?;
     let id = db.transaction(RetryPolicy::Transient, |tx| {
         // The parent row lock serialises this with allocations in the parent (a parent that
         // does not exist is reported on its field by the placement check).
@@ -97,9 +97,9 @@ pub struct UpdateReport {
 
 /// Edits name, gateway, VLAN, description, reservations and exclusions, then re-applies the
 /// rules. Assigned or reserved addresses inside new blocked ranges are reported, not touched.
-pub fn update(db: &Db, id: u64, input: &Value) -> Result<(Subnet, UpdateReport)> {
+pub fn update(db: &Db, id: u64, form: &SubnetForm) -> Result<(Subnet, UpdateReport)> {
     let existing = get(db, id)?;
-    let spec = SubnetSpec::from_input(input, Some(&existing)).map_err(FieldErrors::into_error)?;
+    let spec = SubnetSpec::from_form(form, Some(&existing)).map_err(FieldErrors::into_error)?;
     let conflicts = db.transaction(RetryPolicy::Transient, |tx| {
         let before = release::lock_subnet(tx, id)?;
         tx.exec_drop(
@@ -329,13 +329,13 @@ fn in_use_inside(
     Ok(found)
 }
 
-/// What saving `input` over subnet `id` would put at risk, for the admin to confirm first:
+/// What saving `form` over subnet `id` would put at risk, for the admin to confirm first:
 /// addresses in use that would newly fall in a reserved or excluded range (e.g. a gateway
 /// moved onto an assigned address). Writes nothing; an invalid form has no warnings (its
 /// field errors come from `validate`).
-pub fn update_check(db: &Db, id: u64, input: &Value) -> Result<Vec<String>> {
+pub fn update_check(db: &Db, id: u64, form: &SubnetForm) -> Result<Vec<String>> {
     let existing = get(db, id)?;
-    let Ok(spec) = SubnetSpec::from_input(input, Some(&existing)) else {
+    let Ok(spec) = SubnetSpec::from_form(form, Some(&existing)) else {
         return Ok(Vec::new());
     };
     let current = SubnetSpec::from(&existing);

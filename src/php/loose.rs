@@ -90,6 +90,11 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The value given for `key` as a message quotes it ('abc', 12, nothing).
+    pub fn shown(&self, key: &str) -> String {
+        shown(self.map.get(key))
+    }
+
     pub fn has(&self, key: &str) -> bool {
         self.map.contains_key(key)
     }

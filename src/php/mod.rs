@@ -3,6 +3,7 @@
 pub mod args;
 pub mod convert;
 pub mod exceptions;
+pub mod forms;
 pub mod functions;
 pub mod info;
 pub mod loose;

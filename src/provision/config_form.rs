@@ -4,11 +4,9 @@
 
 use super::plan::TargetKind;
 use crate::ipam::field_errors::FieldErrors;
-use crate::php::loose::KindId;
 use crate::store::Outcome;
 use mysql::params;
 use mysql::prelude::Queryable;
-use serde_json::Value;
 
 /// Most IPv4 addresses or IPv6 units one configuration gives a service.
 pub const MAX_PER_SERVICE: i64 = 64;
@@ -23,55 +21,63 @@ pub struct ConfigurationSpec {
     pub ipv6_count: u32,
 }
 
-pub fn configuration_spec(input: &Value) -> Result<ConfigurationSpec, FieldErrors> {
-    let (f, mut errors) = FieldErrors::form(
-        "configuration",
-        input,
-        &[
-            "id",
-            "name",
-            "omit_dedicated_ip",
-            "custom_field",
-            "ipv4_count",
-            "ipv6_count",
-        ],
-    )?;
+/// A configuration form as the binding layer read it: each field absent or typed; what
+/// could not be read waits in `unreadable`, under its field.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigurationForm {
+    pub id: Option<i64>,
+    pub name: Option<String>,
+    pub omit_dedicated_ip: Option<bool>,
+    pub custom_field: Option<String>,
+    pub ipv4_count: Option<i64>,
+    pub ipv6_count: Option<i64>,
+    pub unreadable: FieldErrors,
+}
+
+pub fn configuration_spec(form: &ConfigurationForm) -> Result<ConfigurationSpec, FieldErrors> {
+    let mut errors = form.unreadable.clone();
     let id = errors
-        .check("form", f.optional_int("id", 1, i64::MAX))
-        .flatten()
+        .within("form", form.id, 1, i64::MAX, "The configuration id")
         .map(|n| n as u64);
     let name = errors.check(
         "name",
-        f.optional_str("name").and_then(|n| {
-            crate::input::name(&n.unwrap_or_default(), "configuration", "Proxmox VPS")
-        }),
+        crate::input::name(
+            form.name.as_deref().unwrap_or_default(),
+            "configuration",
+            "Proxmox VPS",
+        ),
     );
-    let omit = errors
-        .check("omit_dedicated_ip", f.optional_bool("omit_dedicated_ip"))
-        .flatten()
-        .unwrap_or(false);
-    let custom_field = errors
-        .check("custom_field", f.optional_str("custom_field"))
-        .flatten()
+    let custom_field = form
+        .custom_field
+        .clone()
         .unwrap_or_default()
         .trim()
         .to_string();
-    let count = |errors: &mut FieldErrors, key: &'static str, family: &str, default: u32| match f
-        .optional_int(key, 0, MAX_PER_SERVICE)
-    {
-        Ok(n) => Some(n.map_or(default, |n| n as u32)),
-        Err(_) => {
-            errors.add(
+    let mut count = |key: &'static str, value: Option<i64>, family: &str, default: u32| {
+        if errors.has(key) {
+            return None;
+        }
+        match value {
+            None => Some(default),
+            Some(n) if (0..=MAX_PER_SERVICE).contains(&n) => Some(n as u32),
+            Some(_) => {
+                errors.add(
                     key,
                     format!(
                         "Enter how many {family} each service gets: a whole number from 0 to {MAX_PER_SERVICE}."
                     ),
                 );
-            None
+                None
+            }
         }
     };
-    let v4 = count(&mut errors, "ipv4_count", "IPv4 addresses", 1);
-    let v6 = count(&mut errors, "ipv6_count", "IPv6 addresses or prefixes", 0);
+    let v4 = count("ipv4_count", form.ipv4_count, "IPv4 addresses", 1);
+    let v6 = count(
+        "ipv6_count",
+        form.ipv6_count,
+        "IPv6 addresses or prefixes",
+        0,
+    );
     if v4 == Some(0) && v6 == Some(0) {
         errors.add(
             "ipv4_count",
@@ -83,7 +89,7 @@ pub fn configuration_spec(input: &Value) -> Result<ConfigurationSpec, FieldError
             Ok(ConfigurationSpec {
                 id,
                 name,
-                omit_dedicated_ip: omit,
+                omit_dedicated_ip: form.omit_dedicated_ip.unwrap_or(false),
                 custom_field,
                 ipv4_count,
                 ipv6_count,
@@ -139,83 +145,75 @@ pub struct RelationSpec {
     pub subnet_id: Option<u64>,
 }
 
-/// Reads a relation: the target as `target` ("product:3") or `target_type` + `target_id`;
-/// the source as `draws_from` ("pool:2", "subnet:1") or `pool_id` / `subnet_id`.
-pub fn relation_spec(input: &Value) -> Result<RelationSpec, FieldErrors> {
-    let (f, mut errors) = FieldErrors::form(
-        "relation",
-        input,
-        &[
-            "configuration_id",
-            "target",
-            "target_type",
-            "target_id",
-            "option_value_id",
-            "extra_count",
-            "draws_from",
-            "pool_id",
-            "subnet_id",
-        ],
-    )?;
-    let configuration_id = errors
-        .check("form", f.optional_int("configuration_id", 1, i64::MAX))
-        .flatten();
+/// Where a relation's addresses come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Pool(u64),
+    Subnet(u64),
+}
+
+/// A relation form as the binding layer read it: the target and the source as chosen
+/// ("product:3", "pool:2"), each field absent or typed; what could not be read waits in
+/// `unreadable`, under its field.
+#[derive(Debug, Clone, Default)]
+pub struct RelationForm {
+    pub configuration_id: Option<i64>,
+    /// The target's kind ("product", "server", "addon", "configoption") and id.
+    pub target: Option<(String, u64)>,
+    pub source: Option<Source>,
+    pub option_value_id: Option<i64>,
+    pub extra_count: Option<i64>,
+    pub unreadable: FieldErrors,
+}
+
+pub fn relation_spec(form: &RelationForm) -> Result<RelationSpec, FieldErrors> {
+    let mut errors = form.unreadable.clone();
+    let configuration_id = errors.within(
+        "form",
+        form.configuration_id,
+        1,
+        i64::MAX,
+        "The configuration id",
+    );
     if configuration_id.is_none() && !errors.has("form") {
         errors.add("form", "Say which configuration the relation belongs to.");
     }
-    let target = errors
-        .check(
+    let target = form
+        .target
+        .as_ref()
+        .and_then(|(kind, id)| Some((kind_of(kind)?, u32::try_from(*id).ok()?)));
+    if form.target.is_some() && target.is_none() && !errors.has("target") {
+        errors.add(
             "target",
-            KindId::read(
-                &f,
-                "target",
-                Some(("target_type", "target_id")),
-                &["product", "server", "addon", "configoption"],
-            ),
-        )
-        .flatten();
-    let kind = target.as_ref().and_then(|t| kind_of(&t.kind));
-    if target.is_none() && !errors.has("target") {
+            "Choose a product, server, addon or configurable option from the list.",
+        );
+    }
+    if form.target.is_none() && !errors.has("target") {
         errors.add(
             "target",
             "Choose the product, server, addon or configurable option that draws addresses.",
         );
     }
-    let source = errors
-        .check(
-            "draws_from",
-            KindId::read(&f, "draws_from", None, &["pool", "subnet"]),
-        )
-        .flatten();
-    let (pool_id, subnet_id) = match source {
-        Some(s) if s.kind == "pool" => (Some(s.id), None),
-        Some(s) => (None, Some(s.id)),
+    let kind = target.map(|(kind, _)| kind);
+    let (pool_id, subnet_id) = match form.source {
+        Some(Source::Pool(p)) => (Some(p), None),
+        Some(Source::Subnet(s)) => (None, Some(s)),
         None => {
-            let pool = errors
-                .check("draws_from", f.optional_int("pool_id", 1, i64::MAX))
-                .flatten();
-            let subnet = errors
-                .check("draws_from", f.optional_int("subnet_id", 1, i64::MAX))
-                .flatten();
-            if pool.is_some() == subnet.is_some() && !errors.has("draws_from") {
+            if !errors.has("draws_from") {
                 errors.add(
                     "draws_from",
                     "Choose the one pool or subnet the addresses come from.",
                 );
             }
-            (pool.map(|n| n as u64), subnet.map(|n| n as u64))
+            (None, None)
         }
     };
     let takes_extra = matches!(kind, Some(TargetKind::Addon | TargetKind::ConfigOption));
-    let extra_given = f
-        .optional_str("extra_count")
-        .ok()
-        .flatten()
-        .is_some_and(|s| !s.trim().is_empty());
     let extra_count = if takes_extra {
-        match f.optional_int("extra_count", 1, MAX_PER_SERVICE) {
-            Ok(n) => n.unwrap_or(1) as u32,
-            Err(_) => {
+        match form.extra_count {
+            None => 1,
+            Some(n) if (1..=MAX_PER_SERVICE).contains(&n) => n as u32,
+            Some(_) => {
                 errors.add(
                     "extra_count",
                     format!(
@@ -226,7 +224,7 @@ pub fn relation_spec(input: &Value) -> Result<RelationSpec, FieldErrors> {
             }
         }
     } else {
-        if extra_given && kind.is_some() {
+        if form.extra_count.is_some() && kind.is_some() {
             errors.add(
                 "extra_count",
                 "Extra addresses apply to addons and configurable options only; leave it empty for a product or server.",
@@ -235,11 +233,13 @@ pub fn relation_spec(input: &Value) -> Result<RelationSpec, FieldErrors> {
         1
     };
     let option_value_id = errors
-        .check(
+        .within(
             "option_value_id",
-            f.optional_int("option_value_id", 1, i64::from(u32::MAX)),
+            form.option_value_id,
+            1,
+            i64::from(u32::MAX),
+            "The option value",
         )
-        .flatten()
         .map(|n| n as u32);
     if option_value_id.is_some() && kind.is_some() && kind != Some(TargetKind::ConfigOption) {
         errors.add(
@@ -247,12 +247,12 @@ pub fn relation_spec(input: &Value) -> Result<RelationSpec, FieldErrors> {
             "An option value belongs to configurable option relations only.",
         );
     }
-    match (configuration_id, kind, target) {
-        (Some(configuration_id), Some(kind), Some(target)) if errors.is_empty() => {
+    match (configuration_id, target) {
+        (Some(configuration_id), Some((kind, target_id))) if errors.is_empty() => {
             Ok(RelationSpec {
                 configuration_id: configuration_id as u64,
                 kind,
-                target_id: u32::try_from(target.id).unwrap_or(u32::MAX),
+                target_id,
                 option_value_id,
                 extra_count,
                 pool_id,
@@ -293,16 +293,39 @@ pub fn duplicate_relation(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::php::requests::FromPhp;
+    use serde_json::{Value, json};
 
+    fn configuration_spec(value: Value) -> Result<ConfigurationSpec, FieldErrors> {
+        super::configuration_spec(&ConfigurationForm::from_php(&value).unwrap())
+    }
+
+    fn relation_spec(value: Value) -> Result<RelationSpec, FieldErrors> {
+        super::relation_spec(&RelationForm::from_php(&value).unwrap())
+    }
+
+    /// The fields with an error, in form order.
     fn fields_of(errors: FieldErrors) -> Vec<&'static str> {
-        errors.0.iter().map(|e| e.field).collect()
+        const ORDER: [&str; 9] = [
+            "form",
+            "name",
+            "ipv4_count",
+            "ipv6_count",
+            "target",
+            "draws_from",
+            "extra_count",
+            "option_value_id",
+            "custom_field",
+        ];
+        let mut fields: Vec<&'static str> = errors.0.iter().map(|e| e.field).collect();
+        fields.sort_by_key(|f| ORDER.iter().position(|o| o == f));
+        fields
     }
 
     #[test]
     fn zero_and_zero_is_refused_under_the_ipv4_field_in_words() {
         let errors =
-            configuration_spec(&json!({"name": "VPS", "ipv4_count": "0", "ipv6_count": "0"}))
+            configuration_spec(json!({"name": "VPS", "ipv4_count": "0", "ipv6_count": "0"}))
                 .unwrap_err();
         assert_eq!(errors.0.len(), 1);
         assert_eq!(errors.0[0].field, "ipv4_count");
@@ -312,16 +335,15 @@ mod tests {
 
     #[test]
     fn each_bad_count_is_named_at_its_field() {
-        let errors =
-            configuration_spec(&json!({"name": "", "ipv4_count": "x", "ipv6_count": "65"}))
-                .unwrap_err();
+        let errors = configuration_spec(json!({"name": "", "ipv4_count": "x", "ipv6_count": "65"}))
+            .unwrap_err();
         assert_eq!(fields_of(errors), ["name", "ipv4_count", "ipv6_count"]);
     }
 
     #[test]
     fn a_good_configuration_reads_its_values() {
         let spec = configuration_spec(
-            &json!({"id": "3", "name": " VPS ", "ipv4_count": "2", "ipv6_count": "", "omit_dedicated_ip": "1"}),
+            json!({"id": "3", "name": " VPS ", "ipv4_count": "2", "ipv6_count": "", "omit_dedicated_ip": "1"}),
         )
         .unwrap();
         assert_eq!(spec.id, Some(3));
@@ -333,7 +355,7 @@ mod tests {
     #[test]
     fn a_relation_reads_kind_and_id_pairs() {
         let spec = relation_spec(
-            &json!({"configuration_id": "1", "target": "configoption:4", "draws_from": "pool:2",
+            json!({"configuration_id": "1", "target": "configoption:4", "draws_from": "pool:2",
                     "option_value_id": "7", "extra_count": "3"}),
         )
         .unwrap();
@@ -348,7 +370,7 @@ mod tests {
     #[test]
     fn a_product_relation_refuses_extras_and_option_values() {
         let errors = relation_spec(
-            &json!({"configuration_id": 1, "target": "product:1", "draws_from": "subnet:1",
+            json!({"configuration_id": 1, "target": "product:1", "draws_from": "subnet:1",
                     "extra_count": "2", "option_value_id": "5"}),
         )
         .unwrap_err();
@@ -358,7 +380,7 @@ mod tests {
     #[test]
     fn missing_or_malformed_choices_are_named() {
         let errors =
-            relation_spec(&json!({"configuration_id": 1, "target": "", "draws_from": "vlan:3"}))
+            relation_spec(json!({"configuration_id": 1, "target": "", "draws_from": "vlan:3"}))
                 .unwrap_err();
         assert_eq!(fields_of(errors), ["target", "draws_from"]);
     }

@@ -1,7 +1,7 @@
 //! Configurations (how many IPs, where they are written) and relations (which product,
 //! server, addon or configurable option draws from which pool or subnet).
 
-use super::config_form::{self, ConfigurationSpec, RelationSpec};
+use super::config_form::{self, ConfigurationForm, ConfigurationSpec, RelationForm, RelationSpec};
 use super::plan::{Configuration, Relation, TargetKind};
 use crate::audit;
 use crate::error::{Error, Result};
@@ -13,7 +13,7 @@ use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::prelude::Queryable;
 use mysql::{Row, params};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
@@ -37,8 +37,8 @@ pub struct RelationView {
 }
 
 /// Checks a configuration form, writing nothing: each problem under its field.
-pub fn validate(db: &Db, input: &Value) -> Result<Vec<FieldError>> {
-    let spec = match config_form::configuration_spec(input) {
+pub fn validate(db: &Db, form: &ConfigurationForm) -> Result<Vec<FieldError>> {
+    let spec = match config_form::configuration_spec(form) {
         Ok(spec) => spec,
         Err(errors) => return Ok(errors.0),
     };
@@ -48,8 +48,8 @@ pub fn validate(db: &Db, input: &Value) -> Result<Vec<FieldError>> {
 }
 
 /// Creates (no `id`) or edits a configuration.
-pub fn save(db: &Db, input: &Value) -> Result<u64> {
-    let spec = config_form::configuration_spec(input).map_err(FieldErrors::into_error)?;
+pub fn save(db: &Db, form: &ConfigurationForm) -> Result<u64> {
+    let spec = config_form::configuration_spec(form).map_err(FieldErrors::into_error)?;
     let ConfigurationSpec {
         id,
         name,
@@ -117,8 +117,8 @@ pub fn delete(db: &Db, id: u64) -> Result<()> {
 }
 
 /// Checks a relation form, writing nothing: each problem under its field.
-pub fn validate_relation(db: &Db, input: &Value) -> Result<Vec<FieldError>> {
-    let spec = match config_form::relation_spec(input) {
+pub fn validate_relation(db: &Db, form: &RelationForm) -> Result<Vec<FieldError>> {
+    let spec = match config_form::relation_spec(form) {
         Ok(spec) => spec,
         Err(errors) => return Ok(errors.0),
     };
@@ -204,8 +204,8 @@ fn relation_problems(q: &mut impl Queryable, spec: &RelationSpec) -> Outcome<Fie
 
 /// Adds a relation after checking that its target exists in WHMCS, its pool or subnet in
 /// IP Manager, and that the configuration does not have it already.
-pub fn add_relation(db: &Db, input: &Value) -> Result<u64> {
-    let spec = config_form::relation_spec(input).map_err(FieldErrors::into_error)?;
+pub fn add_relation(db: &Db, form: &RelationForm) -> Result<u64> {
+    let spec = config_form::relation_spec(form).map_err(FieldErrors::into_error)?;
     let RelationSpec {
         configuration_id,
         kind,

@@ -24,7 +24,7 @@ final class ConfigurationsTest extends BrowserTestCase
         $this->assertSame('Proxmox VPS', $this->el('#f-name')->property('value'), 'values kept after an error');
         $this->assertSame([], ipmanager_configuration_list());
         $this->submit('#ipm-configuration-form', ['f[ipv4_count]' => 'x']);
-        $this->assertStringContainsString('a whole number from 0 to 64', (string) $this->fieldError('ipv4_count', '#ipm-configuration-form'));
+        $this->assertSame("IPv4 per service must be a whole number, got 'x'.", $this->fieldError('ipv4_count', '#ipm-configuration-form'));
         $this->shot('configuration-errors');
 
         $this->submit('#ipm-configuration-form', ['f[ipv4_count]' => '2', 'f[ipv6_count]' => '1']);

@@ -212,7 +212,7 @@ pub fn run_case(test: &TestDb, setup: &Setup, steps: &[Step]) -> Result<(), Stri
     let mut input = rules_json(&model, &setup.rules);
     input["cidr"] = json!(setup.cidr);
     input["store_free_ips"] = json!(setup.stored);
-    let subnet = subnets::create(&test.db, &input).map_err(|e| format!("subnet: {e}"))?;
+    let subnet = subnets::create(&test.db, &req(input)).map_err(|e| format!("subnet: {e}"))?;
     let mut ids = Ids {
         subnet: subnet.id,
         pools: Vec::new(),
@@ -221,7 +221,7 @@ pub fn run_case(test: &TestDb, setup: &Setup, steps: &[Step]) -> Result<(), Stri
         let range = format!("{}-{}", addr(&model, p.lo), addr(&model, p.hi));
         let pool = pools::create(
             &test.db,
-            &json!({"subnet_id": subnet.id, "name": format!("p{i}"), "range": range, "prefix_len": p.unit}),
+            &req(json!({"subnet_id": subnet.id, "name": format!("p{i}"), "range": range, "prefix_len": p.unit})),
         )
         .map_err(|e| format!("pool {i}: {e}"))?;
         ids.pools.push(pool.id);
@@ -396,7 +396,7 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
             model.units.retain(|_, u| u.state != Held::Quarantined);
         }
         Step::EditRules(rules) => {
-            subnets::update(db, ids.subnet, &rules_json(model, rules))
+            subnets::update(db, ids.subnet, &req(rules_json(model, rules)))
                 .map_err(|e| e.to_string())?;
             model.rules = rules.clone();
         }

@@ -15,11 +15,11 @@ pub fn migrated(label: &str) -> TestDb {
 }
 
 pub fn subnet(test: &TestDb, input: Value) -> Subnet {
-    subnets::create(&test.db, &input).unwrap_or_else(|e| panic!("{input}: {e}"))
+    subnets::create(&test.db, &super::req(input.clone())).unwrap_or_else(|e| panic!("{input}: {e}"))
 }
 
 pub fn pool(test: &TestDb, input: Value) -> Pool {
-    pools::create(&test.db, &input).unwrap_or_else(|e| panic!("{input}: {e}"))
+    pools::create(&test.db, &super::req(input.clone())).unwrap_or_else(|e| panic!("{input}: {e}"))
 }
 
 pub fn take(test: &TestDb, pool: &Pool, service: u32) -> String {

@@ -2,6 +2,8 @@
 
 use crate::ipam::addresses::ListFilter;
 use crate::ipam::api::{AllocateRequest, FreeListRequest, ReleaseRequest};
+use crate::ipam::pools::PoolForm;
+use crate::ipam::subnet_spec::SubnetForm;
 use crate::ipam::{api, pools, subnets};
 use crate::php::args;
 use crate::php::convert::to_php;
@@ -13,7 +15,7 @@ use ext_php_rs::types::Zval;
 /// Field errors for a subnet form (`[['field' => ..., 'message' => ...], ...]`; empty = valid).
 #[php_function]
 pub fn ipmanager_subnet_validate(input: &Zval, id: Option<&Zval>) -> PhpResult<Zval> {
-    let input = args::array(input, "The subnet")?;
+    let input = SubnetForm::from_php(&args::array(input, "The subnet")?)?;
     let id = args::optional_id(id, "Subnet id")?;
     Ok(to_php(&api::subnet_validate(
         &*registry::db()?,
@@ -24,7 +26,7 @@ pub fn ipmanager_subnet_validate(input: &Zval, id: Option<&Zval>) -> PhpResult<Z
 
 #[php_function]
 pub fn ipmanager_subnet_create(input: &Zval) -> PhpResult<Zval> {
-    let input = args::array(input, "The subnet")?;
+    let input = SubnetForm::from_php(&args::array(input, "The subnet")?)?;
     let db = registry::db()?;
     let subnet = subnets::create(&db, &input)?;
     Ok(to_php(&api::subnet_view(&db, subnet.id)?)?)
@@ -33,7 +35,7 @@ pub fn ipmanager_subnet_create(input: &Zval) -> PhpResult<Zval> {
 #[php_function]
 pub fn ipmanager_subnet_update(id: &Zval, input: &Zval) -> PhpResult<Zval> {
     let id = args::id(id, "Subnet id")?;
-    let input = args::array(input, "The subnet")?;
+    let input = SubnetForm::from_php(&args::array(input, "The subnet")?)?;
     Ok(to_php(&api::subnet_update(&*registry::db()?, id, &input)?)?)
 }
 
@@ -43,7 +45,7 @@ pub fn ipmanager_subnet_update(id: &Zval, input: &Zval) -> PhpResult<Zval> {
 #[php_function]
 pub fn ipmanager_subnet_update_check(id: &Zval, input: &Zval) -> PhpResult<Zval> {
     let id = args::id(id, "Subnet id")?;
-    let input = args::array(input, "The subnet")?;
+    let input = SubnetForm::from_php(&args::array(input, "The subnet")?)?;
     Ok(to_php(&subnets::update_check(
         &*registry::db()?,
         id,
@@ -71,14 +73,14 @@ pub fn ipmanager_subnet_list() -> PhpResult<Zval> {
 
 #[php_function]
 pub fn ipmanager_pool_validate(input: &Zval, id: Option<&Zval>) -> PhpResult<Zval> {
-    let input = args::array(input, "The pool")?;
+    let input = PoolForm::from_php(&args::array(input, "The pool")?)?;
     let id = args::optional_id(id, "Pool id")?;
     Ok(to_php(&api::pool_validate(&*registry::db()?, &input, id)?)?)
 }
 
 #[php_function]
 pub fn ipmanager_pool_create(input: &Zval) -> PhpResult<Zval> {
-    let input = args::array(input, "The pool")?;
+    let input = PoolForm::from_php(&args::array(input, "The pool")?)?;
     let db = registry::db()?;
     let pool = pools::create(&db, &input)?;
     Ok(to_php(&api::pool_view(&db, pool.id)?)?)
@@ -87,7 +89,7 @@ pub fn ipmanager_pool_create(input: &Zval) -> PhpResult<Zval> {
 #[php_function]
 pub fn ipmanager_pool_update(id: &Zval, input: &Zval) -> PhpResult<Zval> {
     let id = args::id(id, "Pool id")?;
-    let input = args::array(input, "The pool")?;
+    let input = PoolForm::from_php(&args::array(input, "The pool")?)?;
     let db = registry::db()?;
     pools::update(&db, id, &input)?;
     Ok(to_php(&api::pool_view(&db, id)?)?)

@@ -4,6 +4,7 @@ use crate::php::args;
 use crate::php::convert::to_php;
 use crate::php::requests::FromPhp;
 use crate::providers::NoIntegrations;
+use crate::provision::config_form::{ConfigurationForm, RelationForm};
 use crate::provision::params::ModuleParams;
 use crate::provision::{after_create, configs, create};
 use crate::store::registry;
@@ -32,7 +33,7 @@ pub fn ipmanager_after_module_create(params: &Zval) -> PhpResult<Zval> {
 /// empty = valid). Writes nothing.
 #[php_function]
 pub fn ipmanager_configuration_validate(input: &Zval) -> PhpResult<Zval> {
-    let input = args::array(input, "The configuration")?;
+    let input = ConfigurationForm::from_php(&args::array(input, "The configuration")?)?;
     Ok(to_php(&configs::validate(&*registry::db()?, &input)?)?)
 }
 
@@ -40,7 +41,7 @@ pub fn ipmanager_configuration_validate(input: &Zval) -> PhpResult<Zval> {
 /// form); empty = valid. Writes nothing.
 #[php_function]
 pub fn ipmanager_relation_validate(input: &Zval) -> PhpResult<Zval> {
-    let input = args::array(input, "The relation")?;
+    let input = RelationForm::from_php(&args::array(input, "The relation")?)?;
     Ok(to_php(&configs::validate_relation(
         &*registry::db()?,
         &input,
@@ -49,7 +50,7 @@ pub fn ipmanager_relation_validate(input: &Zval) -> PhpResult<Zval> {
 
 #[php_function]
 pub fn ipmanager_configuration_save(input: &Zval) -> PhpResult<i64> {
-    let input = args::array(input, "The configuration")?;
+    let input = ConfigurationForm::from_php(&args::array(input, "The configuration")?)?;
     Ok(configs::save(&*registry::db()?, &input)? as i64)
 }
 
@@ -74,7 +75,7 @@ pub fn ipmanager_relation_targets() -> PhpResult<Zval> {
 /// Adds a relation; returns its id.
 #[php_function]
 pub fn ipmanager_relation_add(input: &Zval) -> PhpResult<i64> {
-    let input = args::array(input, "The relation")?;
+    let input = RelationForm::from_php(&args::array(input, "The relation")?)?;
     Ok(configs::add_relation(&*registry::db()?, &input)? as i64)
 }
 

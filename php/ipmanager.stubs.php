@@ -178,6 +178,8 @@ namespace {
      *   Counts beyond PHP's integer range (IPv6) are decimal strings; 'shown' has them as a
      *   page shows them: /64 prefixes for IPv6 subnets of /64 or larger (a pool's own unit
      *   for a pool), with thousands separators. reserved excludes quarantined.
+     *   form: the edit form's fields as the form posts them (name, gateway, excluded,
+     *   reserved, vlan, description, reserve_*), to fill it in.
      */
     function ipmanager_subnet_get(int $id): array {}
 
@@ -211,7 +213,8 @@ namespace {
     /**
      * @return array{id:int, subnet_id:int, subnet_cidr:string, subnet_name:string, name:string,
      *   range:string, cidr:?string, prefix_len:int, hands_out:string, description:string,
-     *   utilization:array} utilization counts units (addresses, or prefixes of prefix_len)
+     *   utilization:array, form:array<string,string>} utilization counts units (addresses, or
+     *   prefixes of prefix_len); form: the edit form's fields as the form posts them
      */
     function ipmanager_pool_get(int $id): array {}
 
@@ -347,7 +350,8 @@ namespace {
      * @return list<array{id:int, name:string, omit_dedicated_ip:bool, custom_field:string,
      *   ipv4_count:int, ipv6_count:int, relations: list<array{id:int, target_type:string,
      *   target_id:int, target_name:string, option_value_id:?int, extra_count:int,
-     *   pool_id:?int, subnet_id:?int, draws_from:string}>}>
+     *   pool_id:?int, subnet_id:?int, draws_from:string}>, form:array<string,string>}>
+     *   form: the edit form's fields as the form posts them.
      */
     function ipmanager_configuration_list(): array {}
 

@@ -6,6 +6,7 @@ mod support;
 use ipmanager::Error;
 use ipmanager::audit::{self, Actor};
 use ipmanager::ipam::allocator::{self, Target};
+use ipmanager::ipam::pools::PoolForm;
 use ipmanager::ipam::subnet_spec::SubnetForm;
 use ipmanager::ipam::{api, subnets};
 use ipmanager::jobs::assignments::AssignRequest;
@@ -291,6 +292,52 @@ fn configurations_and_relations_are_refused_in_words_and_never_twice() {
         ["target", "draws_from"]
     );
     assert_eq!(configs::list(&test.db).unwrap()[0].relations.len(), 1);
+}
+
+#[test]
+fn a_backwards_pool_range_is_refused_in_plain_words() {
+    let test = with_services("views_pool_range");
+    let (subnet, _) = simple(&test, "10.88.0.0/28");
+    let form: PoolForm =
+        req(json!({"subnet_id": subnet.id, "name": "p", "range": "10.88.0.9-10.88.0.2"}));
+    let errors = api::pool_validate(&test.db, &form, None).unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].field, "range");
+    assert!(
+        errors[0]
+            .message
+            .starts_with("Pool address range 10.88.0.9-10.88.0.2 runs backwards"),
+        "{}",
+        errors[0].message
+    );
+    assert!(!errors[0].message.contains("range range"));
+}
+
+#[test]
+fn edit_forms_are_filled_in_from_what_is_saved() {
+    let test = with_services("views_forms");
+    let (subnet, pool) = simple(&test, "10.89.0.0/28");
+    let view = api::subnet_view(&test.db, subnet.id).unwrap();
+    assert_eq!(view.form["name"], "10.89.0.0/28");
+    assert_eq!(view.form["reserve_network"], "1");
+    let form: SubnetForm = req(serde_json::to_value(&view.form).unwrap());
+    assert!(
+        api::subnet_validate(&test.db, &form, Some(subnet.id))
+            .unwrap()
+            .is_empty(),
+        "the filled-in form saves as it is"
+    );
+    let view = api::pool_view(&test.db, pool.id).unwrap();
+    assert_eq!(
+        (view.form["range"].as_str(), view.form["cidr"].as_str()),
+        ("", "10.89.0.0/28")
+    );
+    let form: PoolForm = req(serde_json::to_value(&view.form).unwrap());
+    assert!(
+        api::pool_validate(&test.db, &form, Some(pool.id))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]

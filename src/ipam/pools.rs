@@ -143,7 +143,7 @@ fn pool_range(form: &PoolForm, subnet: &Subnet, errors: &mut FieldErrors) -> Opt
             }
             errors.check(
                 "range",
-                AddrRange::parse_within(&text, &subnet.cidr, "Pool range"),
+                AddrRange::parse_within(&text, &subnet.cidr, "Pool address"),
             )
         }
         (None, Some(text)) => {

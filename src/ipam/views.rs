@@ -7,6 +7,7 @@ use crate::store::Outcome;
 use mysql::params;
 use mysql::prelude::Queryable;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
 pub struct BlockView {
@@ -34,6 +35,8 @@ pub struct SubnetView {
     pub blocked: Vec<BlockView>,
     pub pool_count: u64,
     pub utilization: Utilization,
+    /// The edit form's fields as the form posts them, to fill it in.
+    pub form: BTreeMap<&'static str, String>,
 }
 
 pub fn subnet(q: &mut impl Queryable, s: &Subnet, depth: usize) -> Outcome<SubnetView> {
@@ -73,7 +76,33 @@ pub fn subnet(q: &mut impl Queryable, s: &Subnet, depth: usize) -> Outcome<Subne
         blocked,
         pool_count: pools.unwrap_or(0),
         utilization: utilization::of_subnet(q, s)?,
+        form: subnet_form(s),
     })
+}
+
+/// A tick box as a form posts it.
+fn tick(on: bool) -> String {
+    if on { "1" } else { "0" }.to_string()
+}
+
+fn subnet_form(s: &Subnet) -> BTreeMap<&'static str, String> {
+    BTreeMap::from([
+        ("name", s.name.clone()),
+        (
+            "gateway",
+            s.gateway.map(|g| g.to_string()).unwrap_or_default(),
+        ),
+        ("excluded", s.excluded_text.clone()),
+        ("reserved", s.reserved_text.clone()),
+        ("vlan", s.vlan.map(|v| v.to_string()).unwrap_or_default()),
+        ("description", s.description.clone()),
+        ("reserve_network", tick(s.rules.network)),
+        ("reserve_broadcast", tick(s.rules.broadcast)),
+        ("reserve_gateway", tick(s.rules.gateway)),
+        ("reserve_anycast", tick(s.rules.anycast)),
+        ("reserve_first", s.rules.first.to_string()),
+        ("reserve_last", s.rules.last.to_string()),
+    ])
 }
 
 /// Depth of each subnet in a list ordered parents-first (family, network, prefix length).
@@ -103,6 +132,8 @@ pub struct PoolView {
     pub hands_out: String,
     pub description: String,
     pub utilization: Utilization,
+    /// The edit form's fields as the form posts them, to fill it in.
+    pub form: BTreeMap<&'static str, String>,
 }
 
 pub fn pool(q: &mut impl Queryable, subnet: &Subnet, p: &Pool) -> Outcome<PoolView> {
@@ -110,6 +141,26 @@ pub fn pool(q: &mut impl Queryable, subnet: &Subnet, p: &Pool) -> Outcome<PoolVi
         .filter_map(|len| Cidr::containing(p.range.first(), len).ok())
         .find(|c| c.range() == p.range)
         .map(|c| c.to_string());
+    let form = BTreeMap::from([
+        ("name", p.name.clone()),
+        ("description", p.description.clone()),
+        (
+            "range",
+            match as_cidr {
+                Some(_) => String::new(),
+                None => format!("{}-{}", p.range.first(), p.range.last()),
+            },
+        ),
+        ("cidr", as_cidr.clone().unwrap_or_default()),
+        (
+            "prefix_len",
+            if p.hands_out_prefixes() {
+                p.unit_prefix_len.to_string()
+            } else {
+                String::new()
+            },
+        ),
+    ]);
     Ok(PoolView {
         id: p.id,
         subnet_id: subnet.id,
@@ -126,5 +177,6 @@ pub fn pool(q: &mut impl Queryable, subnet: &Subnet, p: &Pool) -> Outcome<PoolVi
         },
         description: p.description.clone(),
         utilization: utilization::of_pool(q, subnet, p)?,
+        form,
     })
 }

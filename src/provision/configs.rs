@@ -21,6 +21,8 @@ pub struct ConfigurationView {
     #[serde(flatten)]
     pub configuration: Configuration,
     pub relations: Vec<RelationView>,
+    /// The edit form's fields as the form posts them, to fill it in.
+    pub form: BTreeMap<&'static str, String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -306,7 +308,15 @@ pub fn list(db: &Db) -> Result<Vec<ConfigurationView>> {
                     draws_from: take(&mut row, "draws_from")?,
                 });
             }
-            out.push(ConfigurationView { configuration: c, relations });
+            let form = BTreeMap::from([
+                ("id", c.id.to_string()),
+                ("name", c.name.clone()),
+                ("ipv4_count", c.ipv4_count.to_string()),
+                ("ipv6_count", c.ipv6_count.to_string()),
+                ("omit_dedicated_ip", if c.omit_dedicated_ip { "1" } else { "0" }.to_string()),
+                ("custom_field", c.custom_field.clone()),
+            ]);
+            out.push(ConfigurationView { configuration: c, relations, form });
         }
         Ok(out)
     })

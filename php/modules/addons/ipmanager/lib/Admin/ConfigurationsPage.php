@@ -21,9 +21,7 @@ final class ConfigurationsPage
         if ($editing > 0 && $data['form'] === []) {
             foreach ($configurations as $c) {
                 if ($c['id'] === $editing) {
-                    $data['form'] = ['id' => (string) $c['id'], 'name' => $c['name'], 'ipv4_count' => (string) $c['ipv4_count'],
-                        'ipv6_count' => (string) $c['ipv6_count'], 'omit_dedicated_ip' => $c['omit_dedicated_ip'] ? '1' : '0',
-                        'custom_field' => $c['custom_field']];
+                    $data['form'] = $c['form'];
                 }
             }
         }

@@ -26,12 +26,7 @@ final class PoolsPage
             return self::form(['subnet_id' => Request::get('subnet_id')], [], null);
         }
         if ($do === 'edit') {
-            $p = ipmanager_pool_get($id);
-            return self::form([
-                'name' => $p['name'], 'description' => $p['description'],
-                'range' => $p['cidr'] === null ? $p['range'] : '', 'cidr' => $p['cidr'] ?? '',
-                'prefix_len' => strpos($p['hands_out'], 'prefix') !== false ? (string) $p['prefix_len'] : '',
-            ], [], $id);
+            return self::form(ipmanager_pool_get($id)['form'], [], $id);
         }
         if ($do === 'delete') {
             return self::confirmDelete($id, []);

@@ -32,7 +32,7 @@ final class SubnetsPage
             return self::form(self::NEW_SUBNET, [], null);
         }
         if ($do === 'edit') {
-            return self::form(self::values(ipmanager_subnet_get($id)), [], $id);
+            return self::form(ipmanager_subnet_get($id)['form'], [], $id);
         }
         if ($do === 'delete') {
             return self::confirmDelete($id, []);
@@ -66,19 +66,6 @@ final class SubnetsPage
             $messages[] = ['warning', $conflict];
         }
         return self::listing($messages);
-    }
-
-    private static function values(array $s): array
-    {
-        $flag = static fn (bool $b): string => $b ? '1' : '0';
-        return [
-            'cidr' => $s['cidr'], 'name' => $s['name'], 'gateway' => $s['gateway'] ?? '',
-            'excluded' => $s['excluded'], 'reserved' => $s['reserved'], 'vlan' => (string) ($s['vlan'] ?? ''),
-            'description' => $s['description'], 'reserve_network' => $flag($s['rules']['network']),
-            'reserve_broadcast' => $flag($s['rules']['broadcast']), 'reserve_gateway' => $flag($s['rules']['gateway']),
-            'reserve_anycast' => $flag($s['rules']['anycast']), 'reserve_first' => (string) $s['rules']['first'],
-            'reserve_last' => (string) $s['rules']['last'],
-        ];
     }
 
     private static function listing(array $messages): Page

@@ -44,8 +44,9 @@ fn an_edit_that_would_block_an_address_in_use_is_reported_before_and_writes_noth
     let warnings = subnets::update_check(&test.db, s.id, &form("10.80.0.1")).unwrap();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
-        warnings[0]
-            .starts_with("10.80.0.1 is assigned to service #11 and would lie in the gateway range"),
+        warnings[0].starts_with(
+            "10.80.0.1 is assigned to service #11 and would lie in the gateway 10.80.0.1:"
+        ),
         "{}",
         warnings[0]
     );

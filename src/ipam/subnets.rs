@@ -289,15 +289,21 @@ struct InUse {
 }
 
 impl InUse {
-    /// "10.0.0.1 is assigned to service #5 and lies in the gateway range 10.0.0.1".
+    /// "10.0.0.1 is assigned to service #5 and lies in the gateway 10.0.0.1".
     fn describe(&self) -> String {
         let owner = self
             .service_id
             .map(|s| format!(" to service #{s}"))
             .unwrap_or_default();
+        // A single blocked address reads "the gateway 10.0.0.1", a range "the excluded range a-b".
+        let place = if self.range == self.address {
+            format!("the {} {}", self.reason, self.range)
+        } else {
+            format!("the {} range {}", self.reason, self.range)
+        };
         format!(
-            "{} is {}{owner} and lies in the {} range {}",
-            self.address, self.state, self.reason, self.range
+            "{} is {}{owner} and lies in {place}",
+            self.address, self.state
         )
     }
 }

@@ -125,7 +125,7 @@ fn second_addresses(
                     service_id: *id,
                     address: line.address.clone(),
                     reason: format!(
-                        "also holds {} in IP Manager, which WHMCS does not list: the service gets a second address",
+                        "also holds {} in IP Manager, which WHMCS does not list: importing gives the service a second address",
                         unlisted.join(", ")
                     ),
                 });

@@ -38,7 +38,7 @@ final class SubnetsAndPoolsTest extends BrowserTestCase
         ipmanager_allocate(['pool_id' => $pool['id'], 'service_id' => $this->ids['service_demo_vps']]);
         $this->visit('subnets', ['do' => 'edit', 'id' => $subnet['id']]);
         $this->submit('#ipm-subnet-form', ['f[name]' => 'DE-FRE1', 'f[gateway]' => '10.0.0.5']);
-        $this->assertStringContainsString('10.0.0.5 is assigned to service #' . $this->ids['service_demo_vps'] . ' and would lie in the gateway range',
+        $this->assertStringContainsString('10.0.0.5 is assigned to service #' . $this->ids['service_demo_vps'] . ' and would lie in the gateway 10.0.0.5:',
             $this->el('.ipm-confirm')->text());
         $this->assertSame('10.0.0.1', ipmanager_subnet_get($subnet['id'])['gateway'], 'nothing saved before confirming');
         $this->shot('subnet-gateway-confirm');

@@ -14,8 +14,9 @@
     </div>
     {foreach ['second_address', 'imported', 'already_correct', 'not_in_subnet', 'conflicting', 'unparsable'] as $section}
         {if $report[$section]|@count > 0}
-            <h3>{$lang["sync_`$section`"]} ({$report[$section]|@count})</h3>
+            <h3>{if $report.dry_run && isset($lang["sync_dry_`$section`"])}{$lang["sync_dry_`$section`"]}{else}{$lang["sync_`$section`"]}{/if} ({$report[$section]|@count})</h3>
             <table class="table table-condensed{if $section == 'second_address'} warning{/if}" id="ipm-sync-{$section}">
+                <colgroup><col style="width: 10%"><col style="width: 25%"><col></colgroup>
                 <tbody>
                 {foreach $report[$section] as $line}
                     <tr><td><a href="{url action=assignments service_id=$line.service_id}">#{$line.service_id}</a></td><td><code>{$line.address}</code></td><td>{$line.reason}</td></tr>

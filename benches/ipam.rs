@@ -71,6 +71,9 @@ fn main() {
     if wanted("utilization") {
         utilization::utilization_summary(&support::base_config());
     }
+    if wanted("dashboard") {
+        utilization::dashboard(&support::base_config());
+    }
 
     admin
         .query_drop(format!("DROP DATABASE IF EXISTS `{DB_NAME}`"))

@@ -3,9 +3,10 @@
 //! Cleaner last ran. Each figure names what the page links to.
 
 use crate::error::Result;
-use crate::ipam::api;
 use crate::ipam::model::take;
+use crate::ipam::model::{Pool, Subnet};
 use crate::ipam::utilization::Utilization;
+use crate::ipam::{api, pools, subnets};
 use crate::jobs::orphans;
 use crate::net::Addr;
 use crate::store::{Db, RetryPolicy};
@@ -29,7 +30,7 @@ pub struct Dashboard {
     pub last_cleaner: Option<LastRun>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Fullest {
     pub id: u64,
     /// "10.0.0.0/24 DE-FRE1" for a subnet, "VPS pool (10.0.0.0/24)" for a pool.
@@ -63,11 +64,104 @@ pub struct LastRun {
     pub message: String,
 }
 
+/// How many subnets and pools, ranked by their counters, get an exact utilization before
+/// the fullest are picked: counters can differ from the exact figure (overlaps with blocked
+/// ranges, ended quarantines), never by enough to push a fullest one out of this many.
+const CANDIDATES: usize = 3 * TOP;
+
+/// Subnets by how full their counters say they are (held addresses and child subnets over
+/// the addresses their rules leave usable), fullest first: no query per subnet.
+fn rank_subnets(all: &[Subnet]) -> Vec<u64> {
+    let mut children: std::collections::HashMap<u64, u128> = std::collections::HashMap::new();
+    for child in all {
+        if let Some(parent) = child.parent_id {
+            let size = child.cidr.size().unwrap_or(u128::MAX);
+            let sum = children.entry(parent).or_default();
+            *sum = sum.saturating_add(size);
+        }
+    }
+    let mut ranked: Vec<(f64, u64)> = all
+        .iter()
+        .map(|s| {
+            let size = s.cidr.size().unwrap_or(u128::MAX);
+            let blocked: u128 = s
+                .rules
+                .blocked(
+                    &s.cidr,
+                    s.gateway,
+                    &s.reserved_ranges(),
+                    &s.excluded_ranges(),
+                )
+                .iter()
+                .map(|(r, _)| r.count())
+                .fold(0, u128::saturating_add);
+            let held = s
+                .assigned_count
+                .get()
+                .saturating_add(s.reserved_count.get())
+                .saturating_add(children.get(&s.id).copied().unwrap_or(0));
+            (ratio(held, size.saturating_sub(blocked)), s.id)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.into_iter().map(|(_, id)| id).collect()
+}
+
+/// Pools by their assigned units over the units their range holds, fullest first.
+fn rank_pools(all: &[Pool]) -> Vec<u64> {
+    let mut ranked: Vec<(f64, u64)> = all
+        .iter()
+        .map(|p| {
+            let host_bits = u32::from(p.family().bits() - p.unit_prefix_len);
+            let units = p.range.count().checked_shr(host_bits).unwrap_or(0).max(1);
+            (ratio(p.assigned_count, units), p.id)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.into_iter().map(|(_, id)| id).collect()
+}
+
+fn ratio(part: u128, whole: u128) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// The exact utilization of the best-ranked candidates, fullest first, the top few kept.
+fn fullest(
+    ranked: Vec<u64>,
+    view: impl Fn(u64) -> Result<(String, Utilization)>,
+) -> Result<Vec<Fullest>> {
+    let mut exact = ranked
+        .into_iter()
+        .take(CANDIDATES)
+        .map(|id| {
+            view(id).map(|(label, utilization)| Fullest {
+                id,
+                label,
+                utilization,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    exact.sort_by(|a, b| {
+        b.utilization
+            .percent
+            .total_cmp(&a.utilization.percent)
+            .then(a.id.cmp(&b.id))
+    });
+    exact.truncate(TOP);
+    Ok(exact)
+}
+
 pub fn read(db: &Db) -> Result<Dashboard> {
-    let mut subnets = api::subnet_list(db)?;
-    subnets.sort_by(|a, b| b.utilization.percent.total_cmp(&a.utilization.percent));
-    let mut pools = api::pool_list(db, None)?;
-    pools.sort_by(|a, b| b.utilization.percent.total_cmp(&a.utilization.percent));
+    let fullest_subnets = fullest(rank_subnets(&subnets::list(db)?), |id| {
+        api::subnet_view(db, id).map(|s| (format!("{} {}", s.cidr, s.name), s.utilization))
+    })?;
+    let fullest_pools = fullest(rank_pools(&pools::list(db, None)?), |id| {
+        api::pool_view(db, id).map(|p| (format!("{} ({})", p.name, p.subnet_cidr), p.utilization))
+    })?;
     let orphans = orphans::list(
         db,
         &orphans::Orphans {
@@ -81,24 +175,8 @@ pub fn read(db: &Db) -> Result<Dashboard> {
     db.run(RetryPolicy::Transient, |conn| {
         let (releasing_total, releasing) = releasing(conn)?;
         Ok(Dashboard {
-            fullest_subnets: subnets
-                .iter()
-                .take(TOP)
-                .map(|s| Fullest {
-                    id: s.id,
-                    label: format!("{} {}", s.cidr, s.name),
-                    utilization: s.utilization.clone(),
-                })
-                .collect(),
-            fullest_pools: pools
-                .iter()
-                .take(TOP)
-                .map(|p| Fullest {
-                    id: p.id,
-                    label: format!("{} ({})", p.name, p.subnet_cidr),
-                    utilization: p.utilization.clone(),
-                })
-                .collect(),
+            fullest_subnets: fullest_subnets.clone(),
+            fullest_pools: fullest_pools.clone(),
             orphans,
             releasing_total,
             releasing,

@@ -367,3 +367,52 @@ fn the_dashboard_lists_the_fullest_first_and_counts_orphans() {
             .is_some()
     );
 }
+
+#[test]
+fn the_dashboard_finds_the_fullest_among_many_without_reading_each() {
+    let test = with_services("views_dashboard_many");
+    // 30 subnets with one address in use, one whose children fill it, one mostly excluded.
+    for i in 0..30 {
+        let (_, pool) = simple(&test, &format!("10.90.{i}.0/24"));
+        allocator::allocate(&test.db, Target::Pool(pool.id), 11, 1).unwrap();
+    }
+    let parent = support::ipam::subnet(&test, json!({"cidr": "10.91.0.0/24", "name": "parent"}));
+    for half in ["10.91.0.0/25", "10.91.0.128/25"] {
+        support::ipam::subnet(
+            &test,
+            json!({"cidr": half, "name": half, "parent_id": parent.id}),
+        );
+    }
+    let (excluded, pool) = simple(&test, "10.92.0.0/28");
+    subnets::update(
+        &test.db,
+        excluded.id,
+        &req(json!({"name": "x", "excluded": "10.92.0.1-10.92.0.12"})),
+    )
+    .unwrap();
+    allocator::allocate(&test.db, Target::Pool(pool.id), 11, 1).unwrap();
+    let d = ipmanager::dashboard::read(&test.db).unwrap();
+    let labels: Vec<&str> = d.fullest_subnets.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(labels.len(), 5);
+    assert_eq!(labels[0], "10.91.0.0/24 parent", "{labels:?}");
+    assert_eq!(labels[1], "10.92.0.0/28 x", "{labels:?}");
+    let percents: Vec<f64> = d
+        .fullest_subnets
+        .iter()
+        .map(|f| f.utilization.percent)
+        .collect();
+    assert!(percents.windows(2).all(|w| w[0] >= w[1]), "{percents:?}");
+    // What the full subnet list says, the dashboard agrees with.
+    let mut all = api::subnet_list(&test.db).unwrap();
+    all.sort_by(|a, b| {
+        b.utilization
+            .percent
+            .total_cmp(&a.utilization.percent)
+            .then(a.id.cmp(&b.id))
+    });
+    let expected: Vec<u64> = all.iter().take(5).map(|s| s.id).collect();
+    assert_eq!(
+        d.fullest_subnets.iter().map(|f| f.id).collect::<Vec<_>>(),
+        expected
+    );
+}

@@ -81,6 +81,7 @@ pub fn unassign(
                 server: ServerAccess {
                     hostname: prepared.hostname.clone(),
                     ip: prepared.server_ip.clone(),
+                    port: None,
                     username: prepared.server_user.clone(),
                     password: String::new(),
                     access_hash: String::new(),

@@ -351,6 +351,9 @@ impl FromPhp for ModuleParams {
             server: ServerAccess {
                 hostname: text("serverhostname")?,
                 ip: text("serverip")?,
+                port: f
+                    .optional_int("serverport", 1, i64::from(u16::MAX))?
+                    .map(|p| p as u16),
                 username: text("serverusername")?,
                 password: text("serverpassword")?,
                 access_hash: text("serveraccesshash")?,

@@ -3,6 +3,8 @@
 //! HTTP and tests can put a recording provider in. The panel clients themselves come with
 //! the Integrations work; until one is enabled, `NoIntegrations` answers for every module.
 
+pub mod cpanel;
+pub mod http;
 pub mod netbox;
 
 use crate::error::Result;
@@ -13,6 +15,8 @@ use serde::Serialize;
 pub struct ServerAccess {
     pub hostname: String,
     pub ip: String,
+    /// The port the server record names; None: the panel's usual one.
+    pub port: Option<u16>,
     pub username: String,
     #[serde(skip)]
     pub password: String,
@@ -27,6 +31,7 @@ impl std::fmt::Debug for ServerAccess {
         f.debug_struct("ServerAccess")
             .field("hostname", &self.hostname)
             .field("ip", &self.ip)
+            .field("port", &self.port)
             .field("username", &self.username)
             .field("secure", &self.secure)
             .finish_non_exhaustive()
@@ -90,6 +95,7 @@ mod tests {
         let access = ServerAccess {
             hostname: "pve1".into(),
             ip: "192.0.2.10".into(),
+            port: Some(8006),
             username: "root@pam".into(),
             password: "S3cret!".into(),
             access_hash: "TOKEN=abc".into(),

@@ -1,6 +1,7 @@
 //! Shared set-up for integration tests: a fresh database on the private MariaDB per test.
 #![allow(dead_code)]
 
+pub mod fake_whm;
 pub mod ipam;
 pub mod proxy;
 

@@ -1,0 +1,178 @@
+//! cPanel / WHM (API 1, `shared/providers.md`). An account has exactly one IPv4: adding
+//! points the account at its dedicated IP (`setsiteip`), removing points it back at the
+//! server's shared main IP (`listips`, `mainaddr = 1`). IPv6 is not handled through this
+//! API: such addresses get a "not supported by cPanel" error rather than a silent skip.
+
+use super::http::{self, HttpOptions};
+use super::{IpChange, Provider, ServerAccess};
+use crate::error::{Error, Result};
+use serde_json::Value;
+
+pub const NAME: &str = "cPanel";
+
+pub struct Cpanel {
+    agent: ureq::Agent,
+    base: String,
+    authorization: String,
+}
+
+impl Cpanel {
+    /// WHM on the server's port (2087 with TLS, 2086 without, unless the record names one),
+    /// authenticated with the server's API token (WHMCS's access hash).
+    pub fn new(server: &ServerAccess, options: &HttpOptions) -> Result<Cpanel> {
+        let host = if server.hostname.trim().is_empty() {
+            server.ip.trim()
+        } else {
+            server.hostname.trim()
+        };
+        if host.is_empty() {
+            return Err(Error::invalid(
+                "The cPanel server has no hostname or IP address in WHMCS; fill one in under Setup > Servers.",
+            ));
+        }
+        if server.access_hash.trim().is_empty() {
+            return Err(Error::invalid(
+                "The cPanel server has no API token in WHMCS (the server's access hash); create one in WHM under Manage API Tokens.",
+            ));
+        }
+        let (scheme, default_port) = if server.secure {
+            ("https", 2087)
+        } else {
+            ("http", 2086)
+        };
+        Ok(Cpanel {
+            agent: http::agent(options),
+            base: format!(
+                "{scheme}://{host}:{}/json-api",
+                server.port.unwrap_or(default_port)
+            ),
+            authorization: format!(
+                "whm {}:{}",
+                server.username.trim(),
+                server.access_hash.split_whitespace().collect::<String>()
+            ),
+        })
+    }
+
+    /// One WHM API 1 call: `metadata.result` 1 is success (WHM answers failures with HTTP
+    /// 200, `result` 0 and a `reason`); the reply's `data` is returned.
+    fn call(&self, function: &str, params: &[(&str, &str)]) -> Result<Value> {
+        let url = format!("{}/{function}", self.base);
+        let mut query = vec![("api.version", "1")];
+        query.extend_from_slice(params);
+        let reply = http::get(
+            &self.agent,
+            NAME,
+            &url,
+            &query,
+            &[("Authorization", self.authorization.as_str())],
+        )?;
+        if reply.status == 401 || reply.status == 403 {
+            return Err(Error::Integration(format!(
+                "{NAME} refused the API token (HTTP {}); check the server's username and API token in WHMCS.",
+                reply.status
+            )));
+        }
+        if !(200..300).contains(&reply.status) {
+            return Err(Error::Integration(format!(
+                "{NAME} answered {function} with HTTP {}.",
+                reply.status
+            )));
+        }
+        let body: Value = serde_json::from_str(&reply.body).map_err(|_| {
+            Error::Integration(format!(
+                "{NAME} answered {function} with something that is not JSON."
+            ))
+        })?;
+        let result = body.pointer("/metadata/result").and_then(Value::as_i64);
+        let reason = body
+            .pointer("/metadata/reason")
+            .and_then(Value::as_str)
+            .unwrap_or("no reason given")
+            .to_string();
+        match result {
+            Some(1) => Ok(body.get("data").cloned().unwrap_or(Value::Null)),
+            Some(_) => Err(Error::Integration(format!("{NAME} {function}: {reason}"))),
+            None => Err(Error::Integration(format!(
+                "{NAME} answered {function} without a result."
+            ))),
+        }
+    }
+
+    /// The server's shared main IP, where an account goes back to when it loses its own.
+    fn main_ip(&self) -> Result<String> {
+        let data = self.call("listips", &[])?;
+        data.get("ip")
+            .and_then(Value::as_array)
+            .and_then(|ips| {
+                ips.iter()
+                    .find(|ip| ip.get("mainaddr").and_then(Value::as_i64) == Some(1))
+            })
+            .and_then(|ip| ip.get("ip"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| Error::Integration(format!("{NAME} listips names no main IP.")))
+    }
+
+    fn set_site_ip(&self, user: &str, ip: &str) -> Result<()> {
+        self.call("setsiteip", &[("ip", ip), ("user", user)])
+            .map(|_| ())
+    }
+}
+
+/// The one IPv4 an account can have; IPv6 addresses and prefixes are not supported.
+fn the_ipv4(change: &IpChange) -> Result<Option<String>> {
+    let (v6, v4): (Vec<&String>, Vec<&String>) =
+        change.addresses.iter().partition(|a| a.contains(':'));
+    if !v6.is_empty() {
+        return Err(Error::Integration(format!(
+            "IPv6 is not supported by {NAME} through WHM API 1 ({}); configure it on the server by hand.",
+            v6.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    match v4.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.split('/').next().unwrap_or(one).to_string())),
+        more => Err(Error::Integration(format!(
+            "A {NAME} account has exactly one IPv4 address; service #{} was given {}.",
+            change.service_id,
+            more.len()
+        ))),
+    }
+}
+
+fn the_user(change: &IpChange) -> Result<&str> {
+    let user = change.username.trim();
+    if user.is_empty() {
+        return Err(Error::Integration(format!(
+            "Service #{} has no {NAME} username in WHMCS.",
+            change.service_id
+        )));
+    }
+    Ok(user)
+}
+
+impl Provider for Cpanel {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    /// Points the account at its dedicated IP; repeating it is harmless (WHM answers
+    /// "already using ip" with result 1).
+    fn add_ips(&self, change: &IpChange) -> Result<()> {
+        let user = the_user(change)?;
+        match the_ipv4(change)? {
+            Some(ip) => self.set_site_ip(user, &ip),
+            None => Ok(()),
+        }
+    }
+
+    /// Points the account back at the server's shared main IP; repeating it is harmless.
+    fn remove_ips(&self, change: &IpChange) -> Result<()> {
+        let user = the_user(change)?;
+        match the_ipv4(change)? {
+            Some(_) => self.set_site_ip(user, &self.main_ip()?),
+            None => Ok(()),
+        }
+    }
+}

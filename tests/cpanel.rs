@@ -1,0 +1,181 @@
+//! The cPanel/WHM client against a fake WHM that follows shared/providers.md: the account
+//! model (one IPv4, back to the shared main IP), WHM's HTTP-200 failures, idempotent
+//! repeats, refused tokens, and a panel that is slow, failing, garbled or not there.
+
+mod support;
+
+use ipmanager::Error;
+use ipmanager::providers::cpanel::Cpanel;
+use ipmanager::providers::http::HttpOptions;
+use ipmanager::providers::{IpChange, Provider, ServerAccess};
+use std::time::{Duration, Instant};
+use support::fake_whm::{FakeWhm, Fault};
+
+const TOKEN: &str = "U7HMR63FHY282DQZ4H5BIH16JLYSO01M";
+const MAIN: &str = "192.0.2.20";
+
+fn server(port: u16, token: &str) -> ServerAccess {
+    ServerAccess {
+        hostname: "127.0.0.1".into(),
+        ip: "127.0.0.1".into(),
+        port: Some(port),
+        username: "root".into(),
+        password: String::new(),
+        access_hash: token.into(),
+        secure: false,
+    }
+}
+
+fn quick() -> HttpOptions {
+    HttpOptions {
+        connect_timeout: Duration::from_millis(500),
+        timeout: Duration::from_millis(800),
+        verify_tls: true,
+    }
+}
+
+fn change(user: &str, addresses: &[&str]) -> IpChange {
+    IpChange {
+        module: "cpanel".into(),
+        service_id: 7,
+        username: user.into(),
+        domain: format!("{user}.example"),
+        server: ServerAccess::default(),
+        addresses: addresses.iter().map(|a| a.to_string()).collect(),
+    }
+}
+
+fn integration(result: ipmanager::Result<()>) -> String {
+    match result {
+        Err(Error::Integration(message)) => message,
+        other => panic!("expected an Integration error, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_account_gets_its_dedicated_ip_and_goes_back_to_the_shared_one_harmlessly_twice() {
+    let whm = FakeWhm::start(TOKEN, MAIN, &["192.0.2.21", "192.0.2.22"]);
+    whm.add_account("shop", "shop.example");
+    let panel = Cpanel::new(&server(whm.port, TOKEN), &quick()).unwrap();
+    assert_eq!(whm.ip_of("shop"), MAIN);
+
+    panel.add_ips(&change("shop", &["192.0.2.21"])).unwrap();
+    assert_eq!(whm.ip_of("shop"), "192.0.2.21");
+    panel.add_ips(&change("shop", &["192.0.2.21"])).unwrap();
+    assert_eq!(
+        whm.ip_of("shop"),
+        "192.0.2.21",
+        "repeating an add is harmless"
+    );
+
+    panel.remove_ips(&change("shop", &["192.0.2.21"])).unwrap();
+    assert_eq!(
+        whm.ip_of("shop"),
+        MAIN,
+        "back to the server's shared main IP"
+    );
+    panel.remove_ips(&change("shop", &["192.0.2.21"])).unwrap();
+    assert_eq!(whm.ip_of("shop"), MAIN, "repeating a remove is harmless");
+    let calls = whm.state.lock().unwrap().calls.clone();
+    assert_eq!(
+        calls,
+        [
+            "setsiteip",
+            "setsiteip",
+            "listips",
+            "setsiteip",
+            "listips",
+            "setsiteip"
+        ]
+    );
+}
+
+#[test]
+fn whm_refusals_are_reported_with_its_reason() {
+    let whm = FakeWhm::start(TOKEN, MAIN, &["192.0.2.21"]);
+    whm.add_account("shop", "shop.example");
+    whm.add_account("blog", "blog.example");
+    let panel = Cpanel::new(&server(whm.port, TOKEN), &quick()).unwrap();
+
+    let e = integration(panel.add_ips(&change("shop", &["192.0.2.99"])));
+    assert_eq!(
+        e,
+        "cPanel setsiteip: Unable to set to an unconfigured ip address"
+    );
+    panel.add_ips(&change("shop", &["192.0.2.21"])).unwrap();
+    let e = integration(panel.add_ips(&change("blog", &["192.0.2.21"])));
+    assert!(e.contains("in use by another domain name"), "{e}");
+    assert_eq!(whm.ip_of("blog"), MAIN, "nothing changed");
+    let e = integration(panel.add_ips(&change("ghost", &["192.0.2.21"])));
+    assert!(e.contains("Invalid user: ghost"), "{e}");
+}
+
+#[test]
+fn what_a_cpanel_account_cannot_hold_is_said_plainly() {
+    let whm = FakeWhm::start(TOKEN, MAIN, &["192.0.2.21", "192.0.2.22"]);
+    whm.add_account("shop", "shop.example");
+    let panel = Cpanel::new(&server(whm.port, TOKEN), &quick()).unwrap();
+    let e = integration(panel.add_ips(&change("shop", &["192.0.2.21", "2001:db8::/64"])));
+    assert!(
+        e.contains("IPv6 is not supported by cPanel") && e.contains("2001:db8::/64"),
+        "{e}"
+    );
+    let e = integration(panel.add_ips(&change("shop", &["192.0.2.21", "192.0.2.22"])));
+    assert!(e.contains("exactly one IPv4"), "{e}");
+    let e = integration(panel.add_ips(&change("", &["192.0.2.21"])));
+    assert!(e.contains("no cPanel username"), "{e}");
+    assert!(
+        whm.state.lock().unwrap().calls.is_empty(),
+        "refused before asking the panel"
+    );
+    assert!(matches!(
+        Cpanel::new(&server(whm.port, ""), &quick()),
+        Err(Error::InvalidInput(_))
+    ));
+}
+
+#[test]
+fn a_refused_token_says_what_to_check_and_never_shows_the_token() {
+    let whm = FakeWhm::start(TOKEN, MAIN, &["192.0.2.21"]);
+    whm.add_account("shop", "shop.example");
+    let wrong = "WRONGTOKEN0123456789";
+    let panel = Cpanel::new(&server(whm.port, wrong), &quick()).unwrap();
+    let e = integration(panel.add_ips(&change("shop", &["192.0.2.21"])));
+    assert!(e.contains("refused the API token (HTTP 403)"), "{e}");
+    assert!(!e.contains(wrong) && !e.contains(TOKEN), "{e}");
+}
+
+#[test]
+fn a_slow_failing_garbled_or_absent_panel_is_an_error_within_the_timeout() {
+    let whm = FakeWhm::start(TOKEN, MAIN, &["192.0.2.21"]);
+    whm.add_account("shop", "shop.example");
+    let panel = Cpanel::new(&server(whm.port, TOKEN), &quick()).unwrap();
+
+    whm.set_fault(Fault::Slow(Duration::from_secs(3)));
+    let started = Instant::now();
+    let e = integration(panel.add_ips(&change("shop", &["192.0.2.21"])));
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(e.contains("did not reply in time"), "{e}");
+
+    whm.set_fault(Fault::ServerError);
+    let e = integration(panel.add_ips(&change("shop", &["192.0.2.21"])));
+    assert_eq!(e, "cPanel answered setsiteip with HTTP 500.");
+    whm.set_fault(Fault::NotJson);
+    let e = integration(panel.add_ips(&change("shop", &["192.0.2.21"])));
+    assert!(e.contains("not JSON"), "{e}");
+
+    // Nothing listens on a port just freed.
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let gone = Cpanel::new(&server(free, TOKEN), &quick()).unwrap();
+    let e = integration(gone.add_ips(&change("shop", &["192.0.2.21"])));
+    assert!(e.contains("connection was refused"), "{e}");
+    assert!(!e.contains(TOKEN), "{e}");
+}

@@ -6,6 +6,7 @@
 pub mod cpanel;
 pub mod http;
 pub mod netbox;
+pub mod outbox;
 
 use crate::error::Result;
 use serde::Serialize;

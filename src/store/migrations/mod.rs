@@ -12,6 +12,7 @@ mod v004_provisioning;
 mod v005_alerts;
 mod v006_free_space;
 mod v007_guard;
+mod v008_outbox;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -37,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v005_alerts::MIGRATION,
     v006_free_space::MIGRATION,
     v007_guard::MIGRATION,
+    v008_outbox::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";

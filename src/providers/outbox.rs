@@ -1,0 +1,327 @@
+//! The outbox: every panel change is a row written in the same transaction as the
+//! assignment change that causes it, and delivered after COMMIT — never inside a
+//! transaction. A delivery first claims its row (so two workers never ask the panel at the
+//! same time), then asks the panel, then records the outcome: delivered (with what must
+//! follow in the same transaction, e.g. releasing the address), or the error and the next
+//! attempt, later each time. Panels answer repeats harmlessly, so a delivery that is
+//! repeated after a crash between the panel's answer and its record changes nothing there.
+
+use super::{IpChange, Providers, ServerAccess};
+use crate::error::{Error, Result};
+use crate::ipam::model::take;
+use crate::paging::{Page, Paging};
+use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
+use mysql::prelude::Queryable;
+use mysql::{Row, params};
+use serde::{Deserialize, Serialize};
+
+/// How long a claimed delivery is left to its worker before another may take it over.
+const LEASE_SECONDS: u32 = 120;
+/// The first retry waits a minute, each next one twice as long, at most six hours.
+const FIRST_RETRY_SECONDS: u64 = 60;
+const LONGEST_RETRY_SECONDS: u64 = 6 * 3600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Operation {
+    Add,
+    Remove,
+}
+
+impl Operation {
+    fn as_str(self) -> &'static str {
+        match self {
+            Operation::Add => "add",
+            Operation::Remove => "remove",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Operation> {
+        match text {
+            "add" => Ok(Operation::Add),
+            "remove" => Ok(Operation::Remove),
+            other => Err(Error::Internal(format!(
+                "Unknown outbox operation '{other}'."
+            ))),
+        }
+    }
+}
+
+/// One change for one service's panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    pub operation: Operation,
+    pub service_id: u32,
+    /// WHMCS's server record (`tblservers.id`) whose credentials the delivery uses.
+    pub server_id: u32,
+    /// The provisioning module, which names the integration.
+    pub module: String,
+    pub username: String,
+    pub domain: String,
+    pub addresses: Vec<String>,
+}
+
+/// A job as the outbox keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queued {
+    pub id: u64,
+    pub job: Job,
+    pub delivered: bool,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: String,
+    pub created_at: String,
+}
+
+/// Writes `job` in the caller's transaction: it exists exactly when that transaction
+/// commits, and is due at once.
+pub fn enqueue(tx: &mut Tx<'_>, job: &Job) -> Outcome<u64> {
+    let addresses = serde_json::to_string(&job.addresses)
+        .map_err(|e| Failure::Domain(Error::Internal(format!("Outbox addresses: {e}"))))?;
+    tx.exec_drop(
+        "INSERT INTO mod_ipmanager_outbox (operation, service_id, server_id, module, username, domain, addresses, \
+         next_attempt_at, created_at, updated_at) VALUES (:op, :service, :server, :module, :user, :domain, :addresses, \
+         UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+        params! {
+            "op" => job.operation.as_str(), "service" => job.service_id, "server" => job.server_id,
+            "module" => &job.module, "user" => &job.username, "domain" => &job.domain, "addresses" => addresses,
+        },
+    )?;
+    tx.last_insert_id()
+        .ok_or_else(|| Failure::Domain(Error::Internal("The outbox row got no id.".into())))
+}
+
+/// What a delivery needs: the panels, and the credentials of a server record (PHP
+/// decrypts them; `None` when the record is gone).
+pub struct Delivery<'a> {
+    pub panels: &'a dyn Providers,
+    pub servers: &'a dyn Fn(u32) -> Option<ServerAccess>,
+}
+
+/// What became of one delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivered {
+    pub id: u64,
+    pub service_id: u32,
+    pub operation: Operation,
+    pub addresses: Vec<String>,
+    /// None: the panel confirmed. Some: why not, with the next attempt scheduled.
+    pub error: Option<String>,
+}
+
+/// Delivers the due jobs, oldest first, at most `limit`. `delivered` runs in the same
+/// transaction that records a delivery (e.g. releasing what a removal was waiting for).
+pub fn deliver_due(
+    db: &Db,
+    delivery: &Delivery<'_>,
+    limit: u32,
+    delivered: &dyn Fn(&mut Tx<'_>, &Queued) -> Outcome<()>,
+) -> Result<Vec<Delivered>> {
+    let due: Vec<u64> = db.run(RetryPolicy::Transient, |conn| {
+        Ok(conn.exec(
+            "SELECT id FROM mod_ipmanager_outbox WHERE status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3) \
+             ORDER BY id LIMIT :limit",
+            params! {"limit" => limit},
+        )?)
+    })?;
+    let mut outcomes = Vec::with_capacity(due.len());
+    for id in due {
+        if let Some(outcome) = deliver(db, id, delivery, delivered)? {
+            outcomes.push(outcome);
+        }
+    }
+    Ok(outcomes)
+}
+
+/// Delivers one job if it is due and no other worker holds it (None otherwise).
+pub fn deliver(
+    db: &Db,
+    id: u64,
+    delivery: &Delivery<'_>,
+    delivered: &dyn Fn(&mut Tx<'_>, &Queued) -> Outcome<()>,
+) -> Result<Option<Delivered>> {
+    let Some(queued) = claim(db, id)? else {
+        return Ok(None);
+    };
+    let job = &queued.job;
+    let asked = match delivery.panels.for_module(&job.module) {
+        None => Err(format!(
+            "no panel integration is enabled for the module '{}'",
+            job.module
+        )),
+        Some(provider) => match (delivery.servers)(job.server_id) {
+            None => Err(format!(
+                "server #{} is not in WHMCS any more; its credentials are unknown",
+                job.server_id
+            )),
+            Some(server) => {
+                let change = IpChange {
+                    module: job.module.clone(),
+                    service_id: job.service_id,
+                    username: job.username.clone(),
+                    domain: job.domain.clone(),
+                    server,
+                    addresses: job.addresses.clone(),
+                };
+                match job.operation {
+                    Operation::Add => provider.add_ips(&change),
+                    Operation::Remove => provider.remove_ips(&change),
+                }
+                .map_err(|e| e.to_string())
+            }
+        },
+    };
+    let error = asked.err();
+    db.transaction(RetryPolicy::Transient, |tx| {
+        record(tx, &queued, error.as_deref(), delivered)
+    })?;
+    Ok(Some(Delivered {
+        id,
+        service_id: job.service_id,
+        operation: job.operation,
+        addresses: job.addresses.clone(),
+        error,
+    }))
+}
+
+/// Takes the job for this worker: counts the attempt and leases it, only if it is still
+/// pending and due. The lease lets another worker take over a job whose worker died.
+fn claim(db: &Db, id: u64) -> Result<Option<Queued>> {
+    db.run(RetryPolicy::Transient, |conn| {
+        conn.exec_drop(
+            "UPDATE mod_ipmanager_outbox SET attempts = attempts + 1, \
+             next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL :lease SECOND, updated_at = UTC_TIMESTAMP(3) \
+             WHERE id = :id AND status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3)",
+            params! {"id" => id, "lease" => LEASE_SECONDS},
+        )?;
+        if conn.affected_rows() != 1 {
+            return Ok(None);
+        }
+        read(conn, id)
+    })
+}
+
+/// Records a delivery's outcome, only if this worker's claim is still the last one.
+fn record(
+    tx: &mut Tx<'_>,
+    queued: &Queued,
+    error: Option<&str>,
+    delivered: &dyn Fn(&mut Tx<'_>, &Queued) -> Outcome<()>,
+) -> Outcome<()> {
+    match error {
+        None => {
+            tx.exec_drop(
+                "UPDATE mod_ipmanager_outbox SET status = 'delivered', delivered_at = UTC_TIMESTAMP(3), \
+                 last_error = NULL, updated_at = UTC_TIMESTAMP(3) \
+                 WHERE id = :id AND status = 'pending' AND attempts = :attempts",
+                params! {"id" => queued.id, "attempts" => queued.attempts},
+            )?;
+            if tx.affected_rows() == 1 {
+                delivered(tx, queued)?;
+            }
+        }
+        Some(error) => {
+            tx.exec_drop(
+                "UPDATE mod_ipmanager_outbox SET last_error = :error, \
+                 next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL :wait SECOND, updated_at = UTC_TIMESTAMP(3) \
+                 WHERE id = :id AND status = 'pending' AND attempts = :attempts",
+                params! {
+                    "error" => error.chars().take(1000).collect::<String>(),
+                    "wait" => backoff_seconds(queued.attempts),
+                    "id" => queued.id, "attempts" => queued.attempts,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The wait before attempt `attempts + 1`: a minute, then doubling, at most six hours.
+pub fn backoff_seconds(attempts: u32) -> u64 {
+    let doublings = attempts.saturating_sub(1).min(20);
+    (FIRST_RETRY_SECONDS << doublings).min(LONGEST_RETRY_SECONDS)
+}
+
+/// Makes a pending job due now (the admin's "Retry now").
+pub fn retry_now(db: &Db, id: u64) -> Result<()> {
+    db.transaction(RetryPolicy::Transient, |tx| {
+        tx.exec_drop(
+            "UPDATE mod_ipmanager_outbox SET next_attempt_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3) \
+             WHERE id = :id AND status = 'pending'",
+            params! {"id" => id},
+        )?;
+        if tx.affected_rows() == 0 {
+            return Err(Error::NotFound(format!(
+                "Panel change #{id} is not waiting any more (delivered, or gone)."
+            ))
+            .into());
+        }
+        Ok(())
+    })
+}
+
+/// The queue as the admin sees it: waiting changes first (oldest first), then delivered.
+pub fn list(db: &Db, paging: Paging) -> Result<Page<Queued>> {
+    db.run(RetryPolicy::Transient, |conn| {
+        let total: Option<u64> = conn.query_first("SELECT COUNT(*) FROM mod_ipmanager_outbox")?;
+        let ids: Vec<u64> = conn.exec(
+            "SELECT id FROM mod_ipmanager_outbox ORDER BY status = 'delivered', id LIMIT :limit OFFSET :offset",
+            params! {"limit" => paging.per_page, "offset" => paging.offset()},
+        )?;
+        let mut items = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(q) = read(conn, id)? {
+                items.push(q);
+            }
+        }
+        Ok(Page::new(items, total, paging))
+    })
+}
+
+fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
+    let row: Option<Row> = q.exec_first(
+        "SELECT id, operation, service_id, server_id, module, username, domain, addresses, status, attempts, \
+         last_error, DATE_FORMAT(next_attempt_at, '%Y-%m-%d %H:%i:%s') AS next_attempt_at, \
+         DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') AS created_at FROM mod_ipmanager_outbox WHERE id = :id",
+        params! {"id" => id},
+    )?;
+    let Some(mut row) = row else {
+        return Ok(None);
+    };
+    let operation: String = take(&mut row, "operation")?;
+    let addresses: String = take(&mut row, "addresses")?;
+    let status: String = take(&mut row, "status")?;
+    Ok(Some(Queued {
+        id: take(&mut row, "id")?,
+        job: Job {
+            operation: Operation::parse(&operation)?,
+            service_id: take(&mut row, "service_id")?,
+            server_id: take(&mut row, "server_id")?,
+            module: take(&mut row, "module")?,
+            username: take(&mut row, "username")?,
+            domain: take(&mut row, "domain")?,
+            addresses: serde_json::from_str(&addresses).map_err(|e| {
+                Failure::Domain(Error::Internal(format!("Outbox row #{id} addresses: {e}")))
+            })?,
+        },
+        delivered: status == "delivered",
+        attempts: take(&mut row, "attempts")?,
+        last_error: take(&mut row, "last_error")?,
+        next_attempt_at: take(&mut row, "next_attempt_at")?,
+        created_at: take(&mut row, "created_at")?,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_six_hours() {
+        assert_eq!(backoff_seconds(1), 60);
+        assert_eq!(backoff_seconds(2), 120);
+        assert_eq!(backoff_seconds(3), 240);
+        assert_eq!(backoff_seconds(9), 6 * 3600);
+        assert_eq!(backoff_seconds(u32::MAX), 6 * 3600);
+    }
+}

@@ -1,0 +1,319 @@
+//! The outbox's delivery machinery with a recording panel: a job exists exactly when its
+//! transaction commits, is delivered after it, is retried later on failure (and now, on
+//! request), is never delivered by two workers at once, and what follows a delivery runs
+//! in the transaction that records it.
+
+mod support;
+
+use ipmanager::Error;
+use ipmanager::providers::outbox::{self, Delivery, Job, Operation};
+use ipmanager::providers::{IpChange, Provider, Providers, ServerAccess};
+use ipmanager::store::{Failure, RetryPolicy};
+use mysql::prelude::Queryable;
+use std::cell::RefCell;
+use std::sync::Mutex;
+use support::ipam::migrated;
+
+/// A panel that refuses the next `refuse` calls and records every call.
+struct Panel {
+    refuse: Mutex<u32>,
+    calls: Mutex<Vec<(String, Vec<String>, String)>>,
+}
+
+impl Panel {
+    fn new(refuse: u32) -> Panel {
+        Panel {
+            refuse: Mutex::new(refuse),
+            calls: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn answer(&self, what: &str, change: &IpChange) -> ipmanager::Result<()> {
+        self.calls.lock().unwrap().push((
+            what.into(),
+            change.addresses.clone(),
+            change.server.access_hash.clone(),
+        ));
+        let mut refuse = self.refuse.lock().unwrap();
+        if *refuse > 0 {
+            *refuse -= 1;
+            return Err(Error::Integration(
+                "Proxmox VE: VM 123 is locked (backup)".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Provider for Panel {
+    fn name(&self) -> &str {
+        "Proxmox VE"
+    }
+    fn add_ips(&self, change: &IpChange) -> ipmanager::Result<()> {
+        self.answer("add", change)
+    }
+    fn remove_ips(&self, change: &IpChange) -> ipmanager::Result<()> {
+        self.answer("remove", change)
+    }
+}
+
+impl Providers for Panel {
+    fn for_module(&self, module: &str) -> Option<&dyn Provider> {
+        (module == "proxmox").then_some(self as &dyn Provider)
+    }
+}
+
+fn server(id: u32) -> Option<ServerAccess> {
+    (id == 1).then(|| ServerAccess {
+        hostname: "pve1.example".into(),
+        access_hash: "PVEAPIToken=root@pam!ipm=secret".into(),
+        ..ServerAccess::default()
+    })
+}
+
+fn job(operation: Operation, service_id: u32, addresses: &[&str]) -> Job {
+    Job {
+        operation,
+        service_id,
+        server_id: 1,
+        module: "proxmox".into(),
+        username: String::new(),
+        domain: format!("vps{service_id}.example"),
+        addresses: addresses.iter().map(|a| a.to_string()).collect(),
+    }
+}
+
+fn nothing(_: &mut ipmanager::store::Tx<'_>, _: &outbox::Queued) -> ipmanager::store::Outcome<()> {
+    Ok(())
+}
+
+fn make_due(test: &support::TestDb) {
+    test.conn()
+        .query_drop("UPDATE mod_ipmanager_outbox SET next_attempt_at = UTC_TIMESTAMP(3) WHERE status = 'pending'")
+        .unwrap();
+}
+
+#[test]
+fn a_job_exists_only_when_its_transaction_commits_and_is_delivered_once() {
+    let test = migrated("outbox_commit");
+    let refused: Result<u64, Error> = test.db.transaction(RetryPolicy::Transient, |tx| {
+        outbox::enqueue(tx, &job(Operation::Add, 5, &["10.70.0.1"]))?;
+        Err(Failure::Domain(Error::Conflict(
+            "the assignment was refused".into(),
+        )))
+    });
+    assert!(refused.is_err());
+    let panel = Panel::new(0);
+    let delivery = Delivery {
+        panels: &panel,
+        servers: &server,
+    };
+    assert!(
+        outbox::deliver_due(&test.db, &delivery, 10, &nothing)
+            .unwrap()
+            .is_empty(),
+        "rolled back with it"
+    );
+
+    let id = test
+        .db
+        .transaction(RetryPolicy::Transient, |tx| {
+            outbox::enqueue(tx, &job(Operation::Add, 5, &["10.70.0.1"]))
+        })
+        .unwrap();
+    let done = outbox::deliver(&test.db, id, &delivery, &nothing)
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.error, None);
+    let calls = panel.calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].0, "add");
+    assert_eq!(
+        calls[0].2, "PVEAPIToken=root@pam!ipm=secret",
+        "the server's credentials reach the panel"
+    );
+    assert!(
+        outbox::deliver(&test.db, id, &delivery, &nothing)
+            .unwrap()
+            .is_none(),
+        "delivered: not again"
+    );
+    assert!(
+        outbox::deliver_due(&test.db, &delivery, 10, &nothing)
+            .unwrap()
+            .is_empty()
+    );
+    let queue = outbox::list(&test.db, Default::default()).unwrap();
+    assert!(queue.items[0].delivered && queue.items[0].attempts == 1);
+}
+
+#[test]
+fn a_refusal_waits_longer_each_time_and_an_admin_can_retry_now() {
+    let test = migrated("outbox_retry");
+    let panel = Panel::new(2);
+    let delivery = Delivery {
+        panels: &panel,
+        servers: &server,
+    };
+    let id = test
+        .db
+        .transaction(RetryPolicy::Transient, |tx| {
+            outbox::enqueue(tx, &job(Operation::Remove, 6, &["10.70.0.2"]))
+        })
+        .unwrap();
+    let first = outbox::deliver(&test.db, id, &delivery, &nothing)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        first.error.as_deref(),
+        Some("Proxmox VE: VM 123 is locked (backup)")
+    );
+    assert!(
+        outbox::deliver_due(&test.db, &delivery, 10, &nothing)
+            .unwrap()
+            .is_empty(),
+        "not due before its wait"
+    );
+    let waits: (i64,) = test
+        .conn()
+        .query_first("SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), next_attempt_at) FROM mod_ipmanager_outbox")
+        .unwrap()
+        .unwrap();
+    assert!(
+        (55..=60).contains(&waits.0),
+        "a minute after the first refusal, got {}",
+        waits.0
+    );
+
+    outbox::retry_now(&test.db, id).unwrap();
+    let second = outbox::deliver_due(&test.db, &delivery, 10, &nothing).unwrap();
+    assert_eq!(second.len(), 1);
+    assert!(second[0].error.is_some());
+    let waits: (i64,) = test
+        .conn()
+        .query_first("SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), next_attempt_at) FROM mod_ipmanager_outbox")
+        .unwrap()
+        .unwrap();
+    assert!(
+        (115..=120).contains(&waits.0),
+        "two minutes after the second, got {}",
+        waits.0
+    );
+    let queue = outbox::list(&test.db, Default::default()).unwrap();
+    assert_eq!(
+        (queue.items[0].attempts, queue.items[0].delivered),
+        (2, false)
+    );
+    assert_eq!(
+        queue.items[0].last_error.as_deref(),
+        Some("Proxmox VE: VM 123 is locked (backup)")
+    );
+
+    make_due(&test);
+    let third = outbox::deliver_due(&test.db, &delivery, 10, &nothing).unwrap();
+    assert_eq!(third[0].error, None);
+    assert!(matches!(
+        outbox::retry_now(&test.db, id),
+        Err(Error::NotFound(_))
+    ));
+}
+
+#[test]
+fn what_follows_a_delivery_runs_in_the_transaction_that_records_it() {
+    let test = migrated("outbox_follow");
+    let panel = Panel::new(0);
+    let delivery = Delivery {
+        panels: &panel,
+        servers: &server,
+    };
+    test.db
+        .transaction(RetryPolicy::Transient, |tx| {
+            outbox::enqueue(tx, &job(Operation::Remove, 7, &["10.70.0.3"]))
+        })
+        .unwrap();
+    let seen = RefCell::new(Vec::new());
+    let follow =
+        |tx: &mut ipmanager::store::Tx<'_>, q: &outbox::Queued| -> ipmanager::store::Outcome<()> {
+            let status: Option<String> = tx.exec_first(
+                "SELECT status FROM mod_ipmanager_outbox WHERE id = ?",
+                (q.id,),
+            )?;
+            seen.borrow_mut().push((q.job.service_id, status));
+            Ok(())
+        };
+    outbox::deliver_due(&test.db, &delivery, 10, &follow).unwrap();
+    assert_eq!(
+        *seen.borrow(),
+        [(7, Some("delivered".to_string()))],
+        "it sees the delivery recorded"
+    );
+}
+
+#[test]
+fn without_an_integration_or_a_server_the_job_waits_with_the_reason() {
+    let test = migrated("outbox_missing");
+    let panel = Panel::new(0);
+    let delivery = Delivery {
+        panels: &panel,
+        servers: &server,
+    };
+    let mut other = job(Operation::Add, 8, &["10.70.0.4"]);
+    other.module = "virtualizor".into();
+    let mut gone = job(Operation::Add, 9, &["10.70.0.5"]);
+    gone.server_id = 42;
+    test.db
+        .transaction(RetryPolicy::Transient, |tx| {
+            outbox::enqueue(tx, &other)?;
+            outbox::enqueue(tx, &gone)
+        })
+        .unwrap();
+    let done = outbox::deliver_due(&test.db, &delivery, 10, &nothing).unwrap();
+    assert_eq!(
+        done[0].error.as_deref(),
+        Some("no panel integration is enabled for the module 'virtualizor'")
+    );
+    assert_eq!(
+        done[1].error.as_deref(),
+        Some("server #42 is not in WHMCS any more; its credentials are unknown")
+    );
+    assert!(panel.calls.lock().unwrap().is_empty());
+}
+
+#[test]
+fn two_workers_never_deliver_the_same_job() {
+    let test = migrated("outbox_workers");
+    test.db
+        .transaction(RetryPolicy::Transient, |tx| {
+            for service in 1..=40 {
+                outbox::enqueue(tx, &job(Operation::Add, service, &["10.70.1.1"]))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let panel = Panel::new(0);
+    let delivered = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let delivery = Delivery {
+                        panels: &panel,
+                        servers: &server,
+                    };
+                    outbox::deliver_due(&test.db, &delivery, 100, &nothing)
+                        .unwrap()
+                        .len()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap())
+            .sum::<usize>()
+    });
+    assert_eq!(delivered, 40);
+    assert_eq!(
+        panel.calls.lock().unwrap().len(),
+        40,
+        "each job asked the panel once"
+    );
+}

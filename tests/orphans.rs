@@ -7,7 +7,7 @@ use ipmanager::Error;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::jobs::orphans;
 use ipmanager::providers::netbox::{IpamMirror, NoNetBox};
-use ipmanager::providers::{Integrations, IpChange, Provider, Providers};
+use ipmanager::providers::{Integrations, IpChange, Provider, Providers, ServerAccess};
 use mysql::prelude::Queryable;
 use serde_json::json;
 use std::cell::Cell;
@@ -28,6 +28,10 @@ impl Provider for Panel {
     }
     fn remove_ips(&self, change: &IpChange) -> ipmanager::Result<()> {
         assert_eq!(change.username, "olduser");
+        assert_eq!(
+            change.server.access_hash, "WHM-TOKEN",
+            "the server's credentials reach the panel"
+        );
         if self.refuse.get() {
             return Err(Error::Integration(
                 "cPanel: the account is locked by another task".into(),
@@ -42,6 +46,16 @@ impl Providers for Panel {
     fn for_module(&self, module: &str) -> Option<&dyn Provider> {
         (module == "cpanel").then_some(self as &dyn Provider)
     }
+}
+
+/// The panel server's credentials, as PHP would decrypt them from tblservers.
+fn server(id: u32) -> Option<ServerAccess> {
+    (id == 1).then(|| ServerAccess {
+        hostname: "web1.example".into(),
+        username: "root".into(),
+        access_hash: "WHM-TOKEN".into(),
+        ..ServerAccess::default()
+    })
 }
 
 fn setup(label: &str) -> (support::TestDb, u64) {
@@ -92,6 +106,7 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
         &Integrations {
             panels: &panel,
             netbox: &NoNetBox,
+            servers: &server,
         },
         24,
     )
@@ -117,6 +132,7 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
         &Integrations {
             panels: &panel,
             netbox: &NoNetBox,
+            servers: &server,
         },
         24,
     )
@@ -193,6 +209,7 @@ fn netbox_hears_of_each_release_and_its_failure_is_logged_without_undoing_it() {
     let integrations = Integrations {
         panels: &ipmanager::providers::NoIntegrations,
         netbox: &netbox,
+        servers: &server,
     };
     let report = orphans::release(&test.db, &req(json!({"all": true})), &integrations, 24).unwrap();
     assert_eq!(report.released, ["10.70.0.1", "10.70.0.2"]);

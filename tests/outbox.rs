@@ -80,6 +80,7 @@ fn job(operation: Operation, service_id: u32, addresses: &[&str]) -> Job {
         username: String::new(),
         domain: format!("vps{service_id}.example"),
         addresses: addresses.iter().map(|a| a.to_string()).collect(),
+        release: None,
     }
 }
 

@@ -15,7 +15,7 @@ use mysql::prelude::Queryable;
 use mysql::{Row, params};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReleaseMode {
     /// Held back for `hours` before it can be handed out again (0 = free at once).
     Quarantine {

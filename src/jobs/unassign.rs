@@ -4,18 +4,21 @@
 //!
 //! 1. A short transaction locks the subnet, re-reads the row under the lock (still held by
 //!    the same service, still matching the request) and, when a panel integration applies,
-//!    marks it `releasing` so nothing hands it out while the panel is asked.
-//! 2. The panel is asked to remove the address, outside any transaction.
-//! 3. A second transaction re-reads the row under the lock again and releases it (or, if the
-//!    panel refused, records the refusal and leaves it `releasing`).
-//! 4. NetBox hears of the release after COMMIT; a failure there is logged.
+//!    marks it `releasing` (so nothing hands it out while the panel is asked) and writes the
+//!    removal into the outbox in the same transaction.
+//! 2. After COMMIT the outbox delivers it: the panel is asked outside any transaction, and
+//!    its confirmation releases the row in the transaction that records the delivery
+//!    (`after_delivery`). A refusal leaves the row `releasing` with the reason; the outbox
+//!    tries again later.
+//! 3. NetBox hears of the release after COMMIT; a failure there is logged.
 
 use crate::audit;
 use crate::error::Error;
 use crate::ipam::addresses::{self, AddressRow, ROW_COLUMNS};
 use crate::ipam::model::State;
 use crate::ipam::release::{self, ReleaseMode};
-use crate::providers::{Integrations, IpChange, ServerAccess};
+use crate::providers::Integrations;
+use crate::providers::outbox::{self, Delivery, Job, Operation};
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx, expect_rows};
 use crate::whmcs::service_ips;
 use mysql::prelude::Queryable;
@@ -54,11 +57,10 @@ struct Prepared {
     module: String,
     username: String,
     domain: String,
-    hostname: String,
-    server_ip: String,
-    server_user: String,
     /// Released in step 1 already (no panel to ask).
     done: bool,
+    /// The outbox's removal for the panel.
+    job_id: Option<u64>,
 }
 
 pub fn unassign(
@@ -71,32 +73,23 @@ pub fn unassign(
         prepare(tx, request, &has_panel)
     })?;
     let mut error = None;
-    if !prepared.done {
-        if let Some(provider) = integrations.panels.for_module(&prepared.module) {
-            let change = IpChange {
-                module: prepared.module.clone(),
-                service_id: prepared.service_id,
-                username: prepared.username.clone(),
-                domain: prepared.domain.clone(),
-                server: ServerAccess {
-                    hostname: prepared.hostname.clone(),
-                    ip: prepared.server_ip.clone(),
-                    port: None,
-                    username: prepared.server_user.clone(),
-                    password: String::new(),
-                    access_hash: String::new(),
-                    secure: true,
-                },
-                addresses: vec![prepared.address.clone()],
-            };
-            error = provider
-                .remove_ips(&change)
-                .err()
-                .map(|e| format!("{}: {e}", provider.name()));
+    if let (false, Some(job_id)) = (prepared.done, prepared.job_id) {
+        let delivery = Delivery {
+            panels: integrations.panels,
+            servers: integrations.servers,
+        };
+        error = match outbox::deliver(db, job_id, &delivery, &after_delivery)? {
+            Some(delivered) => delivered.error,
+            None => Some(
+                "another request is telling the panel right now; the address stays releasing until it confirms"
+                    .into(),
+            ),
+        };
+        if let Some(refusal) = &error {
+            db.transaction(RetryPolicy::Transient, |tx| {
+                record_refusal(tx, &prepared, refusal)
+            })?;
         }
-        db.transaction(RetryPolicy::Transient, |tx| {
-            finish(tx, &prepared, request.mode, error.as_deref())
-        })?;
     }
     if error.is_none()
         && let Err(e) = integrations.netbox.released(&prepared.address)
@@ -142,24 +135,20 @@ fn prepare(
     let locked = release::lock_subnet(tx, subnet_id.ok_or_else(not_found)?)?;
     let row = held_row(tx, request.row_id, request)?.ok_or_else(not_found)?;
     let service_id = row.service_id.unwrap_or(0);
-    let facts: Option<(String, String, String, String, String, String, String)> = tx.exec_first(
-        "SELECT h.domainstatus, COALESCE(p.servertype, ''), h.username, h.domain, COALESCE(s.hostname, ''), \
-         COALESCE(s.ipaddress, ''), COALESCE(s.username, '') FROM tblhosting h \
-         LEFT JOIN tblproducts p ON p.id = h.packageid LEFT JOIN tblservers s ON s.id = h.server WHERE h.id = :id",
+    let facts: Option<(String, String, String, String, u32)> = tx.exec_first(
+        "SELECT h.domainstatus, COALESCE(p.servertype, ''), h.username, h.domain, h.server FROM tblhosting h \
+         LEFT JOIN tblproducts p ON p.id = h.packageid WHERE h.id = :id",
         params! {"id" => service_id},
     )?;
-    let (status, module, username, domain, hostname, server_ip, server_user) = facts
-        .unwrap_or_else(|| {
-            (
-                "Deleted".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            )
-        });
+    let (status, module, username, domain, server_id) = facts.unwrap_or_else(|| {
+        (
+            "Deleted".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            0,
+        )
+    });
     if request.orphan_only && matches!(status.as_str(), "Active" | "Pending") {
         return Err(Error::Conflict(format!(
             "{} is no longer an orphan: service #{service_id} is {status} again; nothing was released.",
@@ -175,10 +164,8 @@ fn prepare(
         module,
         username,
         domain,
-        hostname,
-        server_ip,
-        server_user,
         done: false,
+        job_id: None,
     };
     if has_panel(&prepared.module) {
         // Held back from everyone while the panel is asked (releasing counts as assigned).
@@ -190,6 +177,27 @@ fn prepare(
             )?;
             expect_rows(tx, 1, "marking an address releasing")?;
         }
+        // A removal already waiting for this row is asked again (with this request's mode)
+        // rather than queued twice.
+        prepared.job_id = match outbox::reschedule_removal(tx, row.id, request.mode)? {
+            Some(id) => Some(id),
+            None => Some(outbox::enqueue(
+                tx,
+                &Job {
+                    operation: Operation::Remove,
+                    service_id,
+                    server_id,
+                    module: prepared.module.clone(),
+                    username: prepared.username.clone(),
+                    domain: prepared.domain.clone(),
+                    addresses: vec![prepared.address.clone()],
+                    release: Some(outbox::Release {
+                        row_id: row.id,
+                        mode: request.mode,
+                    }),
+                },
+            )?),
+        };
     } else {
         release::release_row(tx, &locked, &row, request.mode)?;
         service_ips::remove(tx, service_id, &prepared.address)?;
@@ -198,47 +206,58 @@ fn prepare(
     Ok(prepared)
 }
 
-fn finish(
-    tx: &mut Tx<'_>,
-    prepared: &Prepared,
-    mode: ReleaseMode,
-    panel_error: Option<&str>,
-) -> Outcome<()> {
-    let locked = release::lock_subnet(tx, prepared.subnet_id)?;
+/// What follows a confirmed removal, in the transaction that records it: the row is
+/// released (if its service still holds it) and taken from the service's IP fields.
+pub fn after_delivery(tx: &mut Tx<'_>, queued: &outbox::Queued) -> Outcome<()> {
+    let (Operation::Remove, Some(release)) = (queued.job.operation, queued.job.release) else {
+        return Ok(());
+    };
+    let subnet_id: Option<u64> = tx.exec_first(
+        "SELECT subnet_id FROM mod_ipmanager_addresses WHERE id = :id",
+        params! {"id" => release.row_id},
+    )?;
+    let Some(subnet_id) = subnet_id else {
+        return Ok(());
+    };
+    let locked = release::lock_subnet(tx, subnet_id)?;
     let held = [State::Assigned, State::Releasing];
-    let Some(row) = addresses::still_held(tx, prepared.row_id, Some(prepared.service_id), &held)?
-    else {
+    let service = Some(queued.job.service_id);
+    let Some(row) = addresses::still_held(tx, release.row_id, service, &held)? else {
         // Released meanwhile by another request: nothing left to do.
         return Ok(());
     };
-    match panel_error {
-        Some(error) => {
-            tx.exec_drop(
-                "UPDATE mod_ipmanager_addresses SET note = :note, updated_at = UTC_TIMESTAMP() \
-                 WHERE id = :id AND state = :state AND service_id <=> :svc",
-                params! {
-                    "note" => error.chars().take(190).collect::<String>(), "id" => row.id,
-                    "state" => row.state.as_str(), "svc" => row.service_id,
-                },
-            )?;
-            expect_rows(tx, 1, "recording a panel refusal")?;
-            audit::record(
-                tx,
-                "address.release_failed",
-                ("address", row.id),
-                None,
-                Some(&json!({"address": prepared.address, "error": error})),
-                &format!(
-                    "{} of service #{} stays releasing: {error}",
-                    prepared.address, prepared.service_id
-                ),
-            )
-        }
-        None => {
-            release::release_row(tx, &locked, &row, mode)?;
-            service_ips::remove(tx, prepared.service_id, &prepared.address)
-        }
-    }
+    release::release_row(tx, &locked, &row, release.mode)?;
+    service_ips::remove(tx, queued.job.service_id, &row.display())
+}
+
+/// The panel's refusal, on the row and in the log; the row stays `releasing`.
+fn record_refusal(tx: &mut Tx<'_>, prepared: &Prepared, error: &str) -> Outcome<()> {
+    release::lock_subnet(tx, prepared.subnet_id)?;
+    let held = [State::Assigned, State::Releasing];
+    let Some(row) = addresses::still_held(tx, prepared.row_id, Some(prepared.service_id), &held)?
+    else {
+        return Ok(());
+    };
+    tx.exec_drop(
+        "UPDATE mod_ipmanager_addresses SET note = :note, updated_at = UTC_TIMESTAMP() \
+         WHERE id = :id AND state = :state AND service_id <=> :svc",
+        params! {
+            "note" => error.chars().take(190).collect::<String>(), "id" => row.id,
+            "state" => row.state.as_str(), "svc" => row.service_id,
+        },
+    )?;
+    expect_rows(tx, 1, "recording a panel refusal")?;
+    audit::record(
+        tx,
+        "address.release_failed",
+        ("address", row.id),
+        None,
+        Some(&json!({"address": prepared.address, "error": error})),
+        &format!(
+            "{} of service #{} stays releasing: {error}",
+            prepared.address, prepared.service_id
+        ),
+    )
 }
 
 /// The row, if it is still held and still matches the request.

@@ -66,6 +66,12 @@ pub trait Providers {
 pub struct Integrations<'a> {
     pub panels: &'a dyn Providers,
     pub netbox: &'a dyn netbox::IpamMirror,
+    /// A WHMCS server record's credentials (PHP decrypts them); None when it is gone.
+    pub servers: &'a dyn Fn(u32) -> Option<ServerAccess>,
+}
+
+fn no_servers(_: u32) -> Option<ServerAccess> {
+    None
 }
 
 impl Integrations<'static> {
@@ -74,6 +80,7 @@ impl Integrations<'static> {
         Integrations {
             panels: &NoIntegrations,
             netbox: &netbox::NoNetBox,
+            servers: &no_servers,
         }
     }
 }

@@ -9,6 +9,7 @@
 use super::{IpChange, Providers, ServerAccess};
 use crate::error::{Error, Result};
 use crate::ipam::model::take;
+use crate::ipam::release::ReleaseMode;
 use crate::paging::{Page, Paging};
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
 use mysql::prelude::Queryable;
@@ -59,6 +60,34 @@ pub struct Job {
     pub username: String,
     pub domain: String,
     pub addresses: Vec<String>,
+    /// A removal: the address row it releases once the panel confirms, and how.
+    pub release: Option<Release>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    pub row_id: u64,
+    pub mode: ReleaseMode,
+}
+
+impl Release {
+    fn mode_text(mode: ReleaseMode) -> String {
+        match mode {
+            ReleaseMode::Free => "free".into(),
+            ReleaseMode::Quarantine { hours } => format!("quarantine:{hours}"),
+        }
+    }
+
+    fn parse_mode(text: &str) -> Option<ReleaseMode> {
+        match text.split_once(':') {
+            None if text == "free" => Some(ReleaseMode::Free),
+            Some(("quarantine", hours)) => hours
+                .parse()
+                .ok()
+                .map(|hours| ReleaseMode::Quarantine { hours }),
+            _ => None,
+        }
+    }
 }
 
 /// A job as the outbox keeps it.
@@ -80,15 +109,35 @@ pub fn enqueue(tx: &mut Tx<'_>, job: &Job) -> Outcome<u64> {
         .map_err(|e| Failure::Domain(Error::Internal(format!("Outbox addresses: {e}"))))?;
     tx.exec_drop(
         "INSERT INTO mod_ipmanager_outbox (operation, service_id, server_id, module, username, domain, addresses, \
-         next_attempt_at, created_at, updated_at) VALUES (:op, :service, :server, :module, :user, :domain, :addresses, \
-         UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+         row_id, release_mode, next_attempt_at, created_at, updated_at) VALUES (:op, :service, :server, :module, :user, \
+         :domain, :addresses, :row, :mode, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
         params! {
             "op" => job.operation.as_str(), "service" => job.service_id, "server" => job.server_id,
             "module" => &job.module, "user" => &job.username, "domain" => &job.domain, "addresses" => addresses,
+            "row" => job.release.map(|r| r.row_id),
+            "mode" => job.release.map(|r| Release::mode_text(r.mode)).unwrap_or_default(),
         },
     )?;
     tx.last_insert_id()
         .ok_or_else(|| Failure::Domain(Error::Internal("The outbox row got no id.".into())))
+}
+
+/// A removal still waiting for the address row `row_id`: made due now, with `mode` (the
+/// latest request decides how the address is released). Its id, or None when there is none.
+pub fn reschedule_removal(tx: &mut Tx<'_>, row_id: u64, mode: ReleaseMode) -> Outcome<Option<u64>> {
+    let waiting: Option<u64> = tx.exec_first(
+        "SELECT id FROM mod_ipmanager_outbox WHERE row_id = :row AND status = 'pending' AND operation = 'remove' \
+         ORDER BY id LIMIT 1",
+        params! {"row" => row_id},
+    )?;
+    if let Some(id) = waiting {
+        tx.exec_drop(
+            "UPDATE mod_ipmanager_outbox SET release_mode = :mode, next_attempt_at = UTC_TIMESTAMP(3), \
+             updated_at = UTC_TIMESTAMP(3) WHERE id = :id AND status = 'pending'",
+            params! {"mode" => Release::mode_text(mode), "id" => id},
+        )?;
+    }
+    Ok(waiting)
 }
 
 /// What a delivery needs: the panels, and the credentials of a server record (PHP
@@ -280,7 +329,7 @@ pub fn list(db: &Db, paging: Paging) -> Result<Page<Queued>> {
 
 fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
     let row: Option<Row> = q.exec_first(
-        "SELECT id, operation, service_id, server_id, module, username, domain, addresses, status, attempts, \
+        "SELECT id, operation, service_id, server_id, module, username, domain, addresses, row_id, release_mode, status, attempts, \
          last_error, DATE_FORMAT(next_attempt_at, '%Y-%m-%d %H:%i:%s') AS next_attempt_at, \
          DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') AS created_at FROM mod_ipmanager_outbox WHERE id = :id",
         params! {"id" => id},
@@ -291,6 +340,12 @@ fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
     let operation: String = take(&mut row, "operation")?;
     let addresses: String = take(&mut row, "addresses")?;
     let status: String = take(&mut row, "status")?;
+    let row_id: Option<u64> = take(&mut row, "row_id")?;
+    let mode: String = take(&mut row, "release_mode")?;
+    let release = match (row_id, Release::parse_mode(&mode)) {
+        (Some(row_id), Some(mode)) => Some(Release { row_id, mode }),
+        _ => None,
+    };
     Ok(Some(Queued {
         id: take(&mut row, "id")?,
         job: Job {
@@ -303,6 +358,7 @@ fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
             addresses: serde_json::from_str(&addresses).map_err(|e| {
                 Failure::Domain(Error::Internal(format!("Outbox row #{id} addresses: {e}")))
             })?,
+            release,
         },
         delivered: status == "delivered",
         attempts: take(&mut row, "attempts")?,
@@ -321,7 +377,21 @@ mod tests {
         assert_eq!(backoff_seconds(1), 60);
         assert_eq!(backoff_seconds(2), 120);
         assert_eq!(backoff_seconds(3), 240);
-        assert_eq!(backoff_seconds(9), 6 * 3600);
+        assert_eq!(backoff_seconds(9), 60 << 8);
+        assert_eq!(backoff_seconds(10), 6 * 3600);
         assert_eq!(backoff_seconds(u32::MAX), 6 * 3600);
+    }
+
+    #[test]
+    fn release_modes_are_kept_as_text_and_read_back() {
+        for mode in [
+            ReleaseMode::Free,
+            ReleaseMode::Quarantine { hours: 0 },
+            ReleaseMode::Quarantine { hours: 24 },
+        ] {
+            assert_eq!(Release::parse_mode(&Release::mode_text(mode)), Some(mode));
+        }
+        assert_eq!(Release::parse_mode(""), None);
+        assert_eq!(Release::parse_mode("quarantine:x"), None);
     }
 }

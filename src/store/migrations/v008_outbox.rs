@@ -14,6 +14,8 @@ pub const MIGRATION: Migration = Migration {
             username VARCHAR(190) NOT NULL DEFAULT '',
             domain VARCHAR(255) NOT NULL DEFAULT '',
             addresses TEXT NOT NULL,
+            row_id BIGINT UNSIGNED NULL,
+            release_mode VARCHAR(32) NOT NULL DEFAULT '',
             status ENUM('pending','delivered') NOT NULL DEFAULT 'pending',
             attempts INT UNSIGNED NOT NULL DEFAULT 0,
             next_attempt_at DATETIME(3) NOT NULL,
@@ -22,7 +24,8 @@ pub const MIGRATION: Migration = Migration {
             updated_at DATETIME(3) NOT NULL,
             delivered_at DATETIME(3) NULL,
             KEY due (status, next_attempt_at),
-            KEY service (service_id)
+            KEY service (service_id),
+            KEY address_row (row_id, status)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"],
     rebuild: None,
 };

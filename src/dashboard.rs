@@ -85,13 +85,7 @@ fn rank_subnets(all: &[Subnet]) -> Vec<u64> {
         .map(|s| {
             let size = s.cidr.size().unwrap_or(u128::MAX);
             let blocked: u128 = s
-                .rules
-                .blocked(
-                    &s.cidr,
-                    s.gateway,
-                    &s.reserved_ranges(),
-                    &s.excluded_ranges(),
-                )
+                .rule_blocked()
                 .iter()
                 .map(|(r, _)| r.count())
                 .fold(0, u128::saturating_add);

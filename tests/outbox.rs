@@ -88,6 +88,13 @@ fn nothing(_: &mut ipmanager::store::Tx<'_>, _: &outbox::Queued) -> ipmanager::s
     Ok(())
 }
 
+/// Queues one job in a transaction of its own.
+fn queue(test: &support::TestDb, job: &Job) -> u64 {
+    test.db
+        .transaction(RetryPolicy::Transient, |tx| outbox::enqueue(tx, job))
+        .unwrap()
+}
+
 fn make_due(test: &support::TestDb) {
     test.conn()
         .query_drop("UPDATE mod_ipmanager_outbox SET next_attempt_at = UTC_TIMESTAMP(3) WHERE status = 'pending'")
@@ -116,12 +123,7 @@ fn a_job_exists_only_when_its_transaction_commits_and_is_delivered_once() {
         "rolled back with it"
     );
 
-    let id = test
-        .db
-        .transaction(RetryPolicy::Transient, |tx| {
-            outbox::enqueue(tx, &job(Operation::Add, 5, &["10.70.0.1"]))
-        })
-        .unwrap();
+    let id = queue(&test, &job(Operation::Add, 5, &["10.70.0.1"]));
     let done = outbox::deliver(&test.db, id, &delivery, &nothing)
         .unwrap()
         .unwrap();
@@ -156,12 +158,7 @@ fn a_refusal_waits_longer_each_time_and_an_admin_can_retry_now() {
         panels: &panel,
         servers: &server,
     };
-    let id = test
-        .db
-        .transaction(RetryPolicy::Transient, |tx| {
-            outbox::enqueue(tx, &job(Operation::Remove, 6, &["10.70.0.2"]))
-        })
-        .unwrap();
+    let id = queue(&test, &job(Operation::Remove, 6, &["10.70.0.2"]));
     let first = outbox::deliver(&test.db, id, &delivery, &nothing)
         .unwrap()
         .unwrap();
@@ -227,11 +224,7 @@ fn what_follows_a_delivery_runs_in_the_transaction_that_records_it() {
         panels: &panel,
         servers: &server,
     };
-    test.db
-        .transaction(RetryPolicy::Transient, |tx| {
-            outbox::enqueue(tx, &job(Operation::Remove, 7, &["10.70.0.3"]))
-        })
-        .unwrap();
+    queue(&test, &job(Operation::Remove, 7, &["10.70.0.3"]));
     let seen = RefCell::new(Vec::new());
     let follow =
         |tx: &mut ipmanager::store::Tx<'_>, q: &outbox::Queued| -> ipmanager::store::Outcome<()> {

@@ -9,12 +9,9 @@ use mysql::prelude::Queryable;
 use serde_json::json;
 use std::time::Instant;
 
-pub fn utilization_summary(base: &DbConfig) {
-    println!(
-        "6. utilization summary over 1,000,000 addresses (16 stored /16 subnets, 1,048,576 rows)"
-    );
-    // A database of its own, so the lists hold exactly these subnets.
-    let name = format!("{}_util", super::DB_NAME);
+/// A fresh, migrated database of its own: its name, settings and pool.
+fn scratch(base: &DbConfig, suffix: &str) -> (String, DbConfig, Db) {
+    let name = format!("{}_{suffix}", super::DB_NAME);
     conn(base)
         .query_drop(format!(
             "DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}`"
@@ -24,8 +21,18 @@ pub fn utilization_summary(base: &DbConfig) {
         database: name.clone(),
         ..base.clone()
     };
-    let db = &Db::connect(&cfg).unwrap();
-    migrations::migrate(db).unwrap();
+    let db = Db::connect(&cfg).unwrap();
+    migrations::migrate(&db).unwrap();
+    (name, cfg, db)
+}
+
+pub fn utilization_summary(base: &DbConfig) {
+    println!(
+        "6. utilization summary over 1,000,000 addresses (16 stored /16 subnets, 1,048,576 rows)"
+    );
+    // A database of its own, so the lists hold exactly these subnets.
+    let (name, cfg, db) = scratch(base, "util");
+    let db = &db;
     let raw = &mut conn(&cfg);
     let t = Instant::now();
     for i in 0..16u8 {
@@ -74,18 +81,8 @@ pub fn utilization_summary(base: &DbConfig) {
 pub fn dashboard(base: &DbConfig) {
     const SUBNETS: usize = 1_000;
     println!("7. dashboard over {SUBNETS} subnets, each with a pool and 1-20 addresses in use");
-    let name = format!("{}_dash", super::DB_NAME);
-    conn(base)
-        .query_drop(format!(
-            "DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}`"
-        ))
-        .unwrap();
-    let cfg = DbConfig {
-        database: name.clone(),
-        ..base.clone()
-    };
-    let db = &Db::connect(&cfg).unwrap();
-    migrations::migrate(db).unwrap();
+    let (name, cfg, db) = scratch(base, "dash");
+    let db = &db;
     super::measure::whmcs_schema(&mut conn(&cfg));
     let t = Instant::now();
     for i in 0..SUBNETS {

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::net::range::AddrRange;
+use crate::net::rules::BlockReason;
 use crate::net::{Addr, Amount, Cidr, Family, ReservationRules};
 use mysql::Row;
 use mysql::prelude::FromValue;
@@ -83,6 +84,16 @@ impl Subnet {
     pub fn excluded_ranges(&self) -> Vec<AddrRange> {
         AddrRange::parse_list(&self.excluded_text, &self.cidr, "Excluded address")
             .unwrap_or_default()
+    }
+
+    /// What the subnet's own rules keep from being handed out (child subnets aside).
+    pub fn rule_blocked(&self) -> Vec<(AddrRange, BlockReason)> {
+        self.rules.blocked(
+            &self.cidr,
+            self.gateway,
+            &self.reserved_ranges(),
+            &self.excluded_ranges(),
+        )
     }
 }
 

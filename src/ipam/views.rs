@@ -41,13 +41,7 @@ pub struct SubnetView {
 
 pub fn subnet(q: &mut impl Queryable, s: &Subnet, depth: usize) -> Outcome<SubnetView> {
     let blocked = s
-        .rules
-        .blocked(
-            &s.cidr,
-            s.gateway,
-            &s.reserved_ranges(),
-            &s.excluded_ranges(),
-        )
+        .rule_blocked()
         .into_iter()
         .map(|(r, why)| BlockView {
             range: r.to_string(),

@@ -21,13 +21,7 @@ impl Blocked {
     /// From the subnet's rules and its child subnets' ranges.
     pub fn new(subnet: &Subnet, children: &[(u128, u128)]) -> Blocked {
         let mut ranges: Vec<(u128, u128, &'static str)> = subnet
-            .rules
-            .blocked(
-                &subnet.cidr,
-                subnet.gateway,
-                &subnet.reserved_ranges(),
-                &subnet.excluded_ranges(),
-            )
+            .rule_blocked()
             .into_iter()
             .map(|(r, why)| (r.start, r.end, why.as_str()))
             .collect();

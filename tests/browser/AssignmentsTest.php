@@ -27,8 +27,11 @@ final class AssignmentsTest extends BrowserTestCase
         $this->assertFalse($this->browser->has('.ipm-mismatch'), 'WHMCS got the address too');
         $this->assertSame('1 assignment', trim(explode('·', $this->el('.ipm-pager')->text())[1]));
 
+        $this->submit('#ipm-assignment-filters', ['service_id' => (string) $web]);
         $question = $this->clickConfirmed("$row button");
         $this->assertStringContainsString('Unassign 198.51.100.10 from service #' . $web, $question);
+        $this->assertSame((string) $web, $this->el('#ipm-assignment-filters [name=service_id]')->property('value'), 'the filtered list stays');
+        $this->assertStringContainsString('service_id=' . $web, $this->browser->url());
         $this->assertStringContainsString('The server is not told', $question, 'says what happens to the panel');
         $this->assertSame(['198.51.100.10 unassigned.'], $this->messages());
         $this->assertSame('', \Harness\Db::value('SELECT dedicatedip FROM tblhosting WHERE id = ?', [$web]));

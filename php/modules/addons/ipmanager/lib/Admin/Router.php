@@ -47,13 +47,28 @@ final class Router
             }
             $page = self::PAGE_CLASSES[$action]::handle($this->vars);
             $messages = $page->messages;
-            $content = View::fetch($this->vars, $page->template, $page->data + ['current' => $action]);
+            $content = View::fetch($this->vars, $page->template, $page->data + ['current' => $action, 'here' => self::here($action)]);
         } catch (\IpManager\Exception $e) {
             $messages[] = ['danger', $lang['error_prefix'] . ': ' . $e->getMessage()];
         } catch (\IpManager\Addon\ExtensionMissing $e) {
             $messages[] = ['danger', $e->getMessage()];
         }
         return $this->frame($action, $messages, $content);
+    }
+
+    /**
+     * The page as it was asked for (its filters and page number): buttons post back to it,
+     * so after an action the admin sees the same filtered list.
+     */
+    private static function here(string $action): array
+    {
+        $here = ['action' => $action];
+        foreach ($_GET as $key => $value) {
+            if (is_string($key) && $key !== 'module' && $key !== 'action' && (is_string($value) || is_int($value))) {
+                $here[$key] = (string) $value;
+            }
+        }
+        return $here;
     }
 
     private function frame(string $current, array $messages, string $content): string

@@ -34,7 +34,7 @@
 {/if}
 <h3>{$lang.assign_title}</h3>
 {if $warnings|@count > 0}{include file="partials/confirm_warnings.tpl"}{/if}
-<form method="post" class="form-inline" id="ipm-assign-form" action="{url action=assignments}">
+<form method="post" class="form-inline" id="ipm-assign-form" action="{url params=$here}">
     <input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="assign">
     <input class="form-control" name="f[service_id]" placeholder="{$lang.col_service} ID" value="{$assign.service_id|default:''}">
     <select class="form-control" name="f[draws_from]">

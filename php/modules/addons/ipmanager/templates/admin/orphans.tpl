@@ -20,7 +20,7 @@
     </tbody>
 </table>
 {include file="partials/pager.tpl" p=$list query=['action' => 'orphans'] noun="orphans"}
-<form method="post" class="form-inline" id="ipm-release-all" action="{url action=orphans}" onsubmit="return confirm(this.dataset.confirm)" data-confirm="{$lang.orphans_confirm_all|sprintf:$list.total}">
+<form method="post" class="form-inline" id="ipm-release-all" action="{url params=$here}" onsubmit="return confirm(this.dataset.confirm)" data-confirm="{$lang.orphans_confirm_all|sprintf:$list.total}">
     <input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="release_all">
     <select class="form-control" name="mode"><option value="quarantine">{$lang.orphans_mode_quarantine}</option><option value="free">{$lang.orphans_mode_free}</option></select>
     <button class="btn btn-danger" type="submit">{$lang.orphans_release_all}</button>

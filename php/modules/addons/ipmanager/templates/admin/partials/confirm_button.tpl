@@ -1,5 +1,5 @@
 {* A one-button POST form that asks first. Params: do, id, label, confirm, hidden (name => value). *}
-<form method="post" class="ipm-inline" action="{url action=$current}" data-confirm="{$confirm}" onsubmit="return confirm(this.dataset.confirm)">
+<form method="post" class="ipm-inline" action="{url params=$here}" data-confirm="{$confirm}" onsubmit="return confirm(this.dataset.confirm)">
     <input type="hidden" name="token" value="{$token}">
     <input type="hidden" name="do" value="{$do}">
     <input type="hidden" name="id" value="{$id}">

@@ -164,15 +164,17 @@ pub fn units_script(action: &str, subnet_id: u64, entries: &[(Vec<u8>, Value, St
     out
 }
 
+/// `text` trimmed, matching itself literally in a LIKE pattern.
+fn like_literal(text: &str) -> String {
+    text.trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 /// Who made a change, by name where WHMCS still knows them.
 fn actor_label(kind: &str, id: u32, name: Option<&str>) -> String {
-    let who = match kind {
-        "admin" => "Admin",
-        "client" => "Client",
-        "cron" => "Cron",
-        "system" => "System",
-        other => other,
-    };
+    let who = crate::choices::actor_label(kind);
     match (id, name) {
         (0, _) => who.to_string(),
         (_, Some(name)) => format!("{who} {name}"),
@@ -223,26 +225,14 @@ pub fn list(db: &Db, filter: &LogFilter) -> Result<Page<LogEntry>> {
         paging,
     } = filter.clone();
     let action_like = action.as_deref().map(|a| {
-        let escaped = a
-            .trim()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
+        let escaped = like_literal(a);
         if escaped.ends_with('.') {
             format!("{escaped}%")
         } else {
             escaped
         }
     });
-    let search = search.map(|s| {
-        format!(
-            "%{}%",
-            s.trim()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    });
+    let search = search.map(|s| format!("%{}%", like_literal(&s)));
     let condition = "(:action IS NULL OR l.action LIKE :action) AND (:otype IS NULL OR l.object_type = :otype) \
         AND (:oid IS NULL OR l.object_id = :oid) AND (:atype IS NULL OR l.actor_type = :atype) \
         AND (:aid IS NULL OR l.actor_id = :aid) AND (:search IS NULL OR l.message LIKE :search)";

@@ -16,6 +16,22 @@ pub const SERVICE_STATUSES: &[&str] = &[
     "Completed",
 ];
 
+/// Who can make a change (the log's `actor_type`) and how a page names them.
+const ACTORS: [(&str, &str); 4] = [
+    ("admin", "Admin"),
+    ("client", "Client"),
+    ("cron", "Cron"),
+    ("system", "System"),
+];
+
+/// "Admin" for `admin`; a kind not listed is shown as it is stored.
+pub fn actor_label(kind: &str) -> &str {
+    ACTORS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(kind, |(_, label)| label)
+}
+
 /// The statuses of a service that is in use: its addresses are live.
 pub const LIVE_STATUSES: &[&str] = &["Active", "Pending"];
 
@@ -61,12 +77,10 @@ pub fn all() -> Choices {
             choice("sync.", "Synchronize"),
             choice("cleaner.", "IP Cleaner"),
         ],
-        log_actors: vec![
-            choice("admin", "Admin"),
-            choice("client", "Client"),
-            choice("cron", "Cron"),
-            choice("system", "System"),
-        ],
+        log_actors: ACTORS
+            .iter()
+            .map(|(kind, label)| choice(kind, label))
+            .collect(),
     }
 }
 

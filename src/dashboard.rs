@@ -80,7 +80,7 @@ fn rank_subnets(all: &[Subnet]) -> Vec<u64> {
             *sum = sum.saturating_add(size);
         }
     }
-    let mut ranked: Vec<(f64, u64)> = all
+    let ranked: Vec<(f64, u64)> = all
         .iter()
         .map(|s| {
             let size = s.cidr.size().unwrap_or(u128::MAX);
@@ -97,13 +97,12 @@ fn rank_subnets(all: &[Subnet]) -> Vec<u64> {
             (ratio(held, size.saturating_sub(blocked)), s.id)
         })
         .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    ranked.into_iter().map(|(_, id)| id).collect()
+    fullest_first(ranked)
 }
 
 /// Pools by their assigned units over the units their range holds, fullest first.
 fn rank_pools(all: &[Pool]) -> Vec<u64> {
-    let mut ranked: Vec<(f64, u64)> = all
+    let ranked: Vec<(f64, u64)> = all
         .iter()
         .map(|p| {
             let host_bits = u32::from(p.family().bits() - p.unit_prefix_len);
@@ -111,6 +110,11 @@ fn rank_pools(all: &[Pool]) -> Vec<u64> {
             (ratio(p.assigned_count, units), p.id)
         })
         .collect();
+    fullest_first(ranked)
+}
+
+/// The ids of (fullness, id) pairs, fullest first, ties by id.
+fn fullest_first(mut ranked: Vec<(f64, u64)>) -> Vec<u64> {
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     ranked.into_iter().map(|(_, id)| id).collect()
 }

@@ -95,6 +95,14 @@ fn queue(test: &support::TestDb, job: &Job) -> u64 {
         .unwrap()
 }
 
+/// How long until the (only) job's next attempt.
+fn seconds_to_next_attempt(test: &support::TestDb) -> i64 {
+    test.conn()
+        .query_first("SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), next_attempt_at) FROM mod_ipmanager_outbox")
+        .unwrap()
+        .unwrap()
+}
+
 fn make_due(test: &support::TestDb) {
     test.conn()
         .query_drop("UPDATE mod_ipmanager_outbox SET next_attempt_at = UTC_TIMESTAMP(3) WHERE status = 'pending'")
@@ -172,30 +180,22 @@ fn a_refusal_waits_longer_each_time_and_an_admin_can_retry_now() {
             .is_empty(),
         "not due before its wait"
     );
-    let waits: (i64,) = test
-        .conn()
-        .query_first("SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), next_attempt_at) FROM mod_ipmanager_outbox")
-        .unwrap()
-        .unwrap();
+    let waits = seconds_to_next_attempt(&test);
     assert!(
-        (55..=60).contains(&waits.0),
+        (55..=60).contains(&waits),
         "a minute after the first refusal, got {}",
-        waits.0
+        waits
     );
 
     outbox::retry_now(&test.db, id).unwrap();
     let second = outbox::deliver_due(&test.db, &delivery, 10, &nothing).unwrap();
     assert_eq!(second.len(), 1);
     assert!(second[0].error.is_some());
-    let waits: (i64,) = test
-        .conn()
-        .query_first("SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), next_attempt_at) FROM mod_ipmanager_outbox")
-        .unwrap()
-        .unwrap();
+    let waits = seconds_to_next_attempt(&test);
     assert!(
-        (115..=120).contains(&waits.0),
+        (115..=120).contains(&waits),
         "two minutes after the second, got {}",
-        waits.0
+        waits
     );
     let queue = outbox::list(&test.db, Default::default()).unwrap();
     assert_eq!(

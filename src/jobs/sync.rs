@@ -36,7 +36,6 @@ use std::collections::BTreeMap;
 const CHUNK: usize = 2000;
 
 /// WHMCS statuses whose IPs are live assignments.
-const LIVE: &[&str] = &["Active", "Pending"];
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct SyncReport {
@@ -359,7 +358,7 @@ fn import_chunk(tx: &mut Tx<'_>, subnet_id: u64, chunk: &[Entry]) -> Outcome<Vec
 
 /// Why an imported entry is held although its service is not live ("" when it is live).
 fn not_live_reason(status: &str) -> String {
-    if LIVE.contains(&status) {
+    if crate::choices::LIVE_STATUSES.contains(&status) {
         String::new()
     } else {
         format!(

@@ -149,7 +149,7 @@ fn prepare(
             0,
         )
     });
-    if request.orphan_only && matches!(status.as_str(), "Active" | "Pending") {
+    if request.orphan_only && crate::choices::LIVE_STATUSES.contains(&status.as_str()) {
         return Err(Error::Conflict(format!(
             "{} is no longer an orphan: service #{service_id} is {status} again; nothing was released.",
             row.display()
@@ -219,10 +219,8 @@ pub fn after_delivery(tx: &mut Tx<'_>, queued: &outbox::Queued) -> Outcome<()> {
     let Some(subnet_id) = subnet_id else {
         return Ok(());
     };
-    let locked = release::lock_subnet(tx, subnet_id)?;
-    let held = [State::Assigned, State::Releasing];
-    let service = Some(queued.job.service_id);
-    let Some(row) = addresses::still_held(tx, release.row_id, service, &held)? else {
+    let Some((locked, row)) = locked_holding(tx, subnet_id, release.row_id, queued.job.service_id)?
+    else {
         // Released meanwhile by another request: nothing left to do.
         return Ok(());
     };
@@ -230,11 +228,23 @@ pub fn after_delivery(tx: &mut Tx<'_>, queued: &outbox::Queued) -> Outcome<()> {
     service_ips::remove(tx, queued.job.service_id, &row.display())
 }
 
+/// Locks the subnet and reads the row again under the lock: Some only while `service_id`
+/// still holds it (assigned or releasing).
+fn locked_holding(
+    tx: &mut Tx<'_>,
+    subnet_id: u64,
+    row_id: u64,
+    service_id: u32,
+) -> Outcome<Option<(release::LockedSubnet, AddressRow)>> {
+    let locked = release::lock_subnet(tx, subnet_id)?;
+    let held = [State::Assigned, State::Releasing];
+    Ok(addresses::still_held(tx, row_id, Some(service_id), &held)?.map(|row| (locked, row)))
+}
+
 /// The panel's refusal, on the row and in the log; the row stays `releasing`.
 fn record_refusal(tx: &mut Tx<'_>, prepared: &Prepared, error: &str) -> Outcome<()> {
-    release::lock_subnet(tx, prepared.subnet_id)?;
-    let held = [State::Assigned, State::Releasing];
-    let Some(row) = addresses::still_held(tx, prepared.row_id, Some(prepared.service_id), &held)?
+    let Some((_, row)) =
+        locked_holding(tx, prepared.subnet_id, prepared.row_id, prepared.service_id)?
     else {
         return Ok(());
     };

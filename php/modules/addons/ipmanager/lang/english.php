@@ -2,7 +2,6 @@
 // Every user-visible string of the addon. WHMCS passes this array to the module as $vars['_lang'].
 
 $_ADDONLANG = [
-    'module_name' => 'IP Manager',
     'nav_dashboard' => 'Dashboard',
     'dashboard_title' => 'Dashboard',
     'status_heading' => 'Status',
@@ -137,7 +136,6 @@ $_ADDONLANG = [
     'logs_any_area' => 'everything',
     'logs_any_actor' => 'anyone',
     'logs_search' => 'Search text, e.g. an address',
-    'logs_page_of' => 'Page %d of %d (%d changes)',
     'nav_configurations' => 'Configurations',
     'nav_sync' => 'Synchronize',
     'nav_orphans' => 'Orphaned',
@@ -198,11 +196,6 @@ $_ADDONLANG = [
     'nav_settings' => 'Settings',
     'settings_title' => 'Settings',
     'settings_help' => 'These are set under Setup → Addon Modules → IP Manager → Configure. The daily cron runs the usage check and, when enabled, the IP Cleaner; you can run them now.',
-    'setting_threshold' => 'Usage Alert Threshold',
-    'setting_cleaner' => 'IP Cleaner Enabled',
-    'setting_behavior' => 'IP Cleaner Behavior',
-    'setting_custom_field' => 'Use Custom Field Instead Of Assigned IP',
-    'setting_quarantine' => 'Release quarantine',
     'settings_run_alerts' => 'Run usage check now',
     'settings_run_cleaner' => 'Run IP Cleaner now',
     'alerts_none' => 'Usage check: nothing newly reached %s%%.',

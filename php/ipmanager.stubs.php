@@ -310,7 +310,10 @@ namespace {
      * ($params['moduletype']) about the service's IPs. With no integration enabled nothing
      * happens ('integration' is null).
      *
-     * @return array{integration:?string, addresses:list<string>, error:?string}
+     * The add is written to the outbox and delivered after COMMIT within 10 s in all; a
+     * panel that refuses or does not answer leaves it waiting for cron ('error' says why).
+     *
+     * @return array{integration:?string, addresses:list<string>, error:?string, outbox_id:?int}
      */
     function ipmanager_after_module_create(array $params): array {}
 
@@ -470,6 +473,15 @@ namespace {
     function ipmanager_assign(array $request): string {}
 
     /**
+     * ipmanager_assign with what the panel answered: when the service's panel integration
+     * adds IPs, the add is written to the outbox with the assignment and delivered after
+     * COMMIT (within 10 s); a refusal leaves it waiting for a retry.
+     *
+     * @return array{address:string, outbox_id:?int, panel_error:?string}
+     */
+    function ipmanager_assign_report(array $request): array {}
+
+    /**
      * What assigning would put at risk, for the admin to confirm first: a service that is
      * not Active or Pending. Writes nothing.
      *
@@ -508,4 +520,86 @@ namespace {
      * @return array{address:string, error:?string}
      */
     function ipmanager_unassign(array $request): array {}
+
+    /**
+     * The Integrations page: every panel integration's settings (kind, label, enabled,
+     * modules, push_on_create, remove_on_release, options), every WHMCS server with the
+     * integration serving its module and how it is reached, the outbox queue ('page',
+     * 'per_page') and the counts of waiting and failing changes.
+     *
+     * @return array{integrations:list<array>, servers:list<array>, waiting:int, failing:int,
+     *   queue:array{items:list<array>, total:int, page:int, per_page:int, pages:int}}
+     */
+    function ipmanager_integrations(?array $filters = null): array {}
+
+    /**
+     * Saves one integration: 'integration' (cpanel, directadmin, plesk, proxmox, solusvm),
+     * 'enabled', 'modules' (WHMCS module names, comma separated), 'push_on_create',
+     * 'remove_on_release', 'options' (the integration's own, e.g. Proxmox 'guest_field').
+     * A module already served by another enabled integration is refused.
+     *
+     * @return array the integration as saved
+     */
+    function ipmanager_integration_save(array $input): array {}
+
+    /**
+     * Saves how IP Manager reaches a WHMCS server: 'server_id', 'verify_tls',
+     * 'fingerprint' (SHA-256 of the certificate, hex, '' for none), 'connect_timeout_ms'
+     * (100-10000), 'timeout_ms' (100-30000).
+     */
+    function ipmanager_server_settings_save(array $input): void {}
+
+    /**
+     * "Test connection": asks server $server_id's panel its version with the server's
+     * credentials (hand them over with ipmanager_server_passwords first).
+     *
+     * @param ?string $integration which integration to use when the module is not mapped
+     * @return string the panel's version
+     * @throws \IpManager\Exception\Integration with the panel's exact refusal
+     */
+    function ipmanager_integration_test(int $server_id, ?string $integration = null): string {}
+
+    /**
+     * Makes waiting panel change $id due now and delivers it.
+     *
+     * @return ?array{id:int, service_id:int, operation:string, addresses:list<string>, error:?string}
+     *   null when another worker holds it or an earlier change of the service waits
+     */
+    function ipmanager_outbox_retry(int $id): ?array {}
+
+    /**
+     * Closes waiting panel change $id without the panel's confirmation; a removal releases
+     * its address. The change log names $who.
+     *
+     * @return array the change as closed
+     */
+    function ipmanager_outbox_force(int $id, string $who): array {}
+
+    /**
+     * The cron run: delivers the due panel changes, oldest first, at most $limit (200).
+     *
+     * @return list<array{id:int, service_id:int, operation:string, addresses:list<string>, error:?string}>
+     */
+    function ipmanager_outbox_run(?int $limit = null): array {}
+
+    /**
+     * The encrypted passwords of the WHMCS servers an enabled integration serves, for PHP to
+     * decrypt() and hand back with ipmanager_server_passwords.
+     *
+     * @return list<array{id:int, password:string}>
+     */
+    function ipmanager_server_records(): array {}
+
+    /**
+     * Decrypted server passwords ([server id => password]), kept in this PHP worker only.
+     */
+    function ipmanager_server_passwords(array $passwords): void {}
+
+    /**
+     * What the panel clients sent and received since the last call, secrets masked, for
+     * WHMCS's logModuleCall.
+     *
+     * @return list<array{module:string, action:string, request:string, response:string}>
+     */
+    function ipmanager_module_calls(): array {}
 }

@@ -3,6 +3,8 @@
 
 mod support;
 
+use ipmanager::providers::Integrations;
+
 use ipmanager::Error;
 use ipmanager::audit::{self, Actor};
 use ipmanager::ipam::allocator::{self, Target};
@@ -108,9 +110,16 @@ fn assignments_flag_addresses_whmcs_does_not_list_and_lists_name_their_holders()
     let (_, pool) = simple(&test, "10.81.0.0/28");
     let draws: AssignRequest =
         req(json!({"service_id": 11, "draws_from": format!("pool:{}", pool.id)}));
-    assert_eq!(assignments::assign(&test.db, &draws).unwrap(), "10.81.0.1");
     assert_eq!(
-        assignments::assign(&test.db, &draws).unwrap(),
+        assignments::assign(&test.db, &draws, &Integrations::none())
+            .unwrap()
+            .address,
+        "10.81.0.1"
+    );
+    assert_eq!(
+        assignments::assign(&test.db, &draws, &Integrations::none())
+            .unwrap()
+            .address,
         "10.81.0.2",
         "a second unit, written to assignedips"
     );
@@ -160,11 +169,13 @@ fn synchronize_reports_services_that_would_get_a_second_address() {
     assignments::assign(
         &test.db,
         &req(json!({"service_id": 11, "address": "10.82.0.5"})),
+        &Integrations::none(),
     )
     .unwrap();
     assignments::assign(
         &test.db,
         &req(json!({"service_id": 12, "address": "10.82.0.6"})),
+        &Integrations::none(),
     )
     .unwrap();
     test.conn()

@@ -6,7 +6,6 @@ mod support;
 
 use ipmanager::Error;
 use ipmanager::providers::cpanel::Cpanel;
-use ipmanager::providers::http::HttpOptions;
 use ipmanager::providers::{IpChange, Provider, ServerAccess};
 use std::time::{Duration, Instant};
 use support::fake_whm::{FakeWhm, Fault};
@@ -23,14 +22,25 @@ fn server(port: u16, token: &str) -> ServerAccess {
         password: String::new(),
         access_hash: token.into(),
         secure: false,
+        http: support::http_server::quick(),
     }
 }
 
-fn quick() -> HttpOptions {
-    HttpOptions {
-        connect_timeout: Duration::from_millis(500),
-        timeout: Duration::from_millis(800),
-        verify_tls: true,
+/// The integration asked about one server, as the outbox asks it.
+struct On(ServerAccess);
+
+impl On {
+    fn with(&self, change: &IpChange) -> IpChange {
+        IpChange {
+            server: self.0.clone(),
+            ..change.clone()
+        }
+    }
+    fn add_ips(&self, change: &IpChange) -> ipmanager::Result<()> {
+        Cpanel.add_ips(&self.with(change))
+    }
+    fn remove_ips(&self, change: &IpChange) -> ipmanager::Result<()> {
+        Cpanel.remove_ips(&self.with(change))
     }
 }
 
@@ -42,6 +52,7 @@ fn change(user: &str, addresses: &[&str]) -> IpChange {
         domain: format!("{user}.example"),
         server: ServerAccess::default(),
         addresses: addresses.iter().map(|a| a.to_string()).collect(),
+        ..IpChange::default()
     }
 }
 
@@ -56,7 +67,7 @@ fn integration(result: ipmanager::Result<()>) -> String {
 fn an_account_gets_its_dedicated_ip_and_goes_back_to_the_shared_one_harmlessly_twice() {
     let whm = FakeWhm::start(TOKEN, MAIN, &["192.0.2.21", "192.0.2.22"]);
     whm.add_account("shop", "shop.example");
-    let panel = Cpanel::new(&server(whm.port, TOKEN), &quick()).unwrap();
+    let panel = On(server(whm.port, TOKEN));
     assert_eq!(whm.ip_of("shop"), MAIN);
 
     panel.add_ips(&change("shop", &["192.0.2.21"])).unwrap();
@@ -95,7 +106,7 @@ fn whm_refusals_are_reported_with_its_reason() {
     let whm = FakeWhm::start(TOKEN, MAIN, &["192.0.2.21"]);
     whm.add_account("shop", "shop.example");
     whm.add_account("blog", "blog.example");
-    let panel = Cpanel::new(&server(whm.port, TOKEN), &quick()).unwrap();
+    let panel = On(server(whm.port, TOKEN));
 
     let e = integration(panel.add_ips(&change("shop", &["192.0.2.99"])));
     assert_eq!(
@@ -114,7 +125,7 @@ fn whm_refusals_are_reported_with_its_reason() {
 fn what_a_cpanel_account_cannot_hold_is_said_plainly() {
     let whm = FakeWhm::start(TOKEN, MAIN, &["192.0.2.21", "192.0.2.22"]);
     whm.add_account("shop", "shop.example");
-    let panel = Cpanel::new(&server(whm.port, TOKEN), &quick()).unwrap();
+    let panel = On(server(whm.port, TOKEN));
     let e = integration(panel.add_ips(&change("shop", &["192.0.2.21", "2001:db8::/64"])));
     assert!(
         e.contains("IPv6 is not supported by cPanel") && e.contains("2001:db8::/64"),
@@ -129,7 +140,7 @@ fn what_a_cpanel_account_cannot_hold_is_said_plainly() {
         "refused before asking the panel"
     );
     assert!(matches!(
-        Cpanel::new(&server(whm.port, ""), &quick()),
+        On(server(whm.port, "")).add_ips(&change("shop", &["192.0.2.21"])),
         Err(Error::InvalidInput(_))
     ));
 }
@@ -139,7 +150,7 @@ fn a_refused_token_says_what_to_check_and_never_shows_the_token() {
     let whm = FakeWhm::start(TOKEN, MAIN, &["192.0.2.21"]);
     whm.add_account("shop", "shop.example");
     let wrong = "WRONGTOKEN0123456789";
-    let panel = Cpanel::new(&server(whm.port, wrong), &quick()).unwrap();
+    let panel = On(server(whm.port, wrong));
     let e = integration(panel.add_ips(&change("shop", &["192.0.2.21"])));
     assert!(e.contains("refused the API token (HTTP 403)"), "{e}");
     assert!(!e.contains(wrong) && !e.contains(TOKEN), "{e}");
@@ -149,7 +160,7 @@ fn a_refused_token_says_what_to_check_and_never_shows_the_token() {
 fn a_slow_failing_garbled_or_absent_panel_is_an_error_within_the_timeout() {
     let whm = FakeWhm::start(TOKEN, MAIN, &["192.0.2.21"]);
     whm.add_account("shop", "shop.example");
-    let panel = Cpanel::new(&server(whm.port, TOKEN), &quick()).unwrap();
+    let panel = On(server(whm.port, TOKEN));
 
     whm.set_fault(Fault::Slow(Duration::from_secs(3)));
     let started = Instant::now();
@@ -174,7 +185,7 @@ fn a_slow_failing_garbled_or_absent_panel_is_an_error_within_the_timeout() {
         .local_addr()
         .unwrap()
         .port();
-    let gone = Cpanel::new(&server(free, TOKEN), &quick()).unwrap();
+    let gone = On(server(free, TOKEN));
     let e = integration(gone.add_ips(&change("shop", &["192.0.2.21"])));
     assert!(e.contains("connection was refused"), "{e}");
     assert!(!e.contains(TOKEN), "{e}");

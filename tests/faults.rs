@@ -108,10 +108,14 @@ fn mutate(db: &Db, which: usize) -> Value {
         )
         .map(|p| json!(p.id)),
         10 => pools::delete(db, 1, true).map(|n| json!(n)),
-        11 => assignments::assign(db, &req(json!({"service_id": 4, "address": "10.60.0.20"})))
-            .map(|a| json!(a)),
+        11 => assignments::assign(
+            db,
+            &req(json!({"service_id": 4, "address": "10.60.0.20"})),
+            &Integrations::none(),
+        )
+        .map(|a| json!(a)),
         12 => {
-            assignments::assign(db, &req(json!({"service_id": 4, "pool_id": 2}))).map(|a| json!(a))
+            assignments::assign(db, &req(json!({"service_id": 4, "pool_id": 2})), &Integrations::none()).map(|a| json!(a))
         }
         13 => assignments::unassign(
             db,
@@ -128,7 +132,7 @@ fn mutate(db: &Db, which: usize) -> Value {
         )
         .map(|r| json!(r)),
         15 => sync::run(db, &req(json!({}))).map(|r| json!(r)),
-        16 => cleaner::run(db, cleaner::Behavior::MarkFree).map(|r| json!(r)),
+        16 => cleaner::run(db, cleaner::Behavior::MarkFree, &Integrations::none()).map(|r| json!(r)),
         17 => configs::save(db, &req(json!({"name": "Second", "ipv4_count": 2}))).map(|id| json!(id)),
         18 => configs::add_relation(
             db,

@@ -49,13 +49,13 @@ impl Providers for Panel {
 }
 
 /// The panel server's credentials, as PHP would decrypt them from tblservers.
-fn server(id: u32) -> Option<ServerAccess> {
-    (id == 1).then(|| ServerAccess {
+fn server(id: u32) -> ipmanager::Result<Option<ServerAccess>> {
+    Ok((id == 1).then(|| ServerAccess {
         hostname: "web1.example".into(),
         username: "root".into(),
         access_hash: "WHM-TOKEN".into(),
         ..ServerAccess::default()
-    })
+    }))
 }
 
 fn setup(label: &str) -> (support::TestDb, u64) {
@@ -107,6 +107,7 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
             panels: &panel,
             netbox: &NoNetBox,
             servers: &server,
+            deadline: None,
         },
         24,
     )
@@ -133,6 +134,7 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
             panels: &panel,
             netbox: &NoNetBox,
             servers: &server,
+            deadline: None,
         },
         24,
     )
@@ -210,6 +212,7 @@ fn netbox_hears_of_each_release_and_its_failure_is_logged_without_undoing_it() {
         panels: &ipmanager::providers::NoIntegrations,
         netbox: &netbox,
         servers: &server,
+        deadline: None,
     };
     let report = orphans::release(&test.db, &req(json!({"all": true})), &integrations, 24).unwrap();
     assert_eq!(report.released, ["10.70.0.1", "10.70.0.2"]);

@@ -63,12 +63,12 @@ impl Providers for Panel {
     }
 }
 
-fn server(id: u32) -> Option<ServerAccess> {
-    (id == 1).then(|| ServerAccess {
+fn server(id: u32) -> ipmanager::Result<Option<ServerAccess>> {
+    Ok((id == 1).then(|| ServerAccess {
         hostname: "pve1.example".into(),
         access_hash: "PVEAPIToken=root@pam!ipm=secret".into(),
         ..ServerAccess::default()
-    })
+    }))
 }
 
 fn job(operation: Operation, service_id: u32, addresses: &[&str]) -> Job {
@@ -123,6 +123,7 @@ fn a_job_exists_only_when_its_transaction_commits_and_is_delivered_once() {
     let delivery = Delivery {
         panels: &panel,
         servers: &server,
+        deadline: None,
     };
     assert!(
         outbox::deliver_due(&test.db, &delivery, 10, &nothing)
@@ -165,6 +166,7 @@ fn a_refusal_waits_longer_each_time_and_an_admin_can_retry_now() {
     let delivery = Delivery {
         panels: &panel,
         servers: &server,
+        deadline: None,
     };
     let id = queue(&test, &job(Operation::Remove, 6, &["10.70.0.2"]));
     let first = outbox::deliver(&test.db, id, &delivery, &nothing)
@@ -223,6 +225,7 @@ fn what_follows_a_delivery_runs_in_the_transaction_that_records_it() {
     let delivery = Delivery {
         panels: &panel,
         servers: &server,
+        deadline: None,
     };
     queue(&test, &job(Operation::Remove, 7, &["10.70.0.3"]));
     let seen = RefCell::new(Vec::new());
@@ -250,6 +253,7 @@ fn without_an_integration_or_a_server_the_job_waits_with_the_reason() {
     let delivery = Delivery {
         panels: &panel,
         servers: &server,
+        deadline: None,
     };
     let mut other = job(Operation::Add, 8, &["10.70.0.4"]);
     other.module = "virtualizor".into();
@@ -292,6 +296,7 @@ fn two_workers_never_deliver_the_same_job() {
                     let delivery = Delivery {
                         panels: &panel,
                         servers: &server,
+                        deadline: None,
                     };
                     outbox::deliver_due(&test.db, &delivery, 100, &nothing)
                         .unwrap()

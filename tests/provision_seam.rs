@@ -1,12 +1,15 @@
-//! AfterModuleCreate through the provider seam, with recording and failing providers.
+//! AfterModuleCreate through the provider seam and the outbox, with recording and failing
+//! providers: the add is queued in a transaction, delivered after it with the server
+//! record's credentials, and a refusal leaves it waiting.
 
 mod support;
 
 use ipmanager::Error;
 use ipmanager::audit;
 use ipmanager::ipam::allocator::{self, Target};
-use ipmanager::providers::{IpChange, NoIntegrations, Provider, Providers};
+use ipmanager::providers::{Integrations, IpChange, Provider, Providers, ServerAccess};
 use ipmanager::provision::after_create::after_module_create;
+use mysql::prelude::Queryable;
 use serde_json::json;
 use std::cell::RefCell;
 use support::ipam::{migrated, simple, whmcs_tables};
@@ -42,8 +45,35 @@ impl Providers for Recording {
     }
 }
 
+fn server(id: u32) -> ipmanager::Result<Option<ServerAccess>> {
+    Ok((id == 3).then(|| ServerAccess {
+        hostname: "pve1.example.net".into(),
+        username: "root@pam".into(),
+        password: "Pve-Secret-1".into(),
+        ..ServerAccess::default()
+    }))
+}
+
+fn with<'a>(
+    panels: &'a dyn Providers,
+    servers: &'a dyn Fn(u32) -> ipmanager::Result<Option<ServerAccess>>,
+) -> Integrations<'a> {
+    Integrations {
+        panels,
+        netbox: &ipmanager::providers::netbox::NoNetBox,
+        servers,
+        deadline: None,
+    }
+}
+
+fn outbox_states(test: &support::TestDb) -> Vec<(String, String, u32)> {
+    test.conn()
+        .query("SELECT operation, status, attempts FROM mod_ipmanager_outbox ORDER BY id")
+        .unwrap()
+}
+
 fn params() -> serde_json::Value {
-    json!({"serviceid": 5, "moduletype": "proxmox", "username": "vps5", "domain": "vps5.example",
+    json!({"serviceid": 5, "serverid": 3, "moduletype": "proxmox", "username": "vps5", "domain": "vps5.example",
            "serverhostname": "pve1.example.net", "serverip": "192.0.2.250", "serverusername": "root@pam",
            "serverpassword": "Pve-Secret-1", "serversecure": true})
 }
@@ -57,8 +87,12 @@ fn the_enabled_integration_gets_the_services_ips_and_server_access() {
         fail: false,
         seen: RefCell::new(Vec::new()),
     };
-    let report = after_module_create(&test.db, &req(params()), &providers).unwrap();
+    let report = after_module_create(&test.db, &req(params()), &with(&providers, &server)).unwrap();
     assert_eq!(report.integration.as_deref(), Some("Proxmox VE"));
+    assert_eq!(
+        outbox_states(&test),
+        [("add".to_string(), "delivered".to_string(), 1)]
+    );
     assert_eq!(report.error, None);
     let seen = providers.seen.borrow();
     assert_eq!(seen.len(), 1);
@@ -77,7 +111,12 @@ fn a_refusal_is_reported_and_logged_without_the_password() {
         fail: true,
         seen: RefCell::new(Vec::new()),
     };
-    let report = after_module_create(&test.db, &req(params()), &providers).unwrap();
+    let report = after_module_create(&test.db, &req(params()), &with(&providers, &server)).unwrap();
+    assert_eq!(
+        outbox_states(&test),
+        [("add".to_string(), "pending".to_string(), 1)],
+        "the add waits for a retry"
+    );
     assert!(
         report
             .error
@@ -89,7 +128,7 @@ fn a_refusal_is_reported_and_logged_without_the_password() {
     assert_eq!(log.total, 1);
     let entry = serde_json::to_string(&log.items[0]).unwrap();
     assert!(
-        entry.contains("refused to add 10.61.0.1") && !entry.contains("Pve-Secret-1"),
+        entry.contains("did not take 10.61.0.1") && !entry.contains("Pve-Secret-1"),
         "{entry}"
     );
 }
@@ -100,7 +139,8 @@ fn with_no_integration_enabled_nothing_happens() {
     whmcs_tables(&test); // the log names who acted from WHMCS's tables
     let (_, pool) = simple(&test, "10.62.0.0/29");
     allocator::allocate(&test.db, Target::Pool(pool.id), 5, 1).unwrap();
-    let report = after_module_create(&test.db, &req(params()), &NoIntegrations).unwrap();
+    let report = after_module_create(&test.db, &req(params()), &Integrations::none()).unwrap();
+    assert!(outbox_states(&test).is_empty());
     assert_eq!(report.integration, None);
     assert_eq!(report.addresses, ["10.62.0.1"]);
     assert_eq!(

@@ -13,11 +13,13 @@ use crate::ipam::space::{Block, FreeSet, give, taking};
 use crate::net::{Addr, AddrRange, Cidr};
 use crate::paging::{Page, Paging};
 use crate::providers::Integrations;
+use crate::providers::outbox::{self, Job, Operation};
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
 use crate::whmcs::service_ips;
+use crate::whmcs::services;
 use mysql::prelude::Queryable;
 use mysql::{Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize)]
 pub struct Assignment {
@@ -164,9 +166,25 @@ pub struct AssignRequest {
     pub source: AssignSource,
 }
 
+/// What a manual assign did.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Assigned {
+    pub address: String,
+    /// The panel add written to the outbox with the assignment, if an integration adds.
+    pub outbox_id: Option<u64>,
+    /// Why the panel did not take it yet (the add waits in the outbox).
+    pub panel_error: Option<String>,
+}
+
 /// Assigns one more unit from a pool or subnet, or the chosen free address, to a service,
-/// and records it in WHMCS (dedicated IP if empty, else assigned IPs).
-pub fn assign(db: &Db, request: &AssignRequest) -> Result<String> {
+/// and records it in WHMCS (dedicated IP if empty, else assigned IPs). When the service's
+/// panel integration adds IPs, the add is written in the same transaction and delivered
+/// after COMMIT.
+pub fn assign(
+    db: &Db,
+    request: &AssignRequest,
+    integrations: &Integrations<'_>,
+) -> Result<Assigned> {
     let service_id = request.service_id;
     let chosen = match &request.source {
         AssignSource::Address(text) => Some(release::parse_unit(text, "Address")?),
@@ -179,7 +197,7 @@ pub fn assign(db: &Db, request: &AssignRequest) -> Result<String> {
             "{cidr} is a whole address space, not an address or prefix to assign."
         )));
     }
-    db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
+    let assigned = db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
         let exists: Option<u32> = tx.exec_first(
             "SELECT id FROM tblhosting WHERE id = :id",
             params! {"id" => service_id},
@@ -200,7 +218,41 @@ pub fn assign(db: &Db, request: &AssignRequest) -> Result<String> {
             }
         };
         service_ips::add(tx, service_id, &shown)?;
-        Ok(shown)
+        let facts = services::panel_facts(tx, service_id)?.unwrap_or_default();
+        let outbox_id = if integrations.panels.tells(&facts.module, Operation::Add) {
+            Some(outbox::enqueue(
+                tx,
+                &Job {
+                    operation: Operation::Add,
+                    service_id,
+                    server_id: facts.server_id,
+                    module: facts.module,
+                    username: facts.username,
+                    domain: facts.domain,
+                    addresses: vec![shown.clone()],
+                    release: None,
+                },
+            )?)
+        } else {
+            None
+        };
+        Ok(Assigned {
+            address: shown,
+            outbox_id,
+            panel_error: None,
+        })
+    })?;
+    let Some(job) = assigned.outbox_id else {
+        return Ok(assigned);
+    };
+    let panel_error =
+        match outbox::deliver(db, job, &integrations.delivery(), &outbox::nothing_follows)? {
+            Some(delivered) => delivered.error,
+            None => Some("an earlier change of this service is still waiting in the outbox".into()),
+        };
+    Ok(Assigned {
+        panel_error,
+        ..assigned
     })
 }
 
@@ -331,6 +383,7 @@ pub fn unassign(
         service_id: request.service_id,
         client_id: request.client_id,
         orphan_only: false,
+        stale_only: false,
         mode: request.mode.resolve(|| Ok(quarantine_hours))?,
     };
     unassign::unassign(db, request, integrations)

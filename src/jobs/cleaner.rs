@@ -2,11 +2,12 @@
 //! custom field) no longer include the assigned address — changed outside IP Manager.
 //! "Notify only" reports them; "Mark free" also unassigns them.
 
+use super::unassign;
 use crate::error::{Error, Result};
-use crate::ipam::addresses::{self, AddressRow, ROW_COLUMNS};
-use crate::ipam::model::State;
-use crate::ipam::release::{self, ReleaseMode};
-use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
+use crate::ipam::addresses::{AddressRow, ROW_COLUMNS};
+use crate::ipam::release::ReleaseMode;
+use crate::providers::Integrations;
+use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use crate::whmcs::services::ip_list;
 use mysql::prelude::Queryable;
 use mysql::{Row, params};
@@ -36,6 +37,8 @@ pub struct Stale {
     pub service_id: u32,
     /// What WHMCS records for the service now.
     pub whmcs_ips: Vec<String>,
+    /// Mark free: the panel's refusal to remove it (the address stays releasing).
+    pub panel_error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -47,7 +50,7 @@ pub struct CleanerRun {
 /// The log row an IP Cleaner run leaves (the dashboard shows the last one).
 pub const RUN_ACTION: &str = "cleaner.run";
 
-pub fn run(db: &Db, behavior: Behavior) -> Result<CleanerRun> {
+pub fn run(db: &Db, behavior: Behavior, integrations: &Integrations<'_>) -> Result<CleanerRun> {
     let candidates: Vec<(AddressRow, Vec<String>)> = db.run(RetryPolicy::Transient, |conn| {
         let rows: Vec<Row> = conn.query(format!(
             "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE state = 'assigned' AND service_id IS NOT NULL ORDER BY service_id, address"
@@ -63,17 +66,16 @@ pub fn run(db: &Db, behavior: Behavior) -> Result<CleanerRun> {
     })?;
     let mut found = Vec::with_capacity(candidates.len());
     for (row, whmcs_ips) in candidates {
-        let still_stale = match behavior {
-            Behavior::NotifyOnly => true,
-            Behavior::MarkFree => {
-                db.transaction(RetryPolicy::Transient, |tx| mark_free(tx, &row))?
-            }
+        let outcome = match behavior {
+            Behavior::NotifyOnly => Some(None),
+            Behavior::MarkFree => mark_free(db, &row, integrations)?,
         };
-        if still_stale {
+        if let Some(panel_error) = outcome {
             found.push(Stale {
                 address: row.display(),
                 service_id: row.service_id.unwrap_or(0),
                 whmcs_ips,
+                panel_error,
             });
         }
     }
@@ -117,23 +119,33 @@ fn addresses_of(found: &[Stale]) -> String {
     list.join(", ")
 }
 
-/// Releases a stale assignment if, under its subnet's lock, it is still held by the same
-/// service and still missing from the service's IPs in WHMCS.
-fn mark_free(tx: &mut Tx<'_>, seen: &AddressRow) -> Outcome<bool> {
-    let locked = release::lock_subnet(tx, seen.subnet_id)?;
-    let Some(row) = addresses::still_held(tx, seen.id, seen.service_id, &[State::Assigned])? else {
-        return Ok(false);
+/// Unassigns a stale assignment through the same path as an admin unassign (panel removal
+/// through the outbox when an integration removes IPs), if under its subnet's lock it is
+/// still held by the same service and still missing from the service's IPs in WHMCS. None:
+/// no longer stale; Some(panel refusal, if any).
+fn mark_free(
+    db: &Db,
+    row: &AddressRow,
+    integrations: &Integrations<'_>,
+) -> Result<Option<Option<String>>> {
+    let request = unassign::Request {
+        row_id: row.id,
+        service_id: row.service_id,
+        client_id: None,
+        orphan_only: false,
+        stale_only: true,
+        mode: ReleaseMode::Free,
     };
-    if stale(tx, &row)?.is_none() {
-        return Ok(false);
+    match unassign::unassign(db, request, integrations) {
+        Ok(done) => Ok(Some(done.error)),
+        Err(Error::Conflict(_) | Error::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
     }
-    release::release_row(tx, &locked, &row, ReleaseMode::Free)?;
-    Ok(true)
 }
 
 /// The IPs WHMCS records for the row's service, when they do not include the row's address
 /// (`None`: not stale, or the service is gone — the Orphaned page's business).
-fn stale(q: &mut impl Queryable, row: &AddressRow) -> Outcome<Option<Vec<String>>> {
+pub fn stale(q: &mut impl Queryable, row: &AddressRow) -> Outcome<Option<Vec<String>>> {
     let service = row.service_id.unwrap_or(0);
     let fields: Option<(String, String)> = q.exec_first(
         "SELECT dedicatedip, assignedips FROM tblhosting WHERE id = :id",

@@ -126,6 +126,7 @@ pub fn release(
             service_id,
             client_id: None,
             orphan_only: true,
+            stale_only: false,
             mode,
         };
         match unassign::unassign(db, request, integrations) {

@@ -18,9 +18,10 @@ use crate::ipam::addresses::{self, AddressRow, ROW_COLUMNS};
 use crate::ipam::model::State;
 use crate::ipam::release::{self, ReleaseMode};
 use crate::providers::Integrations;
-use crate::providers::outbox::{self, Delivery, Job, Operation};
+use crate::providers::outbox::{self, Job, Operation};
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx, expect_rows};
 use crate::whmcs::service_ips;
+use crate::whmcs::services::{self, PanelFacts};
 use mysql::prelude::Queryable;
 use mysql::{Row, params};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,8 @@ pub struct Request {
     pub client_id: Option<u32>,
     /// Orphaned: only while the service is not live (not Active or Pending).
     pub orphan_only: bool,
+    /// IP Cleaner: only while WHMCS still does not list the address for the service.
+    pub stale_only: bool,
     pub mode: ReleaseMode,
 }
 
@@ -68,20 +71,18 @@ pub fn unassign(
     request: Request,
     integrations: &Integrations<'_>,
 ) -> crate::Result<Unassigned> {
-    let has_panel = |module: &str| integrations.panels.for_module(module).is_some();
+    let has_panel = |module: &str| integrations.panels.tells(module, Operation::Remove);
     let prepared = db.transaction(RetryPolicy::Transient, |tx| {
         prepare(tx, request, &has_panel)
     })?;
     let mut error = None;
     if let (false, Some(job_id)) = (prepared.done, prepared.job_id) {
-        let delivery = Delivery {
-            panels: integrations.panels,
-            servers: integrations.servers,
-        };
+        let delivery = integrations.delivery();
         error = match outbox::deliver(db, job_id, &delivery, &after_delivery)? {
             Some(delivered) => delivered.error,
             None => Some(
-                "another request is telling the panel right now; the address stays releasing until it confirms"
+                "the panel is being told by another request, or an earlier change of this service is still waiting; \
+                 the address stays releasing until the panel confirms"
                     .into(),
             ),
         };
@@ -135,23 +136,27 @@ fn prepare(
     let locked = release::lock_subnet(tx, subnet_id.ok_or_else(not_found)?)?;
     let row = held_row(tx, request.row_id, request)?.ok_or_else(not_found)?;
     let service_id = row.service_id.unwrap_or(0);
-    let facts: Option<(String, String, String, String, u32)> = tx.exec_first(
-        "SELECT h.domainstatus, COALESCE(p.servertype, ''), h.username, h.domain, h.server FROM tblhosting h \
-         LEFT JOIN tblproducts p ON p.id = h.packageid WHERE h.id = :id",
-        params! {"id" => service_id},
-    )?;
-    let (status, module, username, domain, server_id) = facts.unwrap_or_else(|| {
-        (
-            "Deleted".into(),
-            String::new(),
-            String::new(),
-            String::new(),
-            0,
-        )
+    let facts = services::panel_facts(tx, service_id)?.unwrap_or_else(|| PanelFacts {
+        status: "Deleted".into(),
+        ..PanelFacts::default()
     });
+    let PanelFacts {
+        status,
+        module,
+        username,
+        domain,
+        server_id,
+    } = facts;
     if request.orphan_only && crate::choices::LIVE_STATUSES.contains(&status.as_str()) {
         return Err(Error::Conflict(format!(
             "{} is no longer an orphan: service #{service_id} is {status} again; nothing was released.",
+            row.display()
+        ))
+        .into());
+    }
+    if request.stale_only && super::cleaner::stale(tx, &row)?.is_none() {
+        return Err(Error::Conflict(format!(
+            "{} is listed for service #{service_id} in WHMCS again; nothing was released.",
             row.display()
         ))
         .into());

@@ -260,3 +260,22 @@ mod tests {
         assert!(!v6.overlaps(&parent), "families never overlap");
     }
 }
+
+/// The dotted IPv4 netmask of a prefix length (`24` → `255.255.255.0`); lengths over 32
+/// count as 32.
+pub fn ipv4_netmask(prefix_len: u8) -> String {
+    let len = u32::from(prefix_len.min(32));
+    let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
+    std::net::Ipv4Addr::from(mask).to_string()
+}
+
+#[cfg(test)]
+mod netmask_tests {
+    #[test]
+    fn netmasks_of_every_edge() {
+        assert_eq!(super::ipv4_netmask(0), "0.0.0.0");
+        assert_eq!(super::ipv4_netmask(24), "255.255.255.0");
+        assert_eq!(super::ipv4_netmask(32), "255.255.255.255");
+        assert_eq!(super::ipv4_netmask(99), "255.255.255.255");
+    }
+}

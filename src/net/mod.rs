@@ -12,6 +12,6 @@ pub mod rules;
 
 pub use addr::{Addr, Family};
 pub use amount::Amount;
-pub use cidr::Cidr;
+pub use cidr::{Cidr, ipv4_netmask};
 pub use range::AddrRange;
 pub use rules::ReservationRules;

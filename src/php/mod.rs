@@ -23,5 +23,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = functions::audit::register(module);
     let module = functions::provision::register(module);
     let module = functions::jobs::register(module);
+    let module = functions::integrations::register(module);
     exceptions::register(module)
 }

@@ -24,7 +24,7 @@ pub trait FromPhp: Sized {
 }
 
 /// `page` (from 1) and `per_page` (1 to 500, default 50).
-fn paging(f: &Fields<'_>) -> Result<Paging> {
+pub(crate) fn paging(f: &Fields<'_>) -> Result<Paging> {
     Ok(Paging {
         page: f.optional_int("page", 1, i64::MAX)?.unwrap_or(1) as u64,
         per_page: f
@@ -348,6 +348,9 @@ impl FromPhp for ModuleParams {
             module: text("moduletype")?,
             username: text("username")?,
             domain: text("domain")?,
+            server_id: f
+                .optional_int("serverid", 0, i64::from(u32::MAX))?
+                .unwrap_or(0) as u32,
             server: ServerAccess {
                 hostname: text("serverhostname")?,
                 ip: text("serverip")?,
@@ -358,6 +361,7 @@ impl FromPhp for ModuleParams {
                 password: text("serverpassword")?,
                 access_hash: text("serveraccesshash")?,
                 secure: f.optional_bool("serversecure")?.unwrap_or(false),
+                http: Default::default(),
             },
             custom_values: match value.get("customfields") {
                 Some(Value::Object(map)) => map.clone(),

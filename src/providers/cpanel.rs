@@ -3,33 +3,28 @@
 //! server's shared main IP (`listips`, `mainaddr = 1`). IPv6 is not handled through this
 //! API: such addresses get a "not supported by cPanel" error rather than a silent skip.
 
-use super::http::{self, HttpOptions};
+use super::http::{self, Body, Client};
 use super::{IpChange, Provider, ServerAccess};
 use crate::error::{Error, Result};
 use serde_json::Value;
 
 pub const NAME: &str = "cPanel";
 
-pub struct Cpanel {
-    agent: ureq::Agent,
+/// The integration: a WHM client per server, made for each change.
+pub struct Cpanel;
+
+/// WHM API 1 on one server.
+struct Whm {
+    client: Client,
     base: String,
     authorization: String,
 }
 
-impl Cpanel {
+impl Whm {
     /// WHM on the server's port (2087 with TLS, 2086 without, unless the record names one),
     /// authenticated with the server's API token (WHMCS's access hash).
-    pub fn new(server: &ServerAccess, options: &HttpOptions) -> Result<Cpanel> {
-        let host = if server.hostname.trim().is_empty() {
-            server.ip.trim()
-        } else {
-            server.hostname.trim()
-        };
-        if host.is_empty() {
-            return Err(Error::invalid(
-                "The cPanel server has no hostname or IP address in WHMCS; fill one in under Setup > Servers.",
-            ));
-        }
+    fn new(server: &ServerAccess) -> Result<Whm> {
+        let host = http::host_of(NAME, &server.hostname, &server.ip)?;
         if server.access_hash.trim().is_empty() {
             return Err(Error::invalid(
                 "The cPanel server has no API token in WHMCS (the server's access hash); create one in WHM under Manage API Tokens.",
@@ -40,17 +35,14 @@ impl Cpanel {
         } else {
             ("http", 2086)
         };
-        Ok(Cpanel {
-            agent: http::agent(options),
+        let token: String = server.access_hash.split_whitespace().collect();
+        Ok(Whm {
+            client: Client::new(NAME, &server.http, &[&token])?,
             base: format!(
                 "{scheme}://{host}:{}/json-api",
                 server.port.unwrap_or(default_port)
             ),
-            authorization: format!(
-                "whm {}:{}",
-                server.username.trim(),
-                server.access_hash.split_whitespace().collect::<String>()
-            ),
+            authorization: format!("whm {}:{token}", server.username.trim()),
         })
     }
 
@@ -60,12 +52,13 @@ impl Cpanel {
         let url = format!("{}/{function}", self.base);
         let mut query = vec![("api.version", "1")];
         query.extend_from_slice(params);
-        let reply = http::get(
-            &self.agent,
-            NAME,
+        let reply = self.client.send(
+            function,
+            "GET",
             &url,
             &query,
             &[("Authorization", self.authorization.as_str())],
+            Body::None,
         )?;
         if reply.status == 401 || reply.status == 403 {
             return Err(Error::Integration(format!(
@@ -162,7 +155,7 @@ impl Provider for Cpanel {
     fn add_ips(&self, change: &IpChange) -> Result<()> {
         let user = the_user(change)?;
         match the_ipv4(change)? {
-            Some(ip) => self.set_site_ip(user, &ip),
+            Some(ip) => Whm::new(&change.server)?.set_site_ip(user, &ip),
             None => Ok(()),
         }
     }
@@ -171,8 +164,21 @@ impl Provider for Cpanel {
     fn remove_ips(&self, change: &IpChange) -> Result<()> {
         let user = the_user(change)?;
         match the_ipv4(change)? {
-            Some(_) => self.set_site_ip(user, &self.main_ip()?),
+            Some(_) => {
+                let whm = Whm::new(&change.server)?;
+                whm.set_site_ip(user, &whm.main_ip()?)
+            }
             None => Ok(()),
         }
+    }
+
+    /// WHM's version (`version`), or why it refused.
+    fn test_connection(&self, server: &ServerAccess) -> Result<String> {
+        let data = Whm::new(server)?.call("version", &[])?;
+        let version = data
+            .get("version")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown");
+        Ok(format!("WHM {version}"))
     }
 }

@@ -1,18 +1,27 @@
 //! HTTP for the panel clients: one `ureq` agent per server with connect and overall
-//! timeouts (a dead panel must not hang a checkout), TLS verified unless the server record
-//! opts out, and errors that say which panel and what to check — never a credential.
+//! timeouts (a dead panel must not hang a checkout), a deadline for a whole delivery (a
+//! panel asked several times still answers within the hook's bound), TLS verified unless
+//! the admin opted out for that server, and errors that say which panel and what to check —
+//! never a credential. Every exchange is written to the module-call journal with the
+//! client's secrets masked.
 
+use super::journal;
 use crate::error::{Error, Result};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How a client reaches one server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HttpOptions {
     pub connect_timeout: Duration,
-    /// The whole request, connecting included.
+    /// One request, connecting included.
     pub timeout: Duration,
     /// Off only where the admin opted out for a self-signed panel certificate.
     pub verify_tls: bool,
+    /// The SHA-256 of the panel's own certificate: when set, exactly that certificate is
+    /// accepted (names and issuers are not checked) and `verify_tls` does not apply.
+    pub fingerprint: Option<[u8; 32]>,
+    /// No request of this delivery runs past it (the hook's bound).
+    pub deadline: Option<Instant>,
 }
 
 impl Default for HttpOptions {
@@ -21,6 +30,8 @@ impl Default for HttpOptions {
             connect_timeout: Duration::from_secs(3),
             timeout: Duration::from_secs(8),
             verify_tls: true,
+            fingerprint: None,
+            deadline: None,
         }
     }
 }
@@ -32,51 +43,253 @@ pub struct Reply {
     pub body: String,
 }
 
-pub fn agent(options: &HttpOptions) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_connect(Some(options.connect_timeout))
-        .timeout_global(Some(options.timeout))
-        .http_status_as_error(false)
-        .tls_config(
-            ureq::tls::TlsConfig::builder()
-                .disable_verification(!options.verify_tls)
-                .build(),
-        )
-        .build()
-        .into()
+/// What to send.
+pub enum Body<'a> {
+    None,
+    Form(&'a [(&'a str, &'a str)]),
+    Text(&'a str),
 }
 
-/// GET `url` with `query` and `headers`. A transport failure (refused, timed out, TLS) is
-/// an Integration error naming the panel and the address, without the query's values.
-pub fn get(
-    agent: &ureq::Agent,
-    panel: &str,
-    url: &str,
-    query: &[(&str, &str)],
-    headers: &[(&str, &str)],
-) -> Result<Reply> {
-    let mut request = agent.get(url);
-    for (key, value) in query {
-        request = request.query(key, value);
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let mut response = request.call().map_err(|e| {
-        Error::Integration(format!("{panel} at {url} did not answer: {}", describe(&e)))
-    })?;
-    let status = response.status().as_u16();
-    let body = response.body_mut().read_to_string().map_err(|e| {
-        Error::Integration(format!(
-            "{panel} at {url} sent an unreadable reply: {}",
-            describe(&e)
-        ))
-    })?;
-    Ok(Reply { status, body })
+/// One server's connection: the agent, the panel's name for messages and the journal, and
+/// the values to mask in the journal (tokens, passwords, keys).
+pub struct Client {
+    agent: ureq::Agent,
+    options: HttpOptions,
+    pub panel: &'static str,
+    secrets: Vec<String>,
 }
+
+impl Client {
+    pub fn new(panel: &'static str, options: &HttpOptions, secrets: &[&str]) -> Result<Client> {
+        let config = ureq::Agent::config_builder()
+            .timeout_connect(Some(options.connect_timeout))
+            .timeout_global(Some(options.timeout))
+            .http_status_as_error(false)
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .disable_verification(!options.verify_tls && options.fingerprint.is_none())
+                    .build(),
+            )
+            .build();
+        let agent = match options.fingerprint {
+            None => ureq::Agent::new_with_config(config),
+            Some(pinned) => {
+                use ureq::unversioned::transport::{Connector, TcpConnector};
+                let connector =
+                    ().chain(TcpConnector::default())
+                        .chain(super::pinned_tls::PinnedConnector::new(pinned)?);
+                ureq::Agent::with_parts(
+                    config,
+                    connector,
+                    ureq::unversioned::resolver::DefaultResolver::default(),
+                )
+            }
+        };
+        Ok(Client {
+            agent,
+            options: *options,
+            panel,
+            secrets: secrets
+                .iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.to_string())
+                .collect(),
+        })
+    }
+
+    /// Adds a value to mask (e.g. a session ticket obtained on the way).
+    pub fn mask(&mut self, secret: &str) {
+        if !secret.is_empty() {
+            self.secrets.push(secret.to_string());
+        }
+    }
+
+    /// Sends one request. `action` names it in the journal. A transport failure (refused,
+    /// timed out, TLS) is an Integration error naming the panel and the address.
+    pub fn send(
+        &self,
+        action: &str,
+        method: &str,
+        url: &str,
+        query: &[(&str, &str)],
+        headers: &[(&str, &str)],
+        body: Body<'_>,
+    ) -> Result<Reply> {
+        self.exchange_logged(action, method, url, query, headers, body, false)
+    }
+
+    /// A login: its reply carries a session credential, so the journal gets only its status.
+    pub fn send_login(&self, action: &str, url: &str, body: Body<'_>) -> Result<Reply> {
+        self.exchange_logged(action, "POST", url, &[], &[], body, true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn exchange_logged(
+        &self,
+        action: &str,
+        method: &str,
+        url: &str,
+        query: &[(&str, &str)],
+        headers: &[(&str, &str)],
+        body: Body<'_>,
+        withhold_reply: bool,
+    ) -> Result<Reply> {
+        let timeout = self.time_left(url)?;
+        let outcome = self.exchange(method, url, query, headers, &body, timeout);
+        let shown_request = self.describe_request(method, url, query, &body);
+        match &outcome {
+            Ok(reply) if withhold_reply => journal::record(
+                self.panel,
+                action,
+                &shown_request,
+                &format!(
+                    "HTTP {} (reply withheld: it carries a session credential)",
+                    reply.status
+                ),
+            ),
+            Ok(reply) => journal::record(
+                self.panel,
+                action,
+                &shown_request,
+                &self.masked(&format!("HTTP {}\n{}", reply.status, reply.body)),
+            ),
+            Err(e) => journal::record(self.panel, action, &shown_request, &e.to_string()),
+        }
+        outcome
+    }
+
+    /// What remains of the per-request timeout and the delivery's deadline.
+    fn time_left(&self, url: &str) -> Result<Duration> {
+        let Some(deadline) = self.options.deadline else {
+            return Ok(self.options.timeout);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Error::Integration(format!(
+                "{} at {url} was not asked: the time allowed for this delivery ran out; it is retried later.",
+                self.panel
+            )));
+        }
+        Ok(left.min(self.options.timeout))
+    }
+
+    fn exchange(
+        &self,
+        method: &str,
+        url: &str,
+        query: &[(&str, &str)],
+        headers: &[(&str, &str)],
+        body: &Body<'_>,
+        timeout: Duration,
+    ) -> Result<Reply> {
+        let failed = |e: ureq::Error| {
+            Error::Integration(format!(
+                "{} at {url} did not answer: {}",
+                self.panel,
+                describe(&e)
+            ))
+        };
+        let mut response = match (method, body) {
+            ("GET" | "DELETE", _) => {
+                let mut request = if method == "GET" {
+                    self.agent.get(url)
+                } else {
+                    self.agent.delete(url)
+                };
+                for (key, value) in query {
+                    request = request.query(key, value);
+                }
+                for (name, value) in headers {
+                    request = request.header(*name, *value);
+                }
+                request
+                    .config()
+                    .timeout_global(Some(timeout))
+                    .build()
+                    .call()
+                    .map_err(failed)?
+            }
+            _ => {
+                let mut request = match method {
+                    "PUT" => self.agent.put(url),
+                    _ => self.agent.post(url),
+                };
+                for (key, value) in query {
+                    request = request.query(key, value);
+                }
+                for (name, value) in headers {
+                    request = request.header(*name, *value);
+                }
+                let request = request.config().timeout_global(Some(timeout)).build();
+                match body {
+                    Body::None => request.send_empty(),
+                    Body::Form(fields) => request.send_form(fields.iter().copied()),
+                    Body::Text(text) => request.send(*text),
+                }
+                .map_err(failed)?
+            }
+        };
+        let status = response.status().as_u16();
+        let body = response.body_mut().read_to_string().map_err(|e| {
+            Error::Integration(format!(
+                "{} at {url} sent an unreadable reply: {}",
+                self.panel,
+                describe(&e)
+            ))
+        })?;
+        Ok(Reply { status, body })
+    }
+
+    /// The request as the journal shows it: method, address, parameters and body with every
+    /// secret masked (headers are left out: they carry the credentials).
+    fn describe_request(
+        &self,
+        method: &str,
+        url: &str,
+        query: &[(&str, &str)],
+        body: &Body<'_>,
+    ) -> String {
+        let pairs = |list: &[(&str, &str)]| {
+            list.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        let mut shown = format!("{method} {url}");
+        if !query.is_empty() {
+            shown.push('?');
+            shown.push_str(&pairs(query));
+        }
+        match body {
+            Body::None => {}
+            Body::Form(fields) => {
+                shown.push('\n');
+                shown.push_str(&pairs(fields));
+            }
+            Body::Text(text) => {
+                shown.push('\n');
+                shown.push_str(text);
+            }
+        }
+        self.masked(&shown)
+    }
+
+    fn masked(&self, text: &str) -> String {
+        journal::mask(text, &self.secrets)
+    }
+}
+
+const TLS_FAILED: &str = "the TLS handshake failed (a self-signed certificate? pin its SHA-256 \
+     fingerprint for this server, or turn verification off)";
 
 /// ureq's error in words, never with request contents.
 fn describe(error: &ureq::Error) -> String {
+    if let Some(refusal) = tls_refusal(error) {
+        return match refusal {
+            rustls::Error::General(pin) => format!("the TLS handshake was refused: {pin}"),
+            _ => TLS_FAILED.into(),
+        };
+    }
     match error {
         ureq::Error::Timeout(_) => {
             "it did not reply in time (the panel may be down or overloaded)".into()
@@ -84,11 +297,69 @@ fn describe(error: &ureq::Error) -> String {
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
             "the connection was refused (wrong port, or the panel is not running)".into()
         }
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => {
-            "the TLS handshake failed (a self-signed certificate? \
-             verify the certificate or turn verification off for this server)"
-                .into()
-        }
+        ureq::Error::Tls(_) => TLS_FAILED.into(),
         other => other.to_string(),
+    }
+}
+
+/// The TLS library's own error, however ureq wrapped it (a pinned certificate's mismatch
+/// comes back inside an I/O error).
+fn tls_refusal(error: &ureq::Error) -> Option<&rustls::Error> {
+    match error {
+        ureq::Error::Rustls(e) => Some(e),
+        ureq::Error::Io(e) => e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()),
+        _ => None,
+    }
+}
+
+/// `value` for a URL path segment: everything but unreserved characters percent-encoded
+/// (Proxmox's IP set entries contain `/`).
+pub fn path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The host a client connects to: the server record's hostname, else its IP.
+pub fn host_of(panel: &str, hostname: &str, ip: &str) -> Result<String> {
+    let host = if hostname.trim().is_empty() {
+        ip.trim()
+    } else {
+        hostname.trim()
+    };
+    if host.is_empty() {
+        return Err(Error::invalid(format!(
+            "The {panel} server has no hostname or IP address in WHMCS; fill one in under Setup > Servers."
+        )));
+    }
+    // An IPv6 literal goes in brackets in a URL.
+    Ok(if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_encode_slashes_and_colons() {
+        assert_eq!(path_segment("192.0.2.5/32"), "192.0.2.5%2F32");
+        assert_eq!(path_segment("2001:db8::1"), "2001%3Adb8%3A%3A1");
+    }
+
+    #[test]
+    fn hosts_come_from_the_hostname_or_the_ip() {
+        assert_eq!(host_of("X", " pve1 ", "192.0.2.1").unwrap(), "pve1");
+        assert_eq!(host_of("X", "", "2001:db8::1").unwrap(), "[2001:db8::1]");
+        assert!(host_of("X", "", " ").is_err());
     }
 }

@@ -1,14 +1,25 @@
 //! The seam to the hosting panels (cPanel, DirectAdmin, Plesk, Proxmox VE, SolusVM). Jobs
 //! and hooks talk to a `Provider` found through a `Providers` registry, so the core knows no
-//! HTTP and tests can put a recording provider in. The panel clients themselves come with
-//! the Integrations work; until one is enabled, `NoIntegrations` answers for every module.
+//! HTTP and tests can put a recording provider in. `configured::Configured` is the registry
+//! the admin's Integrations settings build; `NoIntegrations` answers where none is enabled.
 
+pub mod configured;
 pub mod cpanel;
+pub mod directadmin;
 pub mod http;
+pub mod journal;
 pub mod netbox;
 pub mod outbox;
+pub mod overview;
+pub mod pinned_tls;
+pub mod plesk;
+pub mod proxmox;
+pub mod servers;
+pub mod settings;
+pub mod solusvm;
 
 use crate::error::Result;
+use outbox::Operation;
 use serde::Serialize;
 
 /// Where the panel is, as WHMCS's server record says (password already decrypted by PHP).
@@ -24,6 +35,9 @@ pub struct ServerAccess {
     #[serde(skip)]
     pub access_hash: String,
     pub secure: bool,
+    /// How IP Manager reaches it (the admin's per-server settings).
+    #[serde(skip)]
+    pub http: http::HttpOptions,
 }
 
 // Hand-written so credentials never reach a log line.
@@ -40,25 +54,64 @@ impl std::fmt::Debug for ServerAccess {
 }
 
 /// IPs to add to or remove from one service on its panel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct IpChange {
     pub module: String,
     pub service_id: u32,
     pub username: String,
     pub domain: String,
     pub server: ServerAccess,
+    /// Addresses and prefixes as IP Manager writes them (`192.0.2.5`, `2001:db8:1::/64`).
     pub addresses: Vec<String>,
+    /// The subnet each address sits in, for panels that configure an interface.
+    pub networks: Vec<Network>,
+    /// The guest's id on the panel (Proxmox vmid, SolusVM vserverid), from the service's
+    /// custom field the integration names; empty when it has none.
+    pub guest_id: String,
+}
+
+impl IpChange {
+    pub fn network_of(&self, address: &str) -> Option<&Network> {
+        self.networks.iter().find(|n| n.address == address)
+    }
+}
+
+/// Where one address of a change lives.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Network {
+    pub address: String,
+    /// The subnet's prefix length (the interface's netmask).
+    pub prefix_len: u8,
+    /// The subnet's gateway, if it has one.
+    pub gateway: Option<String>,
 }
 
 pub trait Provider {
     fn name(&self) -> &str;
     fn add_ips(&self, change: &IpChange) -> Result<()>;
     fn remove_ips(&self, change: &IpChange) -> Result<()>;
+    /// The product custom field holding the guest's id on the panel, if the panel needs one.
+    fn guest_field(&self) -> Option<&str> {
+        None
+    }
+    /// Asks the panel something harmless with these credentials: its version, or the exact
+    /// error.
+    fn test_connection(&self, _server: &ServerAccess) -> Result<String> {
+        Err(crate::Error::Integration(format!(
+            "{} cannot test a connection.",
+            self.name()
+        )))
+    }
 }
 
 /// Finds the integration for a provisioning module (`proxmox`, `cpanel`, ...).
 pub trait Providers {
     fn for_module(&self, module: &str) -> Option<&dyn Provider>;
+    /// Whether changes of this kind go to the module's panel (the admin's switches "push on
+    /// create" and "remove on release").
+    fn tells(&self, module: &str, _operation: Operation) -> bool {
+        self.for_module(module).is_some()
+    }
 }
 
 /// Everything outside IP Manager that hears about assignments: the hosting panels and
@@ -67,11 +120,23 @@ pub struct Integrations<'a> {
     pub panels: &'a dyn Providers,
     pub netbox: &'a dyn netbox::IpamMirror,
     /// A WHMCS server record's credentials (PHP decrypts them); None when it is gone.
-    pub servers: &'a dyn Fn(u32) -> Option<ServerAccess>,
+    pub servers: &'a dyn Fn(u32) -> Result<Option<ServerAccess>>,
+    /// No panel request made for this call runs past it (a hook's bound).
+    pub deadline: Option<std::time::Instant>,
 }
 
-fn no_servers(_: u32) -> Option<ServerAccess> {
-    None
+impl Integrations<'_> {
+    pub fn delivery(&self) -> outbox::Delivery<'_> {
+        outbox::Delivery {
+            panels: self.panels,
+            servers: self.servers,
+            deadline: self.deadline,
+        }
+    }
+}
+
+fn no_servers(_: u32) -> Result<Option<ServerAccess>> {
+    Ok(None)
 }
 
 impl Integrations<'static> {
@@ -81,6 +146,7 @@ impl Integrations<'static> {
             panels: &NoIntegrations,
             netbox: &netbox::NoNetBox,
             servers: &no_servers,
+            deadline: None,
         }
     }
 }
@@ -108,6 +174,7 @@ mod tests {
             password: "S3cret!".into(),
             access_hash: "TOKEN=abc".into(),
             secure: true,
+            http: http::HttpOptions::default(),
         };
         let shown = format!("{access:?} {}", serde_json::to_string(&access).unwrap());
         assert!(

@@ -6,8 +6,9 @@
 //! attempt, later each time. Panels answer repeats harmlessly, so a delivery that is
 //! repeated after a crash between the panel's answer and its record changes nothing there.
 
-use super::{IpChange, Providers, ServerAccess};
+use super::{IpChange, Network, Provider, Providers, ServerAccess};
 use crate::error::{Error, Result};
+use crate::ipam::addresses;
 use crate::ipam::model::take;
 use crate::ipam::release::ReleaseMode;
 use crate::paging::{Page, Paging};
@@ -15,6 +16,7 @@ use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
 use mysql::prelude::Queryable;
 use mysql::{Row, params};
 use serde::{Deserialize, Serialize};
+use std::time::Instant;
 
 /// How long a claimed delivery is left to its worker before another may take it over.
 const LEASE_SECONDS: u32 = 120;
@@ -96,6 +98,11 @@ pub struct Queued {
     pub id: u64,
     pub job: Job,
     pub delivered: bool,
+    /// pending, delivered, superseded (a later removal took its addresses before it reached
+    /// the panel) or forced (closed by an admin without the panel's word).
+    pub status: String,
+    /// Who closed it without a delivery, or what superseded it.
+    pub closed_by: String,
     pub attempts: u32,
     pub last_error: Option<String>,
     pub next_attempt_at: String,
@@ -105,6 +112,9 @@ pub struct Queued {
 /// Writes `job` in the caller's transaction: it exists exactly when that transaction
 /// commits, and is due at once.
 pub fn enqueue(tx: &mut Tx<'_>, job: &Job) -> Outcome<u64> {
+    if job.operation == Operation::Remove {
+        withdraw_from_adds(tx, job.service_id, &job.addresses)?;
+    }
     let addresses = serde_json::to_string(&job.addresses)
         .map_err(|e| Failure::Domain(Error::Internal(format!("Outbox addresses: {e}"))))?;
     tx.exec_drop(
@@ -120,6 +130,39 @@ pub fn enqueue(tx: &mut Tx<'_>, job: &Job) -> Outcome<u64> {
     )?;
     tx.last_insert_id()
         .ok_or_else(|| Failure::Domain(Error::Internal("The outbox row got no id.".into())))
+}
+
+/// A removal takes its addresses out of the service's adds that have not reached the panel
+/// (not being delivered now): an add left with none is superseded. An add being delivered
+/// keeps them; the removal is delivered after it, in order.
+fn withdraw_from_adds(tx: &mut Tx<'_>, service_id: u32, removed: &[String]) -> Outcome<()> {
+    let waiting: Vec<(u64, String)> = tx.exec(
+        "SELECT id, addresses FROM mod_ipmanager_outbox WHERE service_id = :s AND status = 'pending' AND operation = 'add' \
+         AND (leased_until IS NULL OR leased_until <= UTC_TIMESTAMP(3)) ORDER BY id FOR UPDATE",
+        params! {"s" => service_id},
+    )?;
+    for (id, text) in waiting {
+        let addresses: Vec<String> = serde_json::from_str(&text).unwrap_or_default();
+        let left: Vec<&String> = addresses.iter().filter(|a| !removed.contains(a)).collect();
+        if left.len() == addresses.len() {
+            continue;
+        }
+        if left.is_empty() {
+            tx.exec_drop(
+                "UPDATE mod_ipmanager_outbox SET status = 'superseded', closed_by = 'a later removal', \
+                 updated_at = UTC_TIMESTAMP(3) WHERE id = :id AND status = 'pending'",
+                params! {"id" => id},
+            )?;
+        } else {
+            let left = serde_json::to_string(&left)
+                .map_err(|e| Failure::Domain(Error::Internal(format!("Outbox addresses: {e}"))))?;
+            tx.exec_drop(
+                "UPDATE mod_ipmanager_outbox SET addresses = :a, updated_at = UTC_TIMESTAMP(3) WHERE id = :id AND status = 'pending'",
+                params! {"a" => left, "id" => id},
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// A removal still waiting for the address row `row_id`: made due now, with `mode` (the
@@ -144,7 +187,9 @@ pub fn reschedule_removal(tx: &mut Tx<'_>, row_id: u64, mode: ReleaseMode) -> Ou
 /// decrypts them; `None` when the record is gone).
 pub struct Delivery<'a> {
     pub panels: &'a dyn Providers,
-    pub servers: &'a dyn Fn(u32) -> Option<ServerAccess>,
+    pub servers: &'a dyn Fn(u32) -> Result<Option<ServerAccess>>,
+    /// No panel request runs past it (a hook's bound); None: each request's own timeout.
+    pub deadline: Option<Instant>,
 }
 
 /// What became of one delivery.
@@ -193,33 +238,7 @@ pub fn deliver(
         return Ok(None);
     };
     let job = &queued.job;
-    let asked = match delivery.panels.for_module(&job.module) {
-        None => Err(format!(
-            "no panel integration is enabled for the module '{}'",
-            job.module
-        )),
-        Some(provider) => match (delivery.servers)(job.server_id) {
-            None => Err(format!(
-                "server #{} is not in WHMCS any more; its credentials are unknown",
-                job.server_id
-            )),
-            Some(server) => {
-                let change = IpChange {
-                    module: job.module.clone(),
-                    service_id: job.service_id,
-                    username: job.username.clone(),
-                    domain: job.domain.clone(),
-                    server,
-                    addresses: job.addresses.clone(),
-                };
-                match job.operation {
-                    Operation::Add => provider.add_ips(&change),
-                    Operation::Remove => provider.remove_ips(&change),
-                }
-                .map_err(|e| e.to_string())
-            }
-        },
-    };
+    let asked = ask(db, job, delivery);
     let error = asked.err();
     db.transaction(RetryPolicy::Transient, |tx| {
         record(tx, &queued, error.as_deref(), delivered)
@@ -233,12 +252,105 @@ pub fn deliver(
     }))
 }
 
+/// Asks the panel, outside any transaction: the error in words, or Ok.
+fn ask(db: &Db, job: &Job, delivery: &Delivery<'_>) -> std::result::Result<(), String> {
+    let provider = delivery.panels.for_module(&job.module).ok_or_else(|| {
+        format!(
+            "no panel integration is enabled for the module '{}'",
+            job.module
+        )
+    })?;
+    let mut server = (delivery.servers)(job.server_id)
+        .map_err(|e| format!("server #{} could not be read: {e}", job.server_id))?
+        .ok_or_else(|| {
+            format!(
+                "server #{} is not in WHMCS any more; its credentials are unknown",
+                job.server_id
+            )
+        })?;
+    server.http.deadline = delivery.deadline;
+    let (networks, guest_id) = context(db, job, provider).map_err(|e| e.to_string())?;
+    let change = IpChange {
+        module: job.module.clone(),
+        service_id: job.service_id,
+        username: job.username.clone(),
+        domain: job.domain.clone(),
+        server,
+        addresses: job.addresses.clone(),
+        networks,
+        guest_id,
+    };
+    match job.operation {
+        Operation::Add => provider.add_ips(&change),
+        Operation::Remove => provider.remove_ips(&change),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// The subnet of each address (prefix length, gateway) and the guest's id from the
+/// service's custom field the integration names, as they are now.
+fn context(db: &Db, job: &Job, provider: &dyn Provider) -> Result<(Vec<Network>, String)> {
+    db.run(RetryPolicy::Transient, |conn| {
+        let mut networks = Vec::with_capacity(job.addresses.len());
+        for address in &job.addresses {
+            let unit = crate::ipam::release::parse_unit(address, "Address")?;
+            let Some(subnet) = addresses::subnet_of(conn, unit.network())? else {
+                continue;
+            };
+            let row: Option<(u8, Option<Vec<u8>>)> = conn.exec_first(
+                "SELECT prefix_len, gateway FROM mod_ipmanager_subnets WHERE id = :id",
+                params! {"id" => subnet},
+            )?;
+            if let Some((prefix_len, gateway)) = row {
+                let gateway = gateway
+                    .map(|g| crate::net::Addr::from_bytes(&g).map(|a| a.to_string()))
+                    .transpose()?;
+                networks.push(Network {
+                    address: address.clone(),
+                    prefix_len,
+                    gateway,
+                });
+            }
+        }
+        let guest_id = match provider.guest_field() {
+            Some(field) if !field.is_empty() => conn
+                .exec_first::<String, _, _>(
+                    "SELECT v.value FROM tblcustomfieldsvalues v JOIN tblcustomfields f ON f.id = v.fieldid \
+                     WHERE f.type = 'product' AND v.relid = :s AND SUBSTRING_INDEX(f.fieldname, '|', 1) = :name \
+                     ORDER BY v.id LIMIT 1",
+                    params! {"s" => job.service_id, "name" => field},
+                )?
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        Ok((networks, guest_id))
+    })
+}
+
+/// The follow-up of a change that needs none (an add).
+pub fn nothing_follows(_: &mut Tx<'_>, _: &Queued) -> Outcome<()> {
+    Ok(())
+}
+
 /// Takes the job for this worker: counts the attempt and leases it, only if it is still
-/// pending and due. The lease lets another worker take over a job whose worker died.
+/// pending, due, not leased by a live worker, and no earlier change of the same service is
+/// still waiting (one service's changes reach its panel in order). The lease lets another
+/// worker take over a job whose worker died.
 fn claim(db: &Db, id: u64) -> Result<Option<Queued>> {
     db.run(RetryPolicy::Transient, |conn| {
+        // Ids only grow and a closed job never reopens, so a check made before the update
+        // cannot miss an earlier job.
+        let earlier: Option<u64> = conn.exec_first(
+            "SELECT e.id FROM mod_ipmanager_outbox e JOIN mod_ipmanager_outbox o ON o.id = :id \
+             WHERE e.service_id = o.service_id AND e.status = 'pending' AND e.id < o.id LIMIT 1",
+            params! {"id" => id},
+        )?;
+        if earlier.is_some() {
+            return Ok(None);
+        }
         conn.exec_drop(
             "UPDATE mod_ipmanager_outbox SET attempts = attempts + 1, \
+             leased_until = UTC_TIMESTAMP(3) + INTERVAL :lease SECOND, \
              next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL :lease SECOND, updated_at = UTC_TIMESTAMP(3) \
              WHERE id = :id AND status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3)",
             params! {"id" => id, "lease" => LEASE_SECONDS},
@@ -261,7 +373,7 @@ fn record(
         None => {
             tx.exec_drop(
                 "UPDATE mod_ipmanager_outbox SET status = 'delivered', delivered_at = UTC_TIMESTAMP(3), \
-                 last_error = NULL, updated_at = UTC_TIMESTAMP(3) \
+                 last_error = NULL, leased_until = NULL, updated_at = UTC_TIMESTAMP(3) \
                  WHERE id = :id AND status = 'pending' AND attempts = :attempts",
                 params! {"id" => queued.id, "attempts" => queued.attempts},
             )?;
@@ -271,7 +383,7 @@ fn record(
         }
         Some(error) => {
             tx.exec_drop(
-                "UPDATE mod_ipmanager_outbox SET last_error = :error, \
+                "UPDATE mod_ipmanager_outbox SET last_error = :error, leased_until = NULL, \
                  next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL :wait SECOND, updated_at = UTC_TIMESTAMP(3) \
                  WHERE id = :id AND status = 'pending' AND attempts = :attempts",
                 params! {
@@ -309,12 +421,70 @@ pub fn retry_now(db: &Db, id: u64) -> Result<()> {
     })
 }
 
+/// Closes a waiting job without the panel's word (the admin's "Force"): a removal's
+/// follow-up (`delivered`: the address is released) runs in the same transaction, and the
+/// log names who forced it. A job being delivered right now is refused.
+pub fn force(
+    db: &Db,
+    id: u64,
+    who: &str,
+    delivered: &dyn Fn(&mut Tx<'_>, &Queued) -> Outcome<()>,
+) -> Result<Queued> {
+    db.transaction(RetryPolicy::Transient, |tx| {
+        let state: Option<(String, bool)> = tx.exec_first(
+            "SELECT status, COALESCE(leased_until > UTC_TIMESTAMP(3), 0) FROM mod_ipmanager_outbox WHERE id = :id FOR UPDATE",
+            params! {"id" => id},
+        )?;
+        match state {
+            None => return Err(Error::NotFound(format!("Panel change #{id} does not exist.")).into()),
+            Some((status, _)) if status != "pending" => {
+                return Err(Error::Conflict(format!(
+                    "Panel change #{id} is {status} already; nothing was forced."
+                ))
+                .into());
+            }
+            Some((_, true)) => {
+                return Err(Error::Conflict(format!(
+                    "Panel change #{id} is being delivered right now; wait for its answer (at most {LEASE_SECONDS} s) and try again."
+                ))
+                .into());
+            }
+            Some(_) => {}
+        }
+        tx.exec_drop(
+            "UPDATE mod_ipmanager_outbox SET status = 'forced', closed_by = :who, leased_until = NULL, \
+             updated_at = UTC_TIMESTAMP(3) WHERE id = :id AND status = 'pending'",
+            params! {"who" => who, "id" => id},
+        )?;
+        crate::store::expect_rows(tx, 1, "forcing a panel change")?;
+        let queued = read(tx, id)?
+            .ok_or_else(|| Failure::Domain(Error::Internal("A forced change vanished.".into())))?;
+        if queued.job.operation == Operation::Remove {
+            delivered(tx, &queued)?;
+        }
+        crate::audit::record(
+            tx,
+            "outbox.forced",
+            ("outbox", id),
+            None,
+            Some(&serde_json::json!({"service_id": queued.job.service_id, "operation": queued.job.operation, "addresses": queued.job.addresses})),
+            &format!(
+                "{who} forced panel change #{id} ({} {} for service #{}) without the panel's confirmation.",
+                queued.job.operation.as_str(),
+                queued.job.addresses.join(", "),
+                queued.job.service_id
+            ),
+        )?;
+        Ok(queued)
+    })
+}
+
 /// The queue as the admin sees it: waiting changes first (oldest first), then delivered.
 pub fn list(db: &Db, paging: Paging) -> Result<Page<Queued>> {
     db.run(RetryPolicy::Transient, |conn| {
         let total: Option<u64> = conn.query_first("SELECT COUNT(*) FROM mod_ipmanager_outbox")?;
         let ids: Vec<u64> = conn.exec(
-            "SELECT id FROM mod_ipmanager_outbox ORDER BY status = 'delivered', id LIMIT :limit OFFSET :offset",
+            "SELECT id FROM mod_ipmanager_outbox ORDER BY status <> 'pending', IF(status = 'pending', id, -id) LIMIT :limit OFFSET :offset",
             params! {"limit" => paging.per_page, "offset" => paging.offset()},
         )?;
         let mut items = Vec::with_capacity(ids.len());
@@ -329,7 +499,7 @@ pub fn list(db: &Db, paging: Paging) -> Result<Page<Queued>> {
 
 fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
     let row: Option<Row> = q.exec_first(
-        "SELECT id, operation, service_id, server_id, module, username, domain, addresses, row_id, release_mode, status, attempts, \
+        "SELECT id, operation, service_id, server_id, module, username, domain, addresses, row_id, release_mode, status, closed_by, attempts, \
          last_error, DATE_FORMAT(next_attempt_at, '%Y-%m-%d %H:%i:%s') AS next_attempt_at, \
          DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') AS created_at FROM mod_ipmanager_outbox WHERE id = :id",
         params! {"id" => id},
@@ -361,6 +531,8 @@ fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
             release,
         },
         delivered: status == "delivered",
+        closed_by: take(&mut row, "closed_by")?,
+        status,
         attempts: take(&mut row, "attempts")?,
         last_error: take(&mut row, "last_error")?,
         next_attempt_at: take(&mut row, "next_attempt_at")?,

@@ -12,6 +12,8 @@ pub struct ModuleParams {
     /// The service's username and domain on the panel.
     pub username: String,
     pub domain: String,
+    /// WHMCS's server record (`serverid`); 0 when the product has no server.
+    pub server_id: u32,
     pub server: ServerAccess,
     /// The service's custom field values by field name.
     pub custom_values: Map<String, Value>,

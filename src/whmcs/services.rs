@@ -85,3 +85,35 @@ mod tests {
         assert!(ip_list(Some(""), None).is_empty());
     }
 }
+
+/// What a panel change needs to know of a service: its status, provisioning module, panel
+/// username and domain, and the WHMCS server it lives on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PanelFacts {
+    pub status: String,
+    pub module: String,
+    pub username: String,
+    pub domain: String,
+    pub server_id: u32,
+}
+
+/// The service's panel facts; None when WHMCS has no such service any more.
+pub fn panel_facts(
+    q: &mut impl Queryable,
+    service_id: u32,
+) -> crate::store::Outcome<Option<PanelFacts>> {
+    let row: Option<(String, String, String, String, u32)> = q.exec_first(
+        "SELECT h.domainstatus, COALESCE(p.servertype, ''), h.username, h.domain, h.server FROM tblhosting h \
+         LEFT JOIN tblproducts p ON p.id = h.packageid WHERE h.id = :id",
+        params! {"id" => service_id},
+    )?;
+    Ok(
+        row.map(|(status, module, username, domain, server_id)| PanelFacts {
+            status,
+            module,
+            username,
+            domain,
+            server_id,
+        }),
+    )
+}

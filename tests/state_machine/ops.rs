@@ -410,10 +410,13 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
             let start = offset / size * size;
             let text = model.text(start, len);
             let expect_ok = model.is_available(start, len) && !(model.stored && len < model.bits);
-            let got =
-                assignments::assign(db, &req(json!({"service_id": service, "address": text})));
+            let got = assignments::assign(
+                db,
+                &req(json!({"service_id": service, "address": text})),
+                &Integrations::none(),
+            );
             match (expect_ok, got) {
-                (true, Ok(shown)) if shown == text => {
+                (true, Ok(shown)) if shown.address == text => {
                     let pool = model.pool_for(start, len);
                     model.units.insert(
                         start,
@@ -448,7 +451,8 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
             sync_in_model(model);
         }
         Step::Cleaner => {
-            cleaner::run(db, cleaner::Behavior::MarkFree).map_err(|e| e.to_string())?;
+            cleaner::run(db, cleaner::Behavior::MarkFree, &Integrations::none())
+                .map_err(|e| e.to_string())?;
             let stale: Vec<u128> = model
                 .units
                 .iter()

@@ -1,7 +1,9 @@
 //! Shared set-up for integration tests: a fresh database on the private MariaDB per test.
 #![allow(dead_code)]
 
+pub mod fake_pve;
 pub mod fake_whm;
+pub mod http_server;
 pub mod ipam;
 pub mod proxy;
 

@@ -8,7 +8,7 @@ use crate::jobs::{alerts, assignments, cleaner, orphans, sync, upkeep};
 use crate::php::args;
 use crate::php::convert::to_php;
 use crate::php::requests::FromPhp;
-use crate::providers::Integrations;
+use crate::providers::configured::{self, CALL_BUDGET};
 use crate::store::registry;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
@@ -43,12 +43,10 @@ pub fn ipmanager_orphan_release(request: &Zval) -> PhpResult<Zval> {
     let request = OrphanRelease::from_php(&args::array(request, "The request")?)?;
     let db = registry::db()?;
     let hours = api::configured_quarantine_hours(&db)?;
-    Ok(to_php(&orphans::release(
-        &db,
-        &request,
-        &Integrations::none(),
-        hours,
-    )?)?)
+    let done = configured::with(&db, Some(CALL_BUDGET), |integrations| {
+        orphans::release(&db, &request, integrations, hours)
+    })?;
+    Ok(to_php(&done)?)
 }
 
 /// Usage alerts: which subnets and pools newly reached the threshold (each reported once
@@ -71,7 +69,11 @@ pub fn ipmanager_clean(behavior: &Zval) -> PhpResult<Zval> {
         }
     };
     let behavior = cleaner::Behavior::parse(&text)?;
-    Ok(to_php(&cleaner::run(&*registry::db()?, behavior)?)?)
+    let db = registry::db()?;
+    let run = configured::with(&db, Some(CALL_BUDGET), |integrations| {
+        cleaner::run(&db, behavior, integrations)
+    })?;
+    Ok(to_php(&run)?)
 }
 
 /// Daily upkeep: ended quarantines returned to free space, old operation keys purged.
@@ -88,10 +90,26 @@ pub fn ipmanager_assignment_list(filters: Option<&Zval>) -> PhpResult<Zval> {
 }
 
 /// Assigns one more unit from a pool or subnet, or a chosen free address; returns it.
+/// When the service's panel integration adds IPs, the panel is told after COMMIT; its
+/// refusal is in the outbox (and in `ipmanager_assign_report`).
 #[php_function]
 pub fn ipmanager_assign(request: &Zval) -> PhpResult<String> {
+    Ok(assign_now(request)?.address)
+}
+
+/// Like `ipmanager_assign`, with what the panel answered: `address`, `outbox_id`,
+/// `panel_error`.
+#[php_function]
+pub fn ipmanager_assign_report(request: &Zval) -> PhpResult<Zval> {
+    Ok(to_php(&assign_now(request)?)?)
+}
+
+fn assign_now(request: &Zval) -> crate::Result<assignments::Assigned> {
     let request = AssignRequest::from_php(&args::array(request, "The request")?)?;
-    Ok(assignments::assign(&*registry::db()?, &request)?)
+    let db = registry::db()?;
+    configured::with(&db, Some(CALL_BUDGET), |integrations| {
+        assignments::assign(&db, &request, integrations)
+    })
 }
 
 /// What assigning would put at risk, for the admin to confirm first (a service that is not
@@ -118,7 +136,9 @@ pub fn ipmanager_unassign(request: &Zval) -> PhpResult<Zval> {
     let request = UnassignRequest::from_php(&args::array(request, "The request")?)?;
     let db = registry::db()?;
     let hours = api::configured_quarantine_hours(&db)?;
-    let done = assignments::unassign(&db, &request, &Integrations::none(), hours)?;
+    let done = configured::with(&db, Some(CALL_BUDGET), |integrations| {
+        assignments::unassign(&db, &request, integrations, hours)
+    })?;
     Ok(to_php(&done)?)
 }
 
@@ -133,6 +153,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_upkeep))
         .function(wrap_function!(ipmanager_assignment_list))
         .function(wrap_function!(ipmanager_assign))
+        .function(wrap_function!(ipmanager_assign_report))
         .function(wrap_function!(ipmanager_assign_check))
         .function(wrap_function!(ipmanager_choices))
         .function(wrap_function!(ipmanager_unassign))

@@ -3,7 +3,8 @@
 use crate::php::args;
 use crate::php::convert::to_php;
 use crate::php::requests::FromPhp;
-use crate::providers::NoIntegrations;
+use crate::providers::configured::{self, CALL_BUDGET};
+use crate::providers::servers;
 use crate::provision::config_form::{ConfigurationForm, RelationForm};
 use crate::provision::params::ModuleParams;
 use crate::provision::{after_create, configs, create};
@@ -19,12 +20,18 @@ pub fn ipmanager_premodule_create(params: &Zval) -> PhpResult<Zval> {
     Ok(to_php(&outcome.into_hook_result())?)
 }
 
-/// AfterModuleCreate: tells the panel integration for the module about the service's IPs
-/// (none is enabled until the integrations are configured: then nothing happens).
+/// AfterModuleCreate: the service's IPs go to the panel integration serving the module,
+/// through the outbox, within 10 s; nothing happens where no integration adds IPs.
 #[php_function]
 pub fn ipmanager_after_module_create(params: &Zval) -> PhpResult<Zval> {
     let params = ModuleParams::from_php(&args::array(params, "The module parameters")?)?;
-    let report = after_create::after_module_create(&*registry::db()?, &params, &NoIntegrations)?;
+    if params.server_id > 0 && !params.server.password.is_empty() {
+        servers::remember_passwords([(params.server_id, params.server.password.clone())]);
+    }
+    let db = registry::db()?;
+    let report = configured::with(&db, Some(CALL_BUDGET), |integrations| {
+        after_create::after_module_create(&db, &params, integrations)
+    })?;
     Ok(to_php(&report)?)
 }
 

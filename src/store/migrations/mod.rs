@@ -13,6 +13,7 @@ mod v005_alerts;
 mod v006_free_space;
 mod v007_guard;
 mod v008_outbox;
+mod v009_integrations;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -39,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v006_free_space::MIGRATION,
     v007_guard::MIGRATION,
     v008_outbox::MIGRATION,
+    v009_integrations::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";

@@ -47,7 +47,7 @@ final class ProvisioningTest extends HarnessTestCase
 
         // AfterModuleCreate ran; with no panel integration enabled it changed nothing.
         $this->assertSame(0, ipmanager_log_list(['action' => 'provider.'])['total']);
-        $this->assertSame(['integration' => null, 'addresses' => ['192.0.2.10', '2001:db8:1:1::/64'], 'error' => null],
+        $this->assertSame(['integration' => null, 'addresses' => ['192.0.2.10', '2001:db8:1:1::/64'], 'error' => null, 'outbox_id' => null],
             ipmanager_after_module_create($module));
 
         // Create retried: the same IPs, nothing new taken.

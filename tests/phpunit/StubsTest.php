@@ -10,7 +10,7 @@ final class StubsTest extends HarnessTestCase
 
     public function testEveryNativeFunctionIsDeclaredWithTheSameParameters(): void
     {
-        preg_match_all('/function (ipmanager_\w+)\(([^)]*)\)\s*:\s*\w+/', $this->stubs(), $m, PREG_SET_ORDER);
+        preg_match_all('/function (ipmanager_\w+)\(([^)]*)\)\s*:\s*\??\w+/', $this->stubs(), $m, PREG_SET_ORDER);
         $declared = [];
         foreach ($m as [, $name, $params]) {
             preg_match_all('/\$(\w+)/', $params, $p);

@@ -42,7 +42,9 @@ pub fn ipmanager_integration_save(input: &Zval) -> PhpResult<Zval> {
     ])?;
     let mut options = BTreeMap::new();
     match input.get("options") {
+        // PHP's empty array reads as a list.
         None | Some(Value::Null) => {}
+        Some(Value::Array(list)) if list.is_empty() => {}
         Some(Value::Object(map)) => {
             for (key, value) in map {
                 let text = match value {

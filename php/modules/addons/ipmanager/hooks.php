@@ -29,19 +29,30 @@ add_hook('PreModuleCreate', 1, static function ($vars) {
     return $result === [] ? null : $result;
 });
 
-// After the account exists: tell the panel integration of the module about the IPs, if one
-// is enabled. A refusal is logged; the create itself has already succeeded.
+// After the account exists: the service's IPs go to the panel integration serving the
+// module, through the outbox, within 10 s in all. A panel that refuses or does not answer
+// keeps the change waiting for cron; the create itself has already succeeded.
 add_hook('AfterModuleCreate', 1, static function ($vars) {
     $params = $vars['params'] ?? [];
     try {
         \IpManager\Addon\Runtime::connect();
-        $report = ipmanager_after_module_create($params);
+        $report = \IpManager\Addon\Panels::run(static fn () => ipmanager_after_module_create($params));
         if ($report['error'] !== null) {
             logActivity('IP Manager: ' . $report['integration'] . ' did not take the IPs of service #'
-                . (int) ($params['serviceid'] ?? 0) . ': ' . $report['error'], (int) ($params['userid'] ?? 0));
+                . (int) ($params['serviceid'] ?? 0) . ' yet (retried from the outbox): ' . $report['error'], (int) ($params['userid'] ?? 0));
         }
     } catch (\IpManager\Exception | \IpManager\Addon\ExtensionMissing $e) {
         logActivity('IP Manager (after create): ' . $e->getMessage(), (int) ($params['userid'] ?? 0));
+    }
+});
+
+// After every run of WHMCS's cron (usually every 5 minutes): deliver the panel changes that
+// are due.
+add_hook('AfterCronJob', 10, static function () {
+    try {
+        \IpManager\Addon\Cron::outbox(\IpManager\Addon\Runtime::lang());
+    } catch (\IpManager\Exception | \IpManager\Addon\ExtensionMissing $e) {
+        logActivity('IP Manager panel changes: ' . $e->getMessage());
     }
 });
 

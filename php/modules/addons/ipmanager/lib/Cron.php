@@ -18,7 +18,28 @@ final class Cron
         if (($settings['ip_cleaner_enabled'] ?? '') === 'on') {
             $lines = array_merge($lines, self::cleaner($lang, (string) ($settings['ip_cleaner_behavior'] ?? 'notify')));
         }
+        $lines[] = self::outbox($lang);
         return $lines;
+    }
+
+    /**
+     * Delivers the panel changes that are due (cron/outbox.php every few minutes, WHMCS's
+     * cron after each run, and the daily job). A panel that is down keeps its changes
+     * waiting with the reason; nothing is lost.
+     */
+    public static function outbox(array $lang): string
+    {
+        Runtime::connect();
+        $done = Panels::run(static fn () => ipmanager_outbox_run());
+        $failed = array_values(array_filter($done, static fn ($d) => $d['error'] !== null));
+        $line = sprintf($lang['outbox_run'], count($done) - count($failed), count($failed));
+        foreach ($failed as $d) {
+            $line .= "\n" . sprintf($lang['outbox_run_failed'], $d['id'], $d['operation'], implode(', ', $d['addresses']), $d['service_id'], $d['error']);
+        }
+        if ($done !== []) {
+            logActivity('IP Manager: ' . str_replace("\n", ' ', $line));
+        }
+        return $line;
     }
 
     /** Emails one alert listing every subnet and pool that newly reached the threshold. */
@@ -51,7 +72,7 @@ final class Cron
     /** Runs the IP Cleaner and emails its report when it found anything. */
     public static function cleaner(array $lang, string $behavior): array
     {
-        $run = ipmanager_clean($behavior === 'mark_free' ? 'mark_free' : 'notify');
+        $run = Panels::run(static fn () => ipmanager_clean($behavior === 'mark_free' ? 'mark_free' : 'notify'));
         if ($run['stale'] === []) {
             return [$lang['cleaner_none']];
         }

@@ -7,6 +7,7 @@ if (!defined('WHMCS')) {
 
 require_once __DIR__ . '/Html.php';
 require_once __DIR__ . '/Runtime.php';
+require_once __DIR__ . '/Panels.php';
 require_once __DIR__ . '/Admin/View.php';
 require_once __DIR__ . '/Admin/Page.php';
 require_once __DIR__ . '/Admin/Request.php';
@@ -21,6 +22,7 @@ require_once __DIR__ . '/Admin/SyncPage.php';
 require_once __DIR__ . '/Admin/OrphansPage.php';
 require_once __DIR__ . '/Admin/SettingsPage.php';
 require_once __DIR__ . '/Admin/AssignmentsPage.php';
+require_once __DIR__ . '/Admin/IntegrationsPage.php';
 require_once __DIR__ . '/Cron.php';
 require_once __DIR__ . '/Admin/Router.php';
 require_once __DIR__ . '/ClientArea.php';

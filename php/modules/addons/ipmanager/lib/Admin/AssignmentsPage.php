@@ -2,6 +2,8 @@
 
 namespace IpManager\Addon\Admin;
 
+use IpManager\Addon\Panels;
+
 /**
  * Assignments: services with their IPs beside WHMCS's view of them (mismatches flagged);
  * assign (confirmed when the service is not live) and unassign (confirmed).
@@ -38,7 +40,7 @@ final class AssignmentsPage
     {
         try {
             // The service the row showed: if the address went to another service since, nothing happens.
-            $r = ipmanager_unassign(['id' => Request::post('id'), 'service_id' => Request::post('service_id')]);
+            $r = Panels::run(static fn () => ipmanager_unassign(['id' => Request::post('id'), 'service_id' => Request::post('service_id')]));
         } catch (\IpManager\Exception $e) {
             return [['danger', $e->getMessage()]];
         }
@@ -57,10 +59,14 @@ final class AssignmentsPage
                     return [[], $warnings, false];
                 }
             }
-            $address = ipmanager_assign($request);
+            $report = Panels::run(static fn () => ipmanager_assign_report($request));
         } catch (\IpManager\Exception $e) {
             return [[['danger', $e->getMessage()]], [], false];
         }
-        return [[['success', sprintf($lang['assigned'], $address, $request['service_id'] ?? '')]], [], true];
+        $messages = [['success', sprintf($lang['assigned'], $report['address'], $request['service_id'] ?? '')]];
+        if ($report['panel_error'] !== null) {
+            $messages[] = ['warning', sprintf($lang['panel_add_waiting'], $report['address'], $report['panel_error'])];
+        }
+        return [$messages, [], true];
     }
 }

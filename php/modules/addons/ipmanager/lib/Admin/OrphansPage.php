@@ -2,6 +2,8 @@
 
 namespace IpManager\Addon\Admin;
 
+use IpManager\Addon\Panels;
+
 /** Orphaned: IPs still assigned to services that are no longer Active or Pending. */
 final class OrphansPage
 {
@@ -19,7 +21,7 @@ final class OrphansPage
         $request = Request::post('do') === 'release_all' ? ['all' => true, 'mode' => $mode]
             : ['id' => Request::post('id'), 'service_id' => Request::post('service_id'), 'mode' => $mode];
         try {
-            $report = ipmanager_orphan_release($request);
+            $report = Panels::run(static fn () => ipmanager_orphan_release($request));
         } catch (\IpManager\Exception $e) {
             return [['danger', $e->getMessage()]];
         }

@@ -20,6 +20,7 @@ final class Router
         'assignments' => AssignmentsPage::class,
         'sync' => SyncPage::class,
         'orphans' => OrphansPage::class,
+        'integrations' => IntegrationsPage::class,
         'settings' => SettingsPage::class,
         'logs' => LogsPage::class,
     ];

@@ -21,6 +21,7 @@ final class View
         'assignments' => 'nav_assignments',
         'sync' => 'nav_sync',
         'orphans' => 'nav_orphans',
+        'integrations' => 'nav_integrations',
         'settings' => 'nav_settings',
         'logs' => 'nav_logs',
     ];

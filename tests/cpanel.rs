@@ -8,7 +8,8 @@ use ipmanager::Error;
 use ipmanager::providers::cpanel::Cpanel;
 use ipmanager::providers::{IpChange, Provider, ServerAccess};
 use std::time::{Duration, Instant};
-use support::fake_whm::{FakeWhm, Fault};
+use support::fake_whm::FakeWhm;
+use support::http_server::Fault;
 
 const TOKEN: &str = "U7HMR63FHY282DQZ4H5BIH16JLYSO01M";
 const MAIN: &str = "192.0.2.20";
@@ -87,16 +88,15 @@ fn an_account_gets_its_dedicated_ip_and_goes_back_to_the_shared_one_harmlessly_t
     );
     panel.remove_ips(&change("shop", &["192.0.2.21"])).unwrap();
     assert_eq!(whm.ip_of("shop"), MAIN, "repeating a remove is harmless");
-    let calls = whm.state.lock().unwrap().calls.clone();
     assert_eq!(
-        calls,
+        whm.server.seen(),
         [
-            "setsiteip",
-            "setsiteip",
-            "listips",
-            "setsiteip",
-            "listips",
-            "setsiteip"
+            "GET /json-api/setsiteip",
+            "GET /json-api/setsiteip",
+            "GET /json-api/listips",
+            "GET /json-api/setsiteip",
+            "GET /json-api/listips",
+            "GET /json-api/setsiteip"
         ]
     );
 }
@@ -136,7 +136,7 @@ fn what_a_cpanel_account_cannot_hold_is_said_plainly() {
     let e = integration(panel.add_ips(&change("", &["192.0.2.21"])));
     assert!(e.contains("no cPanel username"), "{e}");
     assert!(
-        whm.state.lock().unwrap().calls.is_empty(),
+        whm.server.seen().is_empty(),
         "refused before asking the panel"
     );
     assert!(matches!(
@@ -175,7 +175,7 @@ fn a_slow_failing_garbled_or_absent_panel_is_an_error_within_the_timeout() {
     whm.set_fault(Fault::ServerError);
     let e = integration(panel.add_ips(&change("shop", &["192.0.2.21"])));
     assert_eq!(e, "cPanel answered setsiteip with HTTP 500.");
-    whm.set_fault(Fault::NotJson);
+    whm.set_fault(Fault::Garbled);
     let e = integration(panel.add_ips(&change("shop", &["192.0.2.21"])));
     assert!(e.contains("not JSON"), "{e}");
 
@@ -189,4 +189,41 @@ fn a_slow_failing_garbled_or_absent_panel_is_an_error_within_the_timeout() {
     let e = integration(gone.add_ips(&change("shop", &["192.0.2.21"])));
     assert!(e.contains("connection was refused"), "{e}");
     assert!(!e.contains(TOKEN), "{e}");
+}
+
+#[test]
+fn a_self_signed_certificate_is_refused_unless_pinned_or_verification_is_off() {
+    let whm = FakeWhm::start_tls(TOKEN, MAIN, &["192.0.2.21"]);
+    whm.add_account("shop", "shop.example");
+    let tls = |verify_tls: bool, pin: &str| {
+        let mut access = server(whm.port, TOKEN);
+        access.secure = true;
+        access.http.verify_tls = verify_tls;
+        access.http.fingerprint = ipmanager::providers::pinned_tls::parse_fingerprint(pin).unwrap();
+        On(access)
+    };
+
+    // Verified (the default): a certificate nobody vouches for is refused, in words.
+    let e = integration(tls(true, "").add_ips(&change("shop", &["192.0.2.21"])));
+    assert!(e.contains("TLS handshake failed"), "{e}");
+    assert_eq!(whm.ip_of("shop"), MAIN, "nothing was changed");
+
+    // Pinned to another certificate: refused, naming what it saw and what was pinned.
+    let other = ["AB"; 32].join(":");
+    let e = integration(tls(true, &other).add_ips(&change("shop", &["192.0.2.21"])));
+    let seen = whm.server.fingerprint();
+    assert!(e.contains(&seen) && e.contains(&other), "{e}");
+    assert_eq!(whm.ip_of("shop"), MAIN);
+
+    // Pinned to the panel's own certificate: accepted, even with verification on.
+    tls(true, &seen)
+        .add_ips(&change("shop", &["192.0.2.21"]))
+        .unwrap();
+    assert_eq!(whm.ip_of("shop"), "192.0.2.21");
+
+    // The admin's opt-out: verification off accepts it too.
+    tls(false, "")
+        .remove_ips(&change("shop", &["192.0.2.21"]))
+        .unwrap();
+    assert_eq!(whm.ip_of("shop"), MAIN);
 }

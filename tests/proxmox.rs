@@ -236,7 +236,7 @@ fn refusals_missing_guests_and_a_slow_or_broken_panel_are_errors_in_words_within
         (Fault::Slow(Duration::from_secs(3)), "did not reply in time"),
         (Fault::Hang, "did not reply in time"),
         (Fault::ServerError, "HTTP 500"),
-        (Fault::NotJson, "not JSON"),
+        (Fault::Garbled, "not JSON"),
     ] {
         pve.set_fault(fault);
         let started = Instant::now();

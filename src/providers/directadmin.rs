@@ -60,7 +60,8 @@ impl Api {
         })
     }
 
-    fn command(&self, command: &str, form: &[(&str, &str)]) -> Result<HashMap<String, String>> {
+    /// One command's reply body, once the HTTP status says it was answered.
+    fn command_text(&self, command: &str, form: &[(&str, &str)]) -> Result<String> {
         let url = format!("{}/{command}", self.base);
         let reply = self.client.send(
             command,
@@ -82,7 +83,21 @@ impl Api {
                 reply.status
             )));
         }
-        Ok(url_decoded(&reply.body))
+        Ok(reply.body)
+    }
+
+    /// One command's URL-encoded reply. An error page or a proxy's answer must never read
+    /// as "not in the pool": that would release an address the user still holds.
+    fn command(&self, command: &str, form: &[(&str, &str)]) -> Result<HashMap<String, String>> {
+        let body = self.command_text(command, form)?;
+        let fields = url_decoded(&body);
+        let known = ["error", "status", "list[]"];
+        if !known.iter().any(|k| fields.contains_key(*k)) || body.trim_start().starts_with('<') {
+            return Err(Error::Integration(format!(
+                "{NAME} answered {command} with something that is not its URL-encoded reply."
+            )));
+        }
+        Ok(fields)
     }
 
     fn state_of(&self, ip: &str) -> Result<IpState> {
@@ -274,11 +289,17 @@ impl Provider for DirectAdmin {
     }
 
     fn test_connection(&self, server: &ServerAccess) -> Result<String> {
-        let reply = Api::new(server)?.command("CMD_API_SHOW_RESELLER_IPS", &[("action", "all")])?;
-        if reply.get("error").map(String::as_str) == Some("1") {
+        // An empty pool answers an empty list.
+        let body =
+            Api::new(server)?.command_text("CMD_API_SHOW_RESELLER_IPS", &[("action", "all")])?;
+        let reply = url_decoded(&body);
+        if body.trim_start().starts_with('<') || reply.get("error").map(String::as_str) == Some("1")
+        {
             return Err(Error::Integration(format!(
                 "{NAME}: {}",
-                reply.get("text").map(String::as_str).unwrap_or("refused")
+                reply.get("text").map(String::as_str).unwrap_or(
+                    "the reply is not DirectAdmin's (check the port and that this is DirectAdmin)"
+                )
             )));
         }
         Ok(format!("{NAME} answered (credentials accepted)"))

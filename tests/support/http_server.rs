@@ -1,10 +1,13 @@
 //! A small HTTP/1.1 server on loopback for the panel fakes: one thread per connection,
-//! the request parsed (method, path, query, headers, form or text body), the fake's handler
-//! answers, and faults can be injected for every request.
+//! plain or HTTPS with a self-signed certificate, the request parsed (method, path, query,
+//! headers, form or text body), the fake's handler answers, and faults can be injected for
+//! every request: slow, hung, 5xx, 401/403, a body that is not the panel's format, a
+//! change applied whose reply never arrives, and a port that refuses connections.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,9 +27,30 @@ pub enum Fault {
     Slow(Duration),
     /// Never reply (the connection stays open until the client gives up).
     Hang,
+    /// The request is carried out, and its reply never arrives (the client cannot know
+    /// whether it happened: its retry must be harmless).
+    AppliedThenHang,
     ServerError,
-    NotJson,
+    Unauthorized,
+    Forbidden,
+    /// HTTP 200 with a body in no panel's format (a proxy's error page).
+    Garbled,
+    /// Nothing listens on the port any more.
+    Refused,
 }
+
+/// Every fault, for tests that try each one. `Slow` stays within the fakes' request
+/// timeout (a panel that answers late but in time); `Hang` is the one past it.
+pub const FAULTS: [Fault; 8] = [
+    Fault::Slow(Duration::from_millis(250)),
+    Fault::Hang,
+    Fault::AppliedThenHang,
+    Fault::ServerError,
+    Fault::Unauthorized,
+    Fault::Forbidden,
+    Fault::Garbled,
+    Fault::Refused,
+];
 
 pub struct Request {
     pub method: String,
@@ -56,45 +80,154 @@ impl Request {
 pub struct Reply {
     pub status: u16,
     pub body: String,
+    pub content_type: &'static str,
 }
 
 pub fn reply(status: u16, body: impl Into<String>) -> Reply {
     Reply {
         status,
         body: body.into(),
+        content_type: "application/json",
+    }
+}
+
+type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
+
+/// The self-signed certificate of an HTTPS fake.
+pub struct Tls {
+    config: Arc<rustls::ServerConfig>,
+    /// SHA-256 of the certificate, as an admin would pin it (`AB:CD:…`).
+    pub fingerprint: String,
+}
+
+impl Tls {
+    fn self_signed() -> Tls {
+        let issued = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+        let der = issued.cert.der().clone();
+        let fingerprint = ipmanager::providers::pinned_tls::show_fingerprint(
+            &ipmanager::providers::pinned_tls::fingerprint_of(der.as_ref()),
+        );
+        let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
+            rustls::pki_types::PrivatePkcs8KeyDer::from(issued.signing_key.serialize_der()),
+        );
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![der], key)
+        .unwrap();
+        Tls {
+            config: Arc::new(config),
+            fingerprint,
+        }
     }
 }
 
 pub struct Server {
     pub port: u16,
-    pub fault: Arc<Mutex<Fault>>,
-    pub requests: Arc<Mutex<Vec<String>>>,
+    fault: Arc<Mutex<Fault>>,
+    requests: Arc<Mutex<Vec<String>>>,
+    handler: Arc<Handler>,
+    tls: Option<Arc<Tls>>,
+    /// Whether the accept loop runs; cleared to refuse connections.
+    listening: Arc<AtomicBool>,
 }
 
 impl Server {
     pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
+        Server::launch(Arc::new(handler), None)
+    }
+
+    /// HTTPS with a certificate made for this server (self-signed, for `localhost`).
+    pub fn start_tls(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
+        Server::launch(Arc::new(handler), Some(Arc::new(Tls::self_signed())))
+    }
+
+    fn launch(handler: Arc<Handler>, tls: Option<Arc<Tls>>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let fault = Arc::new(Mutex::new(Fault::None));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let handler = Arc::new(handler);
-        let (f, r) = (Arc::clone(&fault), Arc::clone(&requests));
+        let server = Server {
+            port: listener.local_addr().unwrap().port(),
+            fault: Arc::new(Mutex::new(Fault::None)),
+            requests: Arc::new(Mutex::new(Vec::new())),
+            handler,
+            tls,
+            listening: Arc::new(AtomicBool::new(true)),
+        };
+        server.accept(listener);
+        server
+    }
+
+    fn accept(&self, listener: TcpListener) {
+        let (handler, fault, requests, tls, listening) = (
+            Arc::clone(&self.handler),
+            Arc::clone(&self.fault),
+            Arc::clone(&self.requests),
+            self.tls.clone(),
+            Arc::clone(&self.listening),
+        );
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (handler, fault, requests) =
-                    (Arc::clone(&handler), Arc::clone(&f), Arc::clone(&r));
-                std::thread::spawn(move || serve(stream, &*handler, &fault, &requests));
+                if !listening.load(Ordering::SeqCst) {
+                    // Dropping the listener closes the port: later connects are refused.
+                    return;
+                }
+                let (handler, fault, requests, tls) = (
+                    Arc::clone(&handler),
+                    Arc::clone(&fault),
+                    Arc::clone(&requests),
+                    tls.clone(),
+                );
+                std::thread::spawn(move || match tls {
+                    None => serve(stream, &*handler, &fault, &requests),
+                    Some(tls) => {
+                        let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&tls.config))
+                        else {
+                            return;
+                        };
+                        serve(
+                            rustls::StreamOwned::new(conn, stream),
+                            &*handler,
+                            &fault,
+                            &requests,
+                        );
+                    }
+                });
             }
         });
-        Server {
-            port,
-            fault,
-            requests,
-        }
+    }
+
+    /// The certificate's fingerprint of an HTTPS fake.
+    pub fn fingerprint(&self) -> String {
+        self.tls
+            .as_ref()
+            .map(|t| t.fingerprint.clone())
+            .unwrap_or_default()
     }
 
     pub fn set_fault(&self, fault: Fault) {
-        *self.fault.lock().unwrap() = fault;
+        let was = std::mem::replace(&mut *self.fault.lock().unwrap(), fault);
+        match (was == Fault::Refused, fault == Fault::Refused) {
+            (false, true) => {
+                self.listening.store(false, Ordering::SeqCst);
+                // Wake the accept loop so it sees the flag and closes the port.
+                let _ = TcpStream::connect(("127.0.0.1", self.port));
+                for _ in 0..100 {
+                    if TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                panic!("port {} still accepts connections", self.port);
+            }
+            (true, false) => {
+                self.listening.store(true, Ordering::SeqCst);
+                let listener = TcpListener::bind(("127.0.0.1", self.port)).unwrap();
+                self.accept(listener);
+            }
+            _ => {}
+        }
     }
 
     /// "METHOD /path" of every request so far.
@@ -104,12 +237,12 @@ impl Server {
 }
 
 fn serve(
-    stream: TcpStream,
-    handler: &(dyn Fn(&Request) -> Reply + Send + Sync),
+    stream: impl Read + Write,
+    handler: &Handler,
     fault: &Mutex<Fault>,
     requests: &Mutex<Vec<String>>,
 ) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut reader = BufReader::new(stream);
     let mut line = String::new();
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
         return;
@@ -161,22 +294,35 @@ fn serve(
             std::thread::sleep(Duration::from_secs(30));
             return;
         }
+        Fault::AppliedThenHang => {
+            handler(&request);
+            std::thread::sleep(Duration::from_secs(30));
+            return;
+        }
         Fault::ServerError => reply(500, "Internal Server Error"),
-        Fault::NotJson => reply(200, "<html>proxy error</html>"),
+        Fault::Unauthorized => reply(401, ""),
+        Fault::Forbidden => reply(403, "Forbidden"),
+        Fault::Garbled => Reply {
+            status: 200,
+            body: "<html><body>502 Bad Gateway (proxy)</body></html>".into(),
+            content_type: "text/html",
+        },
         Fault::Slow(d) => {
             std::thread::sleep(d);
             handler(&request)
         }
-        Fault::None => handler(&request),
+        Fault::None | Fault::Refused => handler(&request),
     };
-    let mut stream = stream;
+    let stream = reader.get_mut();
     let _ = write!(
         stream,
-        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
         answer.status,
+        answer.content_type,
         answer.body.len(),
         answer.body
     );
+    let _ = stream.flush();
 }
 
 pub fn pairs(text: &str) -> Vec<(String, String)> {

@@ -1,10 +1,14 @@
 //! Shared set-up for integration tests: a fresh database on the private MariaDB per test.
 #![allow(dead_code)]
 
+pub mod fake_da;
+pub mod fake_plesk;
 pub mod fake_pve;
+pub mod fake_solusvm;
 pub mod fake_whm;
 pub mod http_server;
 pub mod ipam;
+pub mod panels;
 pub mod proxy;
 
 use ipmanager::store::{Db, DbConfig};

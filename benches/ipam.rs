@@ -8,6 +8,8 @@ mod flatness;
 mod latency;
 #[path = "ipam/measure.rs"]
 mod measure;
+#[path = "ipam/panels.rs"]
+mod panels;
 #[path = "ipam/provisioning.rs"]
 mod provisioning;
 #[path = "ipam/stored.rs"]
@@ -73,6 +75,9 @@ fn main() {
     }
     if wanted("dashboard") {
         utilization::dashboard(&support::base_config());
+    }
+    if wanted("panels") {
+        panels::run();
     }
 
     admin

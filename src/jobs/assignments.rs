@@ -38,6 +38,8 @@ pub struct Assignment {
     /// Whether WHMCS lists this address for the service (dedicated or assigned IPs); false
     /// flags a mismatch between WHMCS and IP Manager.
     pub in_whmcs: bool,
+    /// The integration that removes it from the service's panel on unassign, if any.
+    pub panel: Option<String>,
 }
 
 /// Which assignments to list.
@@ -93,13 +95,15 @@ pub fn list(db: &Db, filter: &AssignmentFilter) -> Result<Page<Assignment>> {
             format!(
                 "SELECT a.id, a.address, a.prefix_len, a.state, a.service_id, h.domainstatus, h.domain, h.userid, \
                  COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client, COALESCE(p.name, '') AS product, \
-                 COALESCE(s.name, '') AS server, h.dedicatedip, h.assignedips {from} ORDER BY a.service_id, LENGTH(a.address), a.address \
+                 COALESCE(s.name, '') AS server, COALESCE(p.servertype, '') AS module, h.dedicatedip, h.assignedips {from} ORDER BY a.service_id, LENGTH(a.address), a.address \
                  LIMIT :limit OFFSET :offset"
             ),
             params,
         )?;
+        let integrations = crate::providers::settings::read_all(conn)?;
         let mut items = Vec::with_capacity(rows.len());
         for mut row in rows {
+            let module: String = take(&mut row, "module")?;
             let addr = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "address")?)?;
             let len: u8 = take(&mut row, "prefix_len")?;
             let state: String = take(&mut row, "state")?;
@@ -122,6 +126,8 @@ pub fn list(db: &Db, filter: &AssignmentFilter) -> Result<Page<Assignment>> {
                 server: take(&mut row, "server")?,
                 whmcs_dedicatedip: dedicated,
                 in_whmcs,
+                panel: crate::providers::settings::remover(&integrations, &module)
+                    .map(str::to_string),
             });
         }
         Ok(Page::new(items, total, paging))

@@ -33,6 +33,8 @@ pub struct Orphan {
     pub product: String,
     /// Why an earlier removal from the panel failed (state `releasing`).
     pub error: String,
+    /// The integration that removes it from the service's panel on release, if any.
+    pub panel: Option<String>,
 }
 
 /// Which page of orphans.
@@ -49,13 +51,15 @@ pub fn list(db: &Db, filter: &Orphans) -> Result<Page<Orphan>> {
             format!(
                 "SELECT a.id, a.address, a.prefix_len, a.state, a.service_id, a.note, \
                  COALESCE(h.domainstatus, 'Deleted') AS service_status, COALESCE(h.domain, '') AS domain, \
-                 COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client, COALESCE(p.name, '') AS product \
-                 {ORPHANS} ORDER BY a.id LIMIT :limit OFFSET :offset"
+                 COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client, COALESCE(p.name, '') AS product, \
+                 COALESCE(p.servertype, '') AS module {ORPHANS} ORDER BY a.id LIMIT :limit OFFSET :offset"
             ),
             params! {"limit" => paging.per_page, "offset" => paging.offset()},
         )?;
+        let integrations = crate::providers::settings::read_all(conn)?;
         let mut items = Vec::with_capacity(rows.len());
         for mut row in rows {
+            let module: String = take(&mut row, "module")?;
             let bytes: Vec<u8> = take(&mut row, "address")?;
             let len: u8 = take(&mut row, "prefix_len")?;
             let addr = crate::net::Addr::from_bytes(&bytes)?;
@@ -70,6 +74,8 @@ pub fn list(db: &Db, filter: &Orphans) -> Result<Page<Orphan>> {
                 client: take(&mut row, "client")?,
                 product: take(&mut row, "product")?,
                 error: take(&mut row, "note")?,
+                panel: crate::providers::settings::remover(&integrations, &module)
+                    .map(str::to_string),
             });
         }
         Ok(Page::new(items, total, paging))

@@ -138,6 +138,14 @@ impl IntegrationSettings {
     }
 }
 
+/// The label of the enabled integration that removes `module`'s IPs from the panel on
+/// release, if any (what the admin's confirmations say will happen).
+pub fn remover<'a>(all: &'a [IntegrationSettings], module: &str) -> Option<&'a str> {
+    all.iter()
+        .find(|s| s.enabled && s.remove_on_release && s.serves(module))
+        .map(|s| s.label.as_str())
+}
+
 /// Every integration as it is before the admin changes anything.
 pub fn all_defaults() -> Vec<IntegrationSettings> {
     Kind::ALL

@@ -25,7 +25,7 @@
             <td><code>{$a.address}</code>{if $a.state != 'assigned'} ({$a.state}){/if}</td>
             <td>{$a.whmcs_dedicatedip}{if !$a.in_whmcs} <span class="label label-warning" title="{$lang.whmcs_mismatch}">{$lang.whmcs_mismatch_short}</span>{/if}</td>
             <td>{$a.service_status}</td>
-            <td>{include file="partials/confirm_button.tpl" do="unassign" id=$a.id label=$lang.unassign confirm=($lang.confirm_unassign|sprintf:$a.address:$a.service_id) hidden=['service_id' => $a.service_id]}</td>
+            {* What happens to the panel, said in the question (assignments print nothing, so nothing is escaped twice). *}{if $a.panel}{$tail = $lang.confirm_panel_told|sprintf:$a.panel}{else}{$tail = $lang.confirm_panel_not_told}{/if}{$question = ($lang.confirm_unassign|sprintf:$a.address:$a.service_id)|cat:" "|cat:$tail}<td>{include file="partials/confirm_button.tpl" do="unassign" id=$a.id label=$lang.unassign confirm=$question hidden=['service_id' => $a.service_id]}</td>
         </tr>
     {/foreach}
     </tbody>

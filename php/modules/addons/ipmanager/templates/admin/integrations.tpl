@@ -85,5 +85,5 @@
     {/foreach}
     </tbody>
 </table>
-{include file="partials/pager.tpl" p=$overview.queue query=['action' => 'integrations'] noun="changes"}
+{include file="partials/pager.tpl" p=$overview.queue query=['action' => 'integrations'] noun="outbox"}
 {/if}

@@ -14,7 +14,7 @@
             <td>{$o.client}</td>
             <td>{$o.product}</td>
             <td>{$o.state}{if $o.error != ''} — {$o.error}{/if}</td>
-            <td>{include file="partials/confirm_button.tpl" do="release" id=$o.id label=$lang.orphans_release confirm=($lang.orphans_confirm_one|sprintf:$o.address) hidden=['service_id' => $o.service_id]}</td>
+            {* What happens to the panel, said in the question (assignments print nothing, so nothing is escaped twice). *}{if $o.panel}{$tail = $lang.confirm_panel_told|sprintf:$o.panel}{else}{$tail = $lang.confirm_panel_not_told}{/if}{$question = ($lang.orphans_confirm_one|sprintf:$o.address)|cat:" "|cat:$tail}<td>{include file="partials/confirm_button.tpl" do="release" id=$o.id label=$lang.orphans_release confirm=$question hidden=['service_id' => $o.service_id]}</td>
         </tr>
     {/foreach}
     </tbody>

@@ -12,7 +12,7 @@ use ipmanager::store::{Failure, RetryPolicy};
 use mysql::prelude::Queryable;
 use std::cell::RefCell;
 use std::sync::Mutex;
-use support::ipam::migrated;
+use support::ipam::{migrated, whmcs_tables};
 
 /// A panel that refuses the next `refuse` calls and records every call.
 struct Panel {
@@ -88,6 +88,35 @@ fn nothing(_: &mut ipmanager::store::Tx<'_>, _: &outbox::Queued) -> ipmanager::s
     Ok(())
 }
 
+/// Services in WHMCS holding these addresses (an add only goes to the panel for what its
+/// service still holds).
+fn holding(test: &support::TestDb, held: &[(u32, &str)]) {
+    let mut c = test.conn();
+    if c.query_first::<u64, _>("SELECT COUNT(*) FROM mod_ipmanager_subnets")
+        .unwrap()
+        == Some(0)
+    {
+        whmcs_tables(test);
+        support::ipam::subnet(
+            test,
+            serde_json::json!({"cidr": "10.70.0.0/16", "name": "outbox"}),
+        );
+    }
+    for (service, address) in held {
+        c.exec_drop(
+            "INSERT IGNORE INTO tblhosting (id, userid, packageid, domainstatus) VALUES (?, 1, 1, 'Active')",
+            (service,),
+        )
+        .unwrap();
+        ipmanager::jobs::assignments::assign(
+            &test.db,
+            &support::req(serde_json::json!({"service_id": service, "address": address})),
+            &ipmanager::providers::Integrations::none(),
+        )
+        .unwrap();
+    }
+}
+
 /// Queues one job in a transaction of its own.
 fn queue(test: &support::TestDb, job: &Job) -> u64 {
     test.db
@@ -132,6 +161,7 @@ fn a_job_exists_only_when_its_transaction_commits_and_is_delivered_once() {
         "rolled back with it"
     );
 
+    holding(&test, &[(5, "10.70.0.1")]);
     let id = queue(&test, &job(Operation::Add, 5, &["10.70.0.1"]));
     let done = outbox::deliver(&test.db, id, &delivery, &nothing)
         .unwrap()
@@ -255,6 +285,7 @@ fn without_an_integration_or_a_server_the_job_waits_with_the_reason() {
         servers: &server,
         deadline: None,
     };
+    holding(&test, &[(8, "10.70.0.4"), (9, "10.70.0.5")]);
     let mut other = job(Operation::Add, 8, &["10.70.0.4"]);
     other.module = "virtualizor".into();
     let mut gone = job(Operation::Add, 9, &["10.70.0.5"]);
@@ -280,10 +311,18 @@ fn without_an_integration_or_a_server_the_job_waits_with_the_reason() {
 #[test]
 fn two_workers_never_deliver_the_same_job() {
     let test = migrated("outbox_workers");
+    let addresses: Vec<String> = (1..=40).map(|s| format!("10.70.1.{s}")).collect();
+    let held: Vec<(u32, &str)> = (1..=40)
+        .map(|s| (s, addresses[s as usize - 1].as_str()))
+        .collect();
+    holding(&test, &held);
     test.db
         .transaction(RetryPolicy::Transient, |tx| {
             for service in 1..=40 {
-                outbox::enqueue(tx, &job(Operation::Add, service, &["10.70.1.1"]))?;
+                outbox::enqueue(
+                    tx,
+                    &job(Operation::Add, service, &[&addresses[service as usize - 1]]),
+                )?;
             }
             Ok(())
         })
@@ -315,4 +354,131 @@ fn two_workers_never_deliver_the_same_job() {
         40,
         "each job asked the panel once"
     );
+}
+
+#[test]
+fn an_add_only_tells_the_panel_what_its_service_still_holds() {
+    let test = migrated("outbox_released");
+    holding(
+        &test,
+        &[(11, "10.70.2.1"), (11, "10.70.2.2"), (12, "10.70.2.3")],
+    );
+    let panel = Panel::new(0);
+    let delivery = Delivery {
+        panels: &panel,
+        servers: &server,
+        deadline: None,
+    };
+    let both = queue(&test, &job(Operation::Add, 11, &["10.70.2.1", "10.70.2.2"]));
+    let other = queue(&test, &job(Operation::Add, 12, &["10.70.2.3"]));
+    // Released without asking the panel (a termination's release) before the add went out.
+    let free = ipmanager::ipam::release::ReleaseMode::Free;
+    ipmanager::ipam::release::release_address(&test.db, "10.70.2.2", free).unwrap();
+    ipmanager::ipam::release::release_address(&test.db, "10.70.2.3", free).unwrap();
+
+    outbox::deliver(&test.db, both, &delivery, &nothing)
+        .unwrap()
+        .unwrap();
+    let done = outbox::deliver(&test.db, other, &delivery, &nothing)
+        .unwrap()
+        .unwrap();
+    assert!(
+        done.addresses.is_empty() && done.error.is_none(),
+        "{done:?}"
+    );
+    let calls = panel.calls.lock().unwrap().clone();
+    assert_eq!(
+        calls.len(),
+        1,
+        "nothing is sent for an add with nothing left"
+    );
+    assert_eq!(
+        calls[0].1,
+        ["10.70.2.1"],
+        "only what service 11 still holds"
+    );
+    let states: Vec<(u64, String, String)> = test
+        .conn()
+        .query("SELECT id, status, closed_by FROM mod_ipmanager_outbox ORDER BY id")
+        .unwrap();
+    assert_eq!(
+        states,
+        [
+            (both, "delivered".into(), String::new()),
+            (
+                other,
+                "superseded".into(),
+                "released before the panel was told".into()
+            )
+        ]
+    );
+}
+
+/// A panel that answers an add while, meanwhile, the address is released (the race the
+/// check before asking cannot close).
+struct ReleasedMeanwhile<'a> {
+    db: &'a ipmanager::store::Db,
+    calls: Mutex<Vec<(String, Vec<String>)>>,
+}
+
+impl Provider for ReleasedMeanwhile<'_> {
+    fn name(&self) -> &str {
+        "Racing panel"
+    }
+    fn add_ips(&self, change: &IpChange) -> ipmanager::Result<()> {
+        ipmanager::ipam::release::release_address(
+            self.db,
+            &change.addresses[0],
+            ipmanager::ipam::release::ReleaseMode::Free,
+        )?;
+        self.calls
+            .lock()
+            .unwrap()
+            .push(("add".into(), change.addresses.clone()));
+        Ok(())
+    }
+    fn remove_ips(&self, change: &IpChange) -> ipmanager::Result<()> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(("remove".into(), change.addresses.clone()));
+        Ok(())
+    }
+}
+
+impl Providers for ReleasedMeanwhile<'_> {
+    fn for_module(&self, _: &str) -> Option<&dyn Provider> {
+        Some(self)
+    }
+}
+
+#[test]
+fn an_address_released_while_its_add_was_on_the_way_is_taken_off_the_panel_again() {
+    let test = migrated("outbox_race_release");
+    holding(&test, &[(13, "10.70.3.1")]);
+    let panel = ReleasedMeanwhile {
+        db: &test.db,
+        calls: Mutex::new(Vec::new()),
+    };
+    let delivery = Delivery {
+        panels: &panel,
+        servers: &server,
+        deadline: None,
+    };
+    queue(&test, &job(Operation::Add, 13, &["10.70.3.1"]));
+    outbox::deliver_due(&test.db, &delivery, 10, &nothing).unwrap();
+    outbox::deliver_due(&test.db, &delivery, 10, &nothing).unwrap();
+    assert_eq!(
+        panel.calls.lock().unwrap().clone(),
+        [
+            ("add".to_string(), vec!["10.70.3.1".to_string()]),
+            ("remove".to_string(), vec!["10.70.3.1".to_string()])
+        ]
+    );
+    let pending: u64 = test
+        .conn()
+        .query_first("SELECT COUNT(*) FROM mod_ipmanager_outbox WHERE status = 'pending'")
+        .unwrap()
+        .unwrap();
+    assert_eq!(pending, 0);
 }

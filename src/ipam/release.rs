@@ -103,11 +103,19 @@ pub fn release_address(db: &Db, text: &str, mode: ReleaseMode) -> Result<Release
         let locked = lock_subnet(tx, subnet_id)?;
         let row =
             addresses::held_at(tx, subnet_id, addr)?.ok_or_else(|| addresses::not_found(&shown))?;
+        if row.state == State::Releasing {
+            return Err(Error::Conflict(format!(
+                "{shown} is being removed from its panel and is released once the panel confirms; \
+                 retry the removal, or force it, under Integrations."
+            ))
+            .into());
+        }
         release_row(tx, &locked, &row, mode)
     })
 }
 
-/// Releases everything `service_id` holds (optionally only from one pool).
+/// Releases everything `service_id` holds (optionally only from one pool). Units being
+/// removed from their panel are left to the panel's confirmation.
 pub fn release_service(
     db: &Db,
     service_id: u32,
@@ -119,7 +127,7 @@ pub fn release_service(
             let rows: Vec<Row> = tx.exec(
                 format!(
                     "SELECT {ROW_COLUMNS} FROM mod_ipmanager_addresses WHERE service_id = :svc \
-                     AND (:pool IS NULL OR pool_id = :pool) AND state IN ('assigned', 'releasing') \
+                     AND (:pool IS NULL OR pool_id = :pool) AND state = 'assigned' \
                      ORDER BY subnet_id, address"
                 ),
                 params! {"svc" => service_id, "pool" => pool_id},

@@ -212,7 +212,9 @@ fn prepare(
 }
 
 /// What follows a confirmed removal, in the transaction that records it: the row is
-/// released (if its service still holds it) and taken from the service's IP fields.
+/// released (if it is still releasing for that service) and taken from the service's IP
+/// fields. A row assigned again since (released by force, then handed out anew) is not
+/// this removal's to release.
 pub fn after_delivery(tx: &mut Tx<'_>, queued: &outbox::Queued) -> Outcome<()> {
     let (Operation::Remove, Some(release)) = (queued.job.operation, queued.job.release) else {
         return Ok(());
@@ -224,7 +226,13 @@ pub fn after_delivery(tx: &mut Tx<'_>, queued: &outbox::Queued) -> Outcome<()> {
     let Some(subnet_id) = subnet_id else {
         return Ok(());
     };
-    let Some((locked, row)) = locked_holding(tx, subnet_id, release.row_id, queued.job.service_id)?
+    let locked = release::lock_subnet(tx, subnet_id)?;
+    let Some(row) = addresses::still_held(
+        tx,
+        release.row_id,
+        Some(queued.job.service_id),
+        &[State::Releasing],
+    )?
     else {
         // Released meanwhile by another request: nothing left to do.
         return Ok(());

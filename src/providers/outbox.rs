@@ -234,9 +234,27 @@ pub fn deliver(
     delivery: &Delivery<'_>,
     delivered: &dyn Fn(&mut Tx<'_>, &Queued) -> Outcome<()>,
 ) -> Result<Option<Delivered>> {
-    let Some(queued) = claim(db, id)? else {
+    let Some(mut queued) = claim(db, id)? else {
         return Ok(None);
     };
+    if queued.job.operation == Operation::Add {
+        // Only what the service still holds goes to its panel: an address released since
+        // (a termination's release does not ask the panel) is not added back there.
+        let held = db.run(RetryPolicy::Transient, |conn| {
+            still_held(conn, queued.job.service_id, &queued.job.addresses)
+        })?;
+        if held.is_empty() {
+            db.transaction(RetryPolicy::Transient, |tx| close_unneeded(tx, &queued))?;
+            return Ok(Some(Delivered {
+                id,
+                service_id: queued.job.service_id,
+                operation: Operation::Add,
+                addresses: Vec::new(),
+                error: None,
+            }));
+        }
+        queued.job.addresses = held;
+    }
     let job = &queued.job;
     let asked = ask(db, job, delivery);
     let error = asked.err();
@@ -327,6 +345,40 @@ fn context(db: &Db, job: &Job, provider: &dyn Provider) -> Result<(Vec<Network>,
     })
 }
 
+/// Which of `addresses` the service still holds (assigned).
+fn still_held(
+    q: &mut impl Queryable,
+    service_id: u32,
+    addresses: &[String],
+) -> Outcome<Vec<String>> {
+    let mut held = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let unit = crate::ipam::release::parse_unit(address, "Address")?;
+        let Some(subnet) = addresses::subnet_of(q, unit.network())? else {
+            continue;
+        };
+        let holds: Option<u64> = q.exec_first(
+            "SELECT id FROM mod_ipmanager_addresses WHERE subnet_id = :s AND address = :a AND prefix_len = :l \
+             AND service_id = :svc AND state = 'assigned'",
+            params! {"s" => subnet, "a" => unit.network().to_bytes(), "l" => unit.prefix_len(), "svc" => service_id},
+        )?;
+        if holds.is_some() {
+            held.push(address.clone());
+        }
+    }
+    Ok(held)
+}
+
+/// Closes an add whose addresses were all released before it reached the panel.
+fn close_unneeded(tx: &mut Tx<'_>, queued: &Queued) -> Outcome<()> {
+    tx.exec_drop(
+        "UPDATE mod_ipmanager_outbox SET status = 'superseded', closed_by = 'released before the panel was told', \
+         leased_until = NULL, updated_at = UTC_TIMESTAMP(3) WHERE id = :id AND status = 'pending' AND attempts = :attempts",
+        params! {"id" => queued.id, "attempts" => queued.attempts},
+    )?;
+    Ok(())
+}
+
 /// The follow-up of a change that needs none (an add).
 pub fn nothing_follows(_: &mut Tx<'_>, _: &Queued) -> Outcome<()> {
     Ok(())
@@ -378,6 +430,9 @@ fn record(
                 params! {"id" => queued.id, "attempts" => queued.attempts},
             )?;
             if tx.affected_rows() == 1 {
+                if queued.job.operation == Operation::Add {
+                    take_back_released(tx, queued)?;
+                }
                 delivered(tx, queued)?;
             }
         }
@@ -394,6 +449,32 @@ fn record(
             )?;
         }
     }
+    Ok(())
+}
+
+/// An address released while its add was on the way to the panel is taken off the panel
+/// again: the panel has it now, IP Manager no longer gives it to this service.
+fn take_back_released(tx: &mut Tx<'_>, queued: &Queued) -> Outcome<()> {
+    let held = still_held(tx, queued.job.service_id, &queued.job.addresses)?;
+    let gone: Vec<String> = queued
+        .job
+        .addresses
+        .iter()
+        .filter(|a| !held.contains(a))
+        .cloned()
+        .collect();
+    if gone.is_empty() {
+        return Ok(());
+    }
+    enqueue(
+        tx,
+        &Job {
+            operation: Operation::Remove,
+            addresses: gone,
+            release: None,
+            ..queued.job.clone()
+        },
+    )?;
     Ok(())
 }
 

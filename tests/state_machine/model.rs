@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 pub enum Held {
     Assigned,
     Quarantined,
+    /// Waiting for the panel to confirm its removal; released then as `free` says.
+    Releasing {
+        free: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,9 +10,11 @@ use ipmanager::ipam::release::{self, ReleaseMode};
 use ipmanager::ipam::{api, pools, subnets};
 use ipmanager::jobs::{assignments, cleaner, orphans, sync, upkeep};
 use ipmanager::net::Addr;
-use ipmanager::providers::Integrations;
+use ipmanager::providers::outbox;
+use ipmanager::providers::{Integrations, IpChange, Provider, Providers, ServerAccess};
 use mysql::prelude::Queryable;
 use serde_json::{Value, json};
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 
 const SERVICES: u32 = 6;
@@ -71,6 +73,56 @@ pub enum Step {
         pick: usize,
         free: bool,
     },
+    /// The panel stops answering (every add and removal fails) …
+    PanelDown,
+    /// … answers again …
+    PanelUp,
+    /// … and the cron delivers what waits in the outbox.
+    Drain,
+}
+
+/// A panel in this process: it refuses everything while down, and remembers which service
+/// it was told holds which unit.
+#[derive(Default)]
+pub struct FlakyPanel {
+    down: Cell<bool>,
+    holds: RefCell<BTreeSet<(u32, String)>>,
+}
+
+impl Provider for FlakyPanel {
+    fn name(&self) -> &str {
+        "Flaky panel"
+    }
+    fn add_ips(&self, change: &IpChange) -> ipmanager::Result<()> {
+        if self.down.get() {
+            return Err(Error::Integration("the panel is down".into()));
+        }
+        let mut holds = self.holds.borrow_mut();
+        for a in &change.addresses {
+            holds.insert((change.service_id, a.clone()));
+        }
+        Ok(())
+    }
+    fn remove_ips(&self, change: &IpChange) -> ipmanager::Result<()> {
+        if self.down.get() {
+            return Err(Error::Integration("the panel is down".into()));
+        }
+        let mut holds = self.holds.borrow_mut();
+        for a in &change.addresses {
+            holds.remove(&(change.service_id, a.clone()));
+        }
+        Ok(())
+    }
+}
+
+impl Providers for FlakyPanel {
+    fn for_module(&self, _module: &str) -> Option<&dyn Provider> {
+        Some(self)
+    }
+}
+
+fn any_server(_: u32) -> ipmanager::Result<Option<ServerAccess>> {
+    Ok(Some(ServerAccess::default()))
 }
 
 pub fn generate(rng: &mut Rng) -> (Setup, Vec<Step>) {
@@ -142,7 +194,7 @@ fn random_step(rng: &mut Rng, setup: &Setup, size: u128) -> Step {
         let p = rng.below(pools) as usize;
         (setup.pools[p].unit < setup.bits).then_some(p)
     };
-    match rng.below(100) {
+    match rng.below(110) {
         0..=29 => Step::Allocate {
             pool: if rng.chance(80) {
                 Some(rng.below(pools) as usize)
@@ -180,10 +232,13 @@ fn random_step(rng: &mut Rng, setup: &Setup, size: u128) -> Step {
         88..=92 => Step::OrphanRelease {
             free: rng.chance(50),
         },
-        _ => Step::Unassign {
+        93..=99 => Step::Unassign {
             pick: rng.below(1000) as usize,
             free: rng.chance(50),
         },
+        100..=103 => Step::PanelDown,
+        104..=106 => Step::PanelUp,
+        _ => Step::Drain,
     }
 }
 
@@ -227,9 +282,75 @@ pub fn run_case(test: &TestDb, setup: &Setup, steps: &[Step]) -> Result<(), Stri
         ids.pools.push(pool.id);
     }
     check(test, &model, &ids).map_err(|e| format!("after set-up: {e}"))?;
+    let panel = FlakyPanel::default();
+    let integrations = Integrations {
+        panels: &panel,
+        netbox: &ipmanager::providers::netbox::NoNetBox,
+        servers: &any_server,
+        deadline: None,
+    };
+    let world = World {
+        test,
+        ids: &ids,
+        panel: &panel,
+        integrations: &integrations,
+    };
     for (i, step) in steps.iter().enumerate() {
-        apply(test, &mut model, &ids, step).map_err(|e| format!("step {i} {step:?}: {e}"))?;
+        apply(&world, &mut model, step).map_err(|e| format!("step {i} {step:?}: {e}"))?;
         check(test, &model, &ids).map_err(|e| format!("after step {i} {step:?}: {e}"))?;
+        check_panel(&model, &panel).map_err(|e| format!("after step {i} {step:?}: {e}"))?;
+    }
+    // The panel comes back and the cron runs: nothing is left waiting.
+    apply(&world, &mut model, &Step::PanelUp)?;
+    for _ in 0..2 {
+        apply(&world, &mut model, &Step::Drain)?;
+    }
+    check(test, &model, &ids).map_err(|e| format!("after the final drain: {e}"))?;
+    if model
+        .units
+        .values()
+        .any(|u| matches!(u.state, Held::Releasing { .. }))
+    {
+        return Err(
+            "units still releasing after the panel came back and the outbox drained".into(),
+        );
+    }
+    let waiting: u64 = test
+        .conn()
+        .query_first("SELECT COUNT(*) FROM mod_ipmanager_outbox WHERE status = 'pending'")
+        .unwrap()
+        .unwrap_or(0);
+    if waiting > 0 {
+        return Err(format!(
+            "{waiting} panel changes still waiting after the final drain"
+        ));
+    }
+    Ok(())
+}
+
+/// What a step runs against.
+struct World<'a> {
+    test: &'a TestDb,
+    ids: &'a Ids,
+    panel: &'a FlakyPanel,
+    integrations: &'a Integrations<'a>,
+}
+
+/// Nothing the panel holds is free or another service's: every unit it was told a service
+/// holds is held by that service in the model (which `check` holds equal to the database),
+/// assigned or waiting for the panel's removal.
+fn check_panel(model: &Model, panel: &FlakyPanel) -> Result<(), String> {
+    for (service, text) in panel.holds.borrow().iter() {
+        let held = model.units.iter().any(|(start, u)| {
+            u.service == *service
+                && model.text(*start, u.len) == *text
+                && matches!(u.state, Held::Assigned | Held::Releasing { .. })
+        });
+        if !held {
+            return Err(format!(
+                "the panel still has {text} for service {service}, but IP Manager does not hold it for that service"
+            ));
+        }
     }
     Ok(())
 }
@@ -239,7 +360,7 @@ fn reset(test: &TestDb) {
     c.query_drop(
         "DELETE FROM mod_ipmanager_addresses; DELETE FROM mod_ipmanager_pools; DELETE FROM mod_ipmanager_subnets; \
          DELETE FROM mod_ipmanager_logs; DELETE FROM mod_ipmanager_operations; DELETE FROM tblhosting; \
-         DELETE FROM tblproducts",
+         DELETE FROM tblproducts; DELETE FROM mod_ipmanager_outbox",
     )
     .unwrap();
     c.query_drop("INSERT INTO tblproducts (id, type, name, servertype) VALUES (1, 'server', 'VPS', 'proxmox')")
@@ -288,7 +409,7 @@ fn release_in_model(model: &mut Model, start: u128, free: bool) {
     let Some(unit) = model.units.get_mut(&start) else {
         return;
     };
-    if !free && unit.state == Held::Assigned {
+    if !free && matches!(unit.state, Held::Assigned | Held::Releasing { .. }) {
         unit.state = Held::Quarantined;
     } else {
         model.units.remove(&start);
@@ -302,7 +423,40 @@ fn target(ids: &Ids, pool: Option<usize>) -> Target {
     }
 }
 
-fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(), String> {
+/// A unit's removal as the panel path reports it: released (and gone from WHMCS) when the
+/// panel confirmed, else waiting for it.
+fn removal_in_model(model: &mut Model, start: u128, free: bool, confirmed: bool) {
+    if confirmed {
+        let Some(unit) = model.units.get(&start) else {
+            return;
+        };
+        let (service, text) = (unit.service, model.text(start, unit.len));
+        release_in_model(model, start, free);
+        model.whmcs_remove(service, &text);
+    } else if let Some(unit) = model.units.get_mut(&start) {
+        unit.state = Held::Releasing { free };
+    }
+}
+
+fn start_of(model: &Model, text: &str) -> Option<u128> {
+    model
+        .units
+        .iter()
+        .find(|(s, u)| model.text(**s, u.len) == text)
+        .map(|(s, _)| *s)
+}
+
+/// The low-level release (`ipmanager_release`, what a termination calls) does not ask the
+/// panel: the account goes with its IPs, so the panel forgets what it held there.
+fn panel_forgets(world: &World<'_>, model: &Model, start: u128) {
+    if let Some(u) = model.units.get(&start) {
+        let text = model.text(start, u.len);
+        world.panel.holds.borrow_mut().remove(&(u.service, text));
+    }
+}
+
+fn apply(world: &World<'_>, model: &mut Model, step: &Step) -> Result<(), String> {
+    let (test, ids, integrations) = (world.test, world.ids, world.integrations);
     let db = &test.db;
     match step {
         Step::Allocate {
@@ -363,6 +517,7 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
         }
         Step::ReleaseService { service, free } => {
             release::release_service(db, *service, None, mode(*free)).map_err(|e| e.to_string())?;
+            // Units waiting for the panel's removal are left to its confirmation.
             let mine: Vec<u128> = model
                 .units
                 .iter()
@@ -370,6 +525,7 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
                 .map(|(s, _)| *s)
                 .collect();
             for start in mine {
+                panel_forgets(world, model, start);
                 release_in_model(model, start, *free);
             }
         }
@@ -379,9 +535,19 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
                 return Ok(());
             }
             let (start, len) = held[pick % held.len()];
-            release::release_address(db, &model.text(start, len), mode(*free))
-                .map_err(|e| e.to_string())?;
-            release_in_model(model, start, *free);
+            let got = release::release_address(db, &model.text(start, len), mode(*free));
+            match (model.units[&start].state, got) {
+                // Never freed while its panel may still have it.
+                (Held::Releasing { .. }, Err(Error::Conflict(_))) => {}
+                (Held::Releasing { .. }, got) => {
+                    return Err(format!("released a unit waiting for its panel: {got:?}"));
+                }
+                (_, got) => {
+                    got.map_err(|e| e.to_string())?;
+                    panel_forgets(world, model, start);
+                    release_in_model(model, start, *free);
+                }
+            }
         }
         Step::Expire { settle } => {
             test.conn()
@@ -413,7 +579,7 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
             let got = assignments::assign(
                 db,
                 &req(json!({"service_id": service, "address": text})),
-                &Integrations::none(),
+                integrations,
             );
             match (expect_ok, got) {
                 (true, Ok(shown)) if shown.address == text => {
@@ -451,7 +617,7 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
             sync_in_model(model);
         }
         Step::Cleaner => {
-            cleaner::run(db, cleaner::Behavior::MarkFree, &Integrations::none())
+            let run = cleaner::run(db, cleaner::Behavior::MarkFree, integrations)
                 .map_err(|e| e.to_string())?;
             let stale: Vec<u128> = model
                 .units
@@ -465,8 +631,23 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
                 })
                 .map(|(s, _)| *s)
                 .collect();
+            let reported: BTreeMap<String, Option<String>> = run
+                .stale
+                .into_iter()
+                .map(|s| (s.address, s.panel_error))
+                .collect();
+            if reported.len() != stale.len() {
+                return Err(format!(
+                    "cleaner reported {reported:?}, the model expected {} stale",
+                    stale.len()
+                ));
+            }
             for start in stale {
-                model.units.remove(&start);
+                let text = model.text(start, model.units[&start].len);
+                let Some(error) = reported.get(&text) else {
+                    return Err(format!("cleaner did not report {text}: {reported:?}"));
+                };
+                removal_in_model(model, start, true, error.is_none());
             }
         }
         Step::Suspend { service } | Step::Resume { service } => {
@@ -488,40 +669,50 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
             let report = orphans::release(
                 db,
                 &req(json!({"all": true, "mode": mode_text})),
-                &Integrations::none(),
+                integrations,
                 QUARANTINE_HOURS,
             )
             .map_err(|e| e.to_string())?;
-            let orphans: Vec<(u128, u8, u32)> = model
+            let orphans: Vec<(u128, u8)> = model
                 .units
                 .iter()
-                .filter(|(_, u)| u.state == Held::Assigned && model.whmcs[&u.service].0 != "Active")
-                .map(|(s, u)| (*s, u.len, u.service))
+                .filter(|(_, u)| {
+                    matches!(u.state, Held::Assigned | Held::Releasing { .. })
+                        && model.whmcs[&u.service].0 != "Active"
+                })
+                .map(|(s, u)| (*s, u.len))
                 .collect();
-            if report.released.len() != orphans.len() || !report.skipped.is_empty() {
+            if report.released.len() + report.failed.len() != orphans.len()
+                || !report.skipped.is_empty()
+            {
                 return Err(format!(
                     "released {:?}, the model expected {} orphans",
                     report,
                     orphans.len()
                 ));
             }
-            for (start, len, service) in orphans {
+            for (start, len) in orphans {
                 let text = model.text(start, len);
-                release_in_model(model, start, *free);
-                model.whmcs_remove(service, &text);
+                let confirmed = report.released.contains(&text);
+                if !confirmed && !report.failed.iter().any(|(a, _)| *a == text) {
+                    return Err(format!(
+                        "orphan {text} neither released nor failed: {report:?}"
+                    ));
+                }
+                removal_in_model(model, start, *free, confirmed);
             }
         }
         Step::Unassign { pick, free } => {
             let assigned: Vec<(u128, u8, u32)> = model
                 .units
                 .iter()
-                .filter(|(_, u)| u.state == Held::Assigned)
+                .filter(|(_, u)| matches!(u.state, Held::Assigned | Held::Releasing { .. }))
                 .map(|(s, u)| (*s, u.len, u.service))
                 .collect();
             if assigned.is_empty() {
                 return Ok(());
             }
-            let (start, len, service) = assigned[pick % assigned.len()];
+            let (start, _, service) = assigned[pick % assigned.len()];
             let id: Option<u64> = test
                 .conn()
                 .exec_first(
@@ -533,16 +724,41 @@ fn apply(test: &TestDb, model: &mut Model, ids: &Ids, step: &Step) -> Result<(),
                 )
                 .unwrap();
             let mode_text = if *free { "free" } else { "quarantine" };
-            assignments::unassign(
+            let done = assignments::unassign(
                 db,
                 &req(json!({"id": id, "service_id": service, "mode": mode_text})),
-                &Integrations::none(),
+                integrations,
                 QUARANTINE_HOURS,
             )
             .map_err(|e| e.to_string())?;
-            let text = model.text(start, len);
-            release_in_model(model, start, *free);
-            model.whmcs_remove(service, &text);
+            removal_in_model(model, start, *free, done.error.is_none());
+        }
+        Step::PanelDown => world.panel.down.set(true),
+        Step::PanelUp => world.panel.down.set(false),
+        Step::Drain => {
+            test.conn()
+                .query_drop("UPDATE mod_ipmanager_outbox SET next_attempt_at = UTC_TIMESTAMP(3) WHERE status = 'pending'")
+                .unwrap();
+            let done = outbox::deliver_due(
+                db,
+                &integrations.delivery(),
+                100,
+                &ipmanager::jobs::unassign::after_delivery,
+            )
+            .map_err(|e| e.to_string())?;
+            for d in done
+                .iter()
+                .filter(|d| d.error.is_none() && d.operation == outbox::Operation::Remove)
+            {
+                for text in &d.addresses {
+                    let Some(start) = start_of(model, text) else {
+                        continue;
+                    };
+                    if let Held::Releasing { free } = model.units[&start].state {
+                        removal_in_model(model, start, free, true);
+                    }
+                }
+            }
         }
     }
     Ok(())
@@ -635,10 +851,10 @@ fn check(test: &TestDb, model: &Model, ids: &Ids) -> Result<(), String> {
         .units
         .iter()
         .map(|(s, u)| {
-            let state = if u.state == Held::Assigned {
-                "assigned"
-            } else {
-                "quarantined"
+            let state = match u.state {
+                Held::Assigned => "assigned",
+                Held::Quarantined => "quarantined",
+                Held::Releasing { .. } => "releasing",
             };
             (
                 model.text(*s, u.len),

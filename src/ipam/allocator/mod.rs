@@ -190,13 +190,15 @@ fn allocate_from(
     Ok(out)
 }
 
-/// Units a service holds from a target (assigned, or releasing from a panel): those of the
-/// pool, or for a subnet its single addresses outside any pool (a prefix given by hand is
-/// not one of them). The arguments are SQL expressions (placeholders or user variables).
+/// Units a service holds from a target: those of the pool, or for a subnet its single
+/// addresses outside any pool (a prefix given by hand is not one of them). A unit being
+/// removed from its panel (`releasing`) is on its way out, not held: a new allocation gets
+/// a unit of its own rather than one the panel's confirmation will free under it. The
+/// arguments are SQL expressions (placeholders or user variables).
 fn held_condition(service: &str, subnet: &str, pool: &str, single: &str) -> String {
     format!(
         "service_id = {service} AND subnet_id = {subnet} AND pool_id <=> {pool} \
-         AND ({pool} IS NOT NULL OR prefix_len = {single}) AND state IN ('assigned', 'releasing')"
+         AND ({pool} IS NOT NULL OR prefix_len = {single}) AND state = 'assigned'"
     )
 }
 

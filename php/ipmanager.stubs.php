@@ -262,8 +262,12 @@ namespace {
      * Releases an address or prefix ('address'), or everything a service holds
      * ('service_id', optionally with 'pool_id'). mode 'quarantine' (default: held back for
      * the addon's "Release quarantine (hours)", or 'quarantine_hours') or 'free'.
+     * The panel is not asked (what a termination calls: the account goes with its IPs); a
+     * unit waiting for its panel's removal ('releasing') is left to the panel's confirmation
+     * (by service) or refused (by address: retry or force it under Integrations).
      *
      * @return list<array{address:string, subnet_id:int, service_id:?int, state:string}>
+     * @throws \IpManager\Exception\Conflict for an address waiting for its panel
      */
     function ipmanager_release(array $request): array {}
 

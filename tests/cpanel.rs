@@ -152,7 +152,7 @@ fn a_refused_token_says_what_to_check_and_never_shows_the_token() {
     let wrong = "WRONGTOKEN0123456789";
     let panel = On(server(whm.port, wrong));
     let e = integration(panel.add_ips(&change("shop", &["192.0.2.21"])));
-    assert!(e.contains("refused the API token (HTTP 403)"), "{e}");
+    assert!(e.contains("refused the credentials (HTTP 403)"), "{e}");
     assert!(!e.contains(wrong) && !e.contains(TOKEN), "{e}");
 }
 

@@ -20,10 +20,8 @@ use ipmanager::provision::after_create::{AfterCreate, after_module_create};
 use mysql::prelude::Queryable;
 use serde_json::json;
 use std::time::{Duration, Instant};
-use support::TestDb;
 use support::http_server::{FAULTS, Fault};
-use support::ipam::{migrated, pool, subnet, whmcs_tables};
-use support::panels::{GATEWAY, Panel, SUBNET, TIMEOUT_MS};
+use support::panels::{Scene, TIMEOUT_MS};
 use support::req;
 
 /// A hook asks a panel a few times at most; each request is bounded by the server's
@@ -32,30 +30,7 @@ fn hook_bound() -> Duration {
     Duration::from_millis(u64::from(TIMEOUT_MS) * 6).min(CALL_BUDGET)
 }
 
-struct Scene {
-    test: TestDb,
-    panel: Panel,
-    pool_id: u64,
-}
-
 impl Scene {
-    fn new(kind: Kind) -> Scene {
-        let panel = Panel::start(kind);
-        let test = migrated(&format!("faults_{}", kind.key()));
-        whmcs_tables(&test);
-        panel.whmcs(&test);
-        let s = subnet(
-            &test,
-            json!({"cidr": SUBNET, "name": "edge", "gateway": GATEWAY}),
-        );
-        let p = pool(&test, json!({"subnet_id": s.id, "name": "vps"}));
-        Scene {
-            test,
-            panel,
-            pool_id: p.id,
-        }
-    }
-
     fn create(&self, service: u32) -> (String, AfterCreate, Duration) {
         self.panel.service(&self.test, service);
         let ip = allocator::allocate(&self.test.db, Target::Pool(self.pool_id), service, 1)
@@ -173,7 +148,7 @@ fn needs_force(kind: Kind, fault: Fault) -> bool {
 }
 
 fn every_fault_during_add_and_remove(kind: Kind) {
-    let scene = Scene::new(kind);
+    let scene = Scene::new(kind, "faults");
     let panel = &scene.panel;
     for (n, fault) in FAULTS.into_iter().enumerate() {
         let service = 100 + n as u32;

@@ -11,27 +11,21 @@ use ipmanager::providers::outbox;
 use ipmanager::providers::settings::Kind;
 use ipmanager::provision::after_create::after_module_create;
 use mysql::prelude::Queryable;
-use serde_json::json;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use support::http_server::Fault;
-use support::ipam::{migrated, pool, subnet, whmcs_tables};
-use support::panels::{GATEWAY, Panel, SUBNET, TIMEOUT_MS};
+use support::panels::{Scene, TIMEOUT_MS};
 use support::req;
 
 const ORDERS: u32 = 32;
 
 #[test]
 fn thirty_two_creates_while_the_panel_hangs() {
-    let panel = Panel::start(Kind::Cpanel);
-    let test = migrated("panel_race");
-    whmcs_tables(&test);
-    panel.whmcs(&test);
-    let s = subnet(
-        &test,
-        json!({"cidr": SUBNET, "name": "edge", "gateway": GATEWAY}),
-    );
-    let p = pool(&test, json!({"subnet_id": s.id, "name": "vps"}));
+    let Scene {
+        test,
+        panel,
+        pool_id,
+    } = Scene::new(Kind::Cpanel, "panel_race");
     for service in 1..=ORDERS {
         panel.service(&test, service);
     }
@@ -43,10 +37,10 @@ fn thirty_two_creates_while_the_panel_hangs() {
                 let (test, panel) = (&test, &panel);
                 scope.spawn(move || {
                     let started = Instant::now();
-                    let ip = allocator::allocate(&test.db, Target::Pool(p.id), service, 1).unwrap()
-                        [0]
-                    .address
-                    .clone();
+                    let ip = allocator::allocate(&test.db, Target::Pool(pool_id), service, 1)
+                        .unwrap()[0]
+                        .address
+                        .clone();
                     let report = configured::with(&test.db, Some(CALL_BUDGET), |i| {
                         after_module_create(&test.db, &req(panel.module_params(service)), i)
                     })

@@ -4,10 +4,8 @@
 //! plus one local HTTP exchange per request, not a real panel's.
 
 use super::measure::{row, stats};
-use super::support::TestDb;
 use super::support::http_server::Fault;
-use super::support::ipam::{migrated, pool, subnet, whmcs_tables};
-use super::support::panels::{GATEWAY, Panel, SUBNET};
+use super::support::panels::{Panel, Scene};
 use super::support::req;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::jobs::unassign;
@@ -18,33 +16,14 @@ use ipmanager::providers::settings::{self, Kind};
 use ipmanager::provision::after_create::after_module_create;
 use ipmanager::store::RetryPolicy;
 use mysql::prelude::Queryable;
-use serde_json::json;
 use std::time::Instant;
 
-struct Scene {
-    test: TestDb,
-    panel: Panel,
-    pool_id: u64,
-}
-
 fn scene(kind: Kind, services: u32) -> Scene {
-    let panel = Panel::start(kind);
-    let test = migrated(&format!("bench_panels_{}", kind.key()));
-    whmcs_tables(&test);
-    panel.whmcs(&test);
-    let s = subnet(
-        &test,
-        json!({"cidr": SUBNET, "name": "edge", "gateway": GATEWAY}),
-    );
-    let p = pool(&test, json!({"subnet_id": s.id, "name": "vps"}));
+    let s = Scene::new(kind, "bench_panels");
     for service in 1..=services {
-        panel.service(&test, service);
+        s.panel.service(&s.test, service);
     }
-    Scene {
-        test,
-        panel,
-        pool_id: p.id,
-    }
+    s
 }
 
 pub fn run() {

@@ -24,24 +24,15 @@ impl Whm {
     /// WHM on the server's port (2087 with TLS, 2086 without, unless the record names one),
     /// authenticated with the server's API token (WHMCS's access hash).
     fn new(server: &ServerAccess) -> Result<Whm> {
-        let host = http::host_of(NAME, &server.hostname, &server.ip)?;
         if server.access_hash.trim().is_empty() {
             return Err(Error::invalid(
                 "The cPanel server has no API token in WHMCS (the server's access hash); create one in WHM under Manage API Tokens.",
             ));
         }
-        let (scheme, default_port) = if server.secure {
-            ("https", 2087)
-        } else {
-            ("http", 2086)
-        };
         let token: String = server.access_hash.split_whitespace().collect();
         Ok(Whm {
             client: Client::new(NAME, &server.http, &[&token])?,
-            base: format!(
-                "{scheme}://{host}:{}/json-api",
-                server.port.unwrap_or(default_port)
-            ),
+            base: format!("{}/json-api", http::origin(NAME, server, (2087, 2086))?),
             authorization: format!("whm {}:{token}", server.username.trim()),
         })
     }
@@ -60,18 +51,7 @@ impl Whm {
             &[("Authorization", self.authorization.as_str())],
             Body::None,
         )?;
-        if reply.status == 401 || reply.status == 403 {
-            return Err(Error::Integration(format!(
-                "{NAME} refused the API token (HTTP {}); check the server's username and API token in WHMCS.",
-                reply.status
-            )));
-        }
-        if !(200..300).contains(&reply.status) {
-            return Err(Error::Integration(format!(
-                "{NAME} answered {function} with HTTP {}.",
-                reply.status
-            )));
-        }
+        reply.answered(NAME, function, "username and API token (access hash)")?;
         let body: Value = serde_json::from_str(&reply.body).map_err(|_| {
             Error::Integration(format!(
                 "{NAME} answered {function} with something that is not JSON."

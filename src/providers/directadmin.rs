@@ -39,7 +39,6 @@ enum IpState {
 
 impl Api {
     fn new(server: &ServerAccess) -> Result<Api> {
-        let host = http::host_of(NAME, &server.hostname, &server.ip)?;
         let user = server.username.trim();
         let secret = if server.password.is_empty() {
             server.access_hash.trim().to_string()
@@ -51,11 +50,10 @@ impl Api {
                 "The DirectAdmin server needs the admin's username and password or login key in WHMCS.",
             ));
         }
-        let scheme = if server.secure { "https" } else { "http" };
         let basic = base64(format!("{user}:{secret}").as_bytes());
         Ok(Api {
             client: Client::new(NAME, &server.http, &[&secret, &basic])?,
-            base: format!("{scheme}://{host}:{}", server.port.unwrap_or(DEFAULT_PORT)),
+            base: http::origin(NAME, server, (DEFAULT_PORT, DEFAULT_PORT))?,
             authorization: format!("Basic {basic}"),
         })
     }
@@ -71,18 +69,7 @@ impl Api {
             &[("Authorization", self.authorization.as_str())],
             Body::Form(form),
         )?;
-        if reply.status == 401 || reply.status == 403 {
-            return Err(Error::Integration(format!(
-                "{NAME} refused the credentials (HTTP {}); check the server's username and password or login key in WHMCS.",
-                reply.status
-            )));
-        }
-        if !(200..300).contains(&reply.status) {
-            return Err(Error::Integration(format!(
-                "{NAME} answered {command} with HTTP {}.",
-                reply.status
-            )));
-        }
+        reply.answered(NAME, command, "username and password or login key")?;
         Ok(reply.body)
     }
 

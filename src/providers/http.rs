@@ -43,6 +43,38 @@ pub struct Reply {
     pub body: String,
 }
 
+impl Reply {
+    /// Ok for a 2xx reply; refused credentials (401, 403) say what to check in WHMCS
+    /// (`credentials`, e.g. "username and API token"), any other status names `what`.
+    pub fn answered(&self, panel: &str, what: &str, credentials: &str) -> Result<()> {
+        match self.status {
+            200..=299 => Ok(()),
+            401 | 403 => Err(Error::Integration(format!(
+                "{panel} refused the credentials (HTTP {}); check the server's {credentials} in WHMCS.",
+                self.status
+            ))),
+            status => Err(Error::Integration(format!(
+                "{panel} answered {what} with HTTP {status}."
+            ))),
+        }
+    }
+}
+
+/// `scheme://host:port` of a panel from WHMCS's server record: HTTPS when the record's
+/// "secure" is on, its port or the panel's usual one for that scheme.
+pub fn origin(panel: &str, server: &super::ServerAccess, ports: (u16, u16)) -> Result<String> {
+    let host = host_of(panel, &server.hostname, &server.ip)?;
+    let (scheme, usual) = if server.secure {
+        ("https", ports.0)
+    } else {
+        ("http", ports.1)
+    };
+    Ok(format!(
+        "{scheme}://{host}:{}",
+        server.port.unwrap_or(usual)
+    ))
+}
+
 /// What to send.
 pub enum Body<'a> {
     None,

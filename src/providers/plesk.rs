@@ -48,7 +48,6 @@ struct Outcome {
 
 impl Agent {
     fn new(server: &ServerAccess) -> Result<Agent> {
-        let host = http::host_of(NAME, &server.hostname, &server.ip)?;
         let key: String = server.access_hash.split_whitespace().collect();
         let (headers, secret) = if !key.is_empty() {
             (vec![("KEY", key.clone())], key)
@@ -65,12 +64,11 @@ impl Agent {
                 "The Plesk server needs a secret key (access hash) or a login and password in WHMCS.",
             ));
         };
-        let scheme = if server.secure { "https" } else { "http" };
         Ok(Agent {
             client: Client::new(NAME, &server.http, &[&secret])?,
             url: format!(
-                "{scheme}://{host}:{}/enterprise/control/agent.php",
-                server.port.unwrap_or(DEFAULT_PORT)
+                "{}/enterprise/control/agent.php",
+                http::origin(NAME, server, (DEFAULT_PORT, DEFAULT_PORT))?
             ),
             headers,
         })
@@ -83,12 +81,11 @@ impl Agent {
         let reply =
             self.client
                 .send(action, "POST", &self.url, &[], &headers, Body::Text(&body))?;
-        if !(200..300).contains(&reply.status) {
-            return Err(Error::Integration(format!(
-                "{NAME} answered {action} with HTTP {}.",
-                reply.status
-            )));
-        }
+        reply.answered(
+            NAME,
+            action,
+            "secret key (access hash) or login and password",
+        )?;
         let outcome = read_outcome(&reply.body).ok_or_else(|| {
             Error::Integration(format!(
                 "{NAME} answered {action} with something that is not its XML reply."

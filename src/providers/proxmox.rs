@@ -48,11 +48,9 @@ impl Pve {
     /// `TOKENID=SECRET` with the user in the username field), else a ticket from the
     /// username and password.
     fn connect(server: &ServerAccess) -> Result<Pve> {
-        let host = http::host_of(NAME, &server.hostname, &server.ip)?;
-        let scheme = if server.secure { "https" } else { "http" };
         let base = format!(
-            "{scheme}://{host}:{}/api2/json",
-            server.port.unwrap_or(DEFAULT_PORT)
+            "{}/api2/json",
+            http::origin(NAME, server, (DEFAULT_PORT, DEFAULT_PORT))?
         );
         let token = server.access_hash.trim().trim_start_matches("PVEAPIToken=");
         if !token.is_empty() {

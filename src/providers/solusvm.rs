@@ -35,7 +35,6 @@ struct Api {
 
 impl Api {
     fn new(server: &ServerAccess) -> Result<Api> {
-        let host = http::host_of(NAME, &server.hostname, &server.ip)?;
         let key = if server.access_hash.trim().is_empty() {
             server.password.clone()
         } else {
@@ -47,12 +46,11 @@ impl Api {
                 "The SolusVM server needs its API id (username) and API key (access hash or password) in WHMCS.",
             ));
         }
-        let scheme = if server.secure { "https" } else { "http" };
         Ok(Api {
             client: Client::new(NAME, &server.http, &[&key])?,
             url: format!(
-                "{scheme}://{host}:{}/api/admin/command.php",
-                server.port.unwrap_or(DEFAULT_PORT)
+                "{}/api/admin/command.php",
+                http::origin(NAME, server, (DEFAULT_PORT, DEFAULT_PORT))?
             ),
             id,
             key,
@@ -70,12 +68,7 @@ impl Api {
         let reply = self
             .client
             .send(action, "POST", &self.url, &[], &[], Body::Form(&form))?;
-        if !(200..300).contains(&reply.status) {
-            return Err(Error::Integration(format!(
-                "{NAME} answered {action} with HTTP {}.",
-                reply.status
-            )));
-        }
+        reply.answered(NAME, action, "API id (username) and API key")?;
         match serde_json::from_str::<Value>(&reply.body) {
             Ok(body) if body.get("status").and_then(Value::as_str) == Some("success") => Ok(body),
             Ok(body) => Err(Error::Integration(format!(

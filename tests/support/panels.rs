@@ -10,6 +10,7 @@ use super::fake_pve::{self, FakePve};
 use super::fake_solusvm::{self, FakeSolusvm};
 use super::fake_whm::FakeWhm;
 use super::http_server::Fault;
+use super::ipam::{migrated, pool, subnet, whmcs_tables};
 use ipmanager::providers::settings::{self, IntegrationForm, Kind};
 use mysql::prelude::Queryable;
 use std::collections::BTreeMap;
@@ -225,5 +226,31 @@ impl Panel {
     pub fn module_params(&self, service: u32) -> serde_json::Value {
         serde_json::json!({"serviceid": service, "serverid": self.server_id, "moduletype": self.module(),
             "username": Panel::username(service), "domain": Panel::domain(service), "serverhostname": "127.0.0.1"})
+    }
+}
+
+/// A panel fake with WHMCS set up for it and a pool of `SUBNET` to draw from.
+pub struct Scene {
+    pub test: TestDb,
+    pub panel: Panel,
+    pub pool_id: u64,
+}
+
+impl Scene {
+    pub fn new(kind: Kind, label: &str) -> Scene {
+        let panel = Panel::start(kind);
+        let test = migrated(&format!("{label}_{}", kind.key()));
+        whmcs_tables(&test);
+        panel.whmcs(&test);
+        let s = subnet(
+            &test,
+            serde_json::json!({"cidr": SUBNET, "name": "edge", "gateway": GATEWAY}),
+        );
+        let p = pool(&test, serde_json::json!({"subnet_id": s.id, "name": "vps"}));
+        Scene {
+            test,
+            panel,
+            pool_id: p.id,
+        }
     }
 }

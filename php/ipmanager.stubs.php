@@ -481,7 +481,8 @@ namespace {
      * adds IPs, the add is written to the outbox with the assignment and delivered after
      * COMMIT (within 10 s); a refusal leaves it waiting for a retry.
      *
-     * @return array{address:string, outbox_id:?int, panel_error:?string}
+     * @return array{address:string, outbox_id:?int, panel_error:?string, panel_note:?string}
+     *   panel_note: the panel cannot take this address through its API (configure it by hand)
      */
     function ipmanager_assign_report(array $request): array {}
 

@@ -21,6 +21,7 @@ use mysql::prelude::Queryable;
 use serde_json::json;
 use std::time::{Duration, Instant};
 use support::http_server::{FAULTS, Fault};
+use support::ipam::{pool, subnet};
 use support::panels::{Scene, TIMEOUT_MS};
 use support::req;
 
@@ -28,6 +29,11 @@ use support::req;
 /// timeout, and the whole hook by the 10 s budget.
 fn hook_bound() -> Duration {
     Duration::from_millis(u64::from(TIMEOUT_MS) * 6).min(CALL_BUDGET)
+}
+
+/// A unit's first address (`2001:db8::/64` → `2001:db8::`), as its row is keyed.
+fn first_address(unit: &str) -> &str {
+    unit.split('/').next().unwrap_or(unit)
 }
 
 impl Scene {
@@ -51,7 +57,7 @@ impl Scene {
             .conn()
             .exec_first(
                 "SELECT id FROM mod_ipmanager_addresses WHERE address = INET6_ATON(?)",
-                (ip,),
+                (first_address(ip),),
             )
             .unwrap()
             .unwrap();
@@ -92,7 +98,7 @@ impl Scene {
             .conn()
             .exec_first(
                 "SELECT state FROM mod_ipmanager_addresses WHERE address = INET6_ATON(?)",
-                (ip,),
+                (first_address(ip),),
             )
             .unwrap()
             .unwrap_or_else(|| "free".into())
@@ -250,4 +256,48 @@ fn proxmox_through_every_fault() {
 #[test]
 fn solusvm_through_every_fault() {
     every_fault_during_add_and_remove(Kind::Solusvm);
+}
+
+/// What a panel cannot take through its API (IPv6 on cPanel) is left out with a note for
+/// the admin and never holds up the rest: a dual-stack service gets its IPv4 on the panel,
+/// and its IPv6 prefix is released at once when unassigned.
+#[test]
+fn what_a_panel_cannot_take_is_noted_and_never_blocks_the_rest() {
+    let scene = Scene::new(Kind::Cpanel, "unsupported");
+    let v6 = pool(
+        &scene.test,
+        json!({"subnet_id": subnet(&scene.test, json!({"cidr": "2001:db8:100::/48", "name": "v6"})).id,
+               "name": "routed /64", "prefix_len": 64}),
+    );
+    scene.panel.service(&scene.test, 1);
+    let v4 = allocator::allocate(&scene.test.db, Target::Pool(scene.pool_id), 1, 1).unwrap()[0]
+        .address
+        .clone();
+    let prefix = allocator::allocate(&scene.test.db, Target::Pool(v6.id), 1, 1).unwrap()[0]
+        .address
+        .clone();
+    let report = configured::with(&scene.test.db, Some(CALL_BUDGET), |i| {
+        after_module_create(&scene.test.db, &req(scene.panel.module_params(1)), i)
+    })
+    .unwrap();
+    assert_eq!(report.error, None, "{report:?}");
+    assert!(scene.panel.holds(1, &v4));
+    let notes: Vec<(String, String)> = scene
+        .test
+        .conn()
+        .query("SELECT status, note FROM mod_ipmanager_outbox ORDER BY id")
+        .unwrap();
+    assert_eq!(notes[0].0, "delivered");
+    assert!(
+        notes[0].1.contains(&prefix) && notes[0].1.contains("not supported by cPanel"),
+        "{notes:?}"
+    );
+
+    let (error, _) = scene.unassign(&prefix);
+    assert_eq!(error, None, "nothing to ask the panel: released at once");
+    assert_eq!(scene.state_of(&prefix), "free");
+    let (error, _) = scene.unassign(&v4);
+    assert_eq!(error, None);
+    assert!(!scene.panel.holds(1, &v4));
+    assert!(scene.pending().is_empty());
 }

@@ -180,6 +180,8 @@ pub struct Assigned {
     pub outbox_id: Option<u64>,
     /// Why the panel did not take it yet (the add waits in the outbox).
     pub panel_error: Option<String>,
+    /// Why the panel was not asked at all: it cannot take this address through its API.
+    pub panel_note: Option<String>,
 }
 
 /// Assigns one more unit from a pool or subnet, or the chosen free address, to a service,
@@ -246,18 +248,23 @@ pub fn assign(
             address: shown,
             outbox_id,
             panel_error: None,
+            panel_note: None,
         })
     })?;
     let Some(job) = assigned.outbox_id else {
         return Ok(assigned);
     };
-    let panel_error =
+    let (panel_error, panel_note) =
         match outbox::deliver(db, job, &integrations.delivery(), &outbox::nothing_follows)? {
-            Some(delivered) => delivered.error,
-            None => Some("an earlier change of this service is still waiting in the outbox".into()),
+            Some(delivered) => (delivered.error, delivered.note),
+            None => (
+                Some("an earlier change of this service is still waiting in the outbox".into()),
+                None,
+            ),
         };
     Ok(Assigned {
         panel_error,
+        panel_note,
         ..assigned
     })
 }

@@ -94,18 +94,11 @@ impl Whm {
 }
 
 /// The one IPv4 an account can have; IPv6 addresses and prefixes are not supported.
+/// The account's one IPv4 (after `refuse_unsupported`, only IPv4 addresses are left).
 fn the_ipv4(change: &IpChange) -> Result<Option<String>> {
-    let (v6, v4): (Vec<&String>, Vec<&String>) =
-        change.addresses.iter().partition(|a| a.contains(':'));
-    if !v6.is_empty() {
-        return Err(Error::Integration(format!(
-            "IPv6 is not supported by {NAME} through WHM API 1 ({}); configure it on the server by hand.",
-            v6.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
-        )));
-    }
-    match v4.as_slice() {
+    match change.addresses.as_slice() {
         [] => Ok(None),
-        [one] => Ok(Some(one.split('/').next().unwrap_or(one).to_string())),
+        [one] => Ok(Some(one.clone())),
         more => Err(Error::Integration(format!(
             "A {NAME} account has exactly one IPv4 address; service #{} was given {}.",
             change.service_id,
@@ -130,10 +123,20 @@ impl Provider for Cpanel {
         NAME
     }
 
+    /// An account holds one IPv4 address; WHM API 1 sets no IPv6 or prefix on it.
+    fn unsupported(&self, address: &str) -> Option<String> {
+        (address.contains(':') || address.contains('/')).then(|| {
+            format!(
+                "{address}: IPv6 and prefixes are not supported by {NAME} through WHM API 1; configure it on the server by hand."
+            )
+        })
+    }
+
     /// Points the account at its dedicated IP; repeating it is harmless (WHM answers
     /// "already using ip" with result 1).
     fn add_ips(&self, change: &IpChange) -> Result<()> {
         let user = the_user(change)?;
+        super::refuse_unsupported(self, change)?;
         match the_ipv4(change)? {
             Some(ip) => Whm::new(&change.server)?.set_site_ip(user, &ip),
             None => Ok(()),
@@ -143,6 +146,7 @@ impl Provider for Cpanel {
     /// Points the account back at the server's shared main IP; repeating it is harmless.
     fn remove_ips(&self, change: &IpChange) -> Result<()> {
         let user = the_user(change)?;
+        super::refuse_unsupported(self, change)?;
         match the_ipv4(change)? {
             Some(_) => {
                 let whm = Whm::new(&change.server)?;

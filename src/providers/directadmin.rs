@@ -183,25 +183,23 @@ fn the_user(change: &IpChange) -> Result<&str> {
     Ok(user)
 }
 
-fn single_addresses(change: &IpChange) -> Result<()> {
-    match change.addresses.iter().find(|a| a.contains('/')) {
-        Some(a) => Err(Error::Integration(format!(
-            "{a} is a prefix; {NAME}'s IP manager takes single addresses."
-        ))),
-        None => Ok(()),
-    }
-}
-
 impl Provider for DirectAdmin {
     fn name(&self) -> &str {
         NAME
+    }
+
+    /// Its IP manager takes single addresses.
+    fn unsupported(&self, address: &str) -> Option<String> {
+        address.contains('/').then(|| {
+            format!("{address} is a prefix; {NAME}'s IP manager takes single addresses: configure it on the server by hand.")
+        })
     }
 
     fn add_ips(&self, change: &IpChange) -> Result<()> {
         if change.addresses.is_empty() {
             return Ok(());
         }
-        single_addresses(change)?;
+        super::refuse_unsupported(self, change)?;
         let user = the_user(change)?;
         let api = Api::new(&change.server)?;
         let mut to_assign = Vec::new();
@@ -247,7 +245,7 @@ impl Provider for DirectAdmin {
         if change.addresses.is_empty() {
             return Ok(());
         }
-        single_addresses(change)?;
+        super::refuse_unsupported(self, change)?;
         let user = the_user(change)?;
         let api = Api::new(&change.server)?;
         let mut still_owned = Vec::new();

@@ -90,6 +90,12 @@ pub trait Provider {
     fn name(&self) -> &str;
     fn add_ips(&self, change: &IpChange) -> Result<()>;
     fn remove_ips(&self, change: &IpChange) -> Result<()>;
+    /// Why this panel cannot take `address` through its API (None: it can). The outbox
+    /// leaves such addresses out of what it asks, keeps the reason on the change for the
+    /// admin (who configures them by hand), and never lets them block the others.
+    fn unsupported(&self, _address: &str) -> Option<String> {
+        None
+    }
     /// The product custom field holding the guest's id on the panel, if the panel needs one.
     fn guest_field(&self) -> Option<&str> {
         None
@@ -101,6 +107,19 @@ pub trait Provider {
             "{} cannot test a connection.",
             self.name()
         )))
+    }
+}
+
+/// Refuses a change holding an address the panel cannot take: the outbox leaves those out
+/// before asking, so only a direct call meets this, and is told plainly.
+pub fn refuse_unsupported(provider: &dyn Provider, change: &IpChange) -> Result<()> {
+    match change
+        .addresses
+        .iter()
+        .find_map(|a| provider.unsupported(a))
+    {
+        Some(why) => Err(crate::Error::Integration(why)),
+        None => Ok(()),
     }
 }
 

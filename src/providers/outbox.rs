@@ -105,6 +105,8 @@ pub struct Queued {
     pub closed_by: String,
     pub attempts: u32,
     pub last_error: Option<String>,
+    /// What the panel could not take and was left out, once delivered.
+    pub note: String,
     pub next_attempt_at: String,
     pub created_at: String,
 }
@@ -201,6 +203,9 @@ pub struct Delivered {
     pub addresses: Vec<String>,
     /// None: the panel confirmed. Some: why not, with the next attempt scheduled.
     pub error: Option<String>,
+    /// What the panel cannot take through its API and was left out (see
+    /// `Provider::unsupported`).
+    pub note: Option<String>,
 }
 
 /// Delivers the due jobs, oldest first, at most `limit`. `delivered` runs in the same
@@ -251,33 +256,57 @@ pub fn deliver(
                 operation: Operation::Add,
                 addresses: Vec::new(),
                 error: None,
+                note: None,
             }));
         }
         queued.job.addresses = held;
     }
     let job = &queued.job;
     let asked = ask(db, job, delivery);
-    let error = asked.err();
     db.transaction(RetryPolicy::Transient, |tx| {
-        record(tx, &queued, error.as_deref(), delivered)
+        record(tx, &queued, &asked, delivered)
     })?;
+    let (note, error) = match asked {
+        Ok(note) => (note, None),
+        Err(error) => (None, Some(error)),
+    };
     Ok(Some(Delivered {
         id,
         service_id: job.service_id,
         operation: job.operation,
         addresses: job.addresses.clone(),
         error,
+        note,
     }))
 }
 
-/// Asks the panel, outside any transaction: the error in words, or Ok.
-fn ask(db: &Db, job: &Job, delivery: &Delivery<'_>) -> std::result::Result<(), String> {
+/// Asks the panel, outside any transaction: Ok with a note on what the panel cannot take
+/// (left out), or the error in words.
+fn ask(db: &Db, job: &Job, delivery: &Delivery<'_>) -> std::result::Result<Option<String>, String> {
     let provider = delivery.panels.for_module(&job.module).ok_or_else(|| {
         format!(
             "no panel integration is enabled for the module '{}'",
             job.module
         )
     })?;
+    let reasons: Vec<String> = job
+        .addresses
+        .iter()
+        .filter_map(|a| provider.unsupported(a))
+        .collect();
+    let note = (!reasons.is_empty()).then(|| reasons.join(" "));
+    let job = &Job {
+        addresses: job
+            .addresses
+            .iter()
+            .filter(|a| provider.unsupported(a).is_none())
+            .cloned()
+            .collect(),
+        ..job.clone()
+    };
+    if job.addresses.is_empty() {
+        return Ok(note);
+    }
     let mut server = (delivery.servers)(job.server_id)
         .map_err(|e| format!("server #{} could not be read: {e}", job.server_id))?
         .ok_or_else(|| {
@@ -302,6 +331,7 @@ fn ask(db: &Db, job: &Job, delivery: &Delivery<'_>) -> std::result::Result<(), S
         Operation::Add => provider.add_ips(&change),
         Operation::Remove => provider.remove_ips(&change),
     }
+    .map(|()| note)
     .map_err(|e| e.to_string())
 }
 
@@ -418,16 +448,19 @@ fn claim(db: &Db, id: u64) -> Result<Option<Queued>> {
 fn record(
     tx: &mut Tx<'_>,
     queued: &Queued,
-    error: Option<&str>,
+    asked: &std::result::Result<Option<String>, String>,
     delivered: &dyn Fn(&mut Tx<'_>, &Queued) -> Outcome<()>,
 ) -> Outcome<()> {
-    match error {
-        None => {
+    match asked {
+        Ok(note) => {
             tx.exec_drop(
                 "UPDATE mod_ipmanager_outbox SET status = 'delivered', delivered_at = UTC_TIMESTAMP(3), \
-                 last_error = NULL, leased_until = NULL, updated_at = UTC_TIMESTAMP(3) \
+                 last_error = NULL, note = :note, leased_until = NULL, updated_at = UTC_TIMESTAMP(3) \
                  WHERE id = :id AND status = 'pending' AND attempts = :attempts",
-                params! {"id" => queued.id, "attempts" => queued.attempts},
+                params! {
+                    "id" => queued.id, "attempts" => queued.attempts,
+                    "note" => note.as_deref().unwrap_or_default().chars().take(500).collect::<String>(),
+                },
             )?;
             if tx.affected_rows() == 1 {
                 if queued.job.operation == Operation::Add {
@@ -436,7 +469,7 @@ fn record(
                 delivered(tx, queued)?;
             }
         }
-        Some(error) => {
+        Err(error) => {
             tx.exec_drop(
                 "UPDATE mod_ipmanager_outbox SET last_error = :error, leased_until = NULL, \
                  next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL :wait SECOND, updated_at = UTC_TIMESTAMP(3) \
@@ -581,7 +614,7 @@ pub fn list(db: &Db, paging: Paging) -> Result<Page<Queued>> {
 fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
     let row: Option<Row> = q.exec_first(
         "SELECT id, operation, service_id, server_id, module, username, domain, addresses, row_id, release_mode, status, closed_by, attempts, \
-         last_error, DATE_FORMAT(next_attempt_at, '%Y-%m-%d %H:%i:%s') AS next_attempt_at, \
+         last_error, note, DATE_FORMAT(next_attempt_at, '%Y-%m-%d %H:%i:%s') AS next_attempt_at, \
          DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') AS created_at FROM mod_ipmanager_outbox WHERE id = :id",
         params! {"id" => id},
     )?;
@@ -616,6 +649,7 @@ fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
         status,
         attempts: take(&mut row, "attempts")?,
         last_error: take(&mut row, "last_error")?,
+        note: take(&mut row, "note")?,
         next_attempt_at: take(&mut row, "next_attempt_at")?,
         created_at: take(&mut row, "created_at")?,
     }))

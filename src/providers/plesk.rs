@@ -150,19 +150,6 @@ fn escaped(text: &str) -> String {
     quick_xml::escape::escape(text).into_owned()
 }
 
-fn single_ipv4(change: &IpChange) -> Result<()> {
-    match change
-        .addresses
-        .iter()
-        .find(|a| a.contains(':') || a.contains('/'))
-    {
-        Some(a) => Err(Error::Integration(format!(
-            "{a} is not supported by {NAME} here: only single IPv4 addresses are set on a subscription; configure it in Plesk by hand."
-        ))),
-        None => Ok(()),
-    }
-}
-
 fn the_domain(change: &IpChange) -> Result<&str> {
     let domain = change.domain.trim();
     if domain.is_empty() {
@@ -191,11 +178,20 @@ impl Provider for Plesk {
         NAME
     }
 
+    /// A subscription is set to single IPv4 addresses.
+    fn unsupported(&self, address: &str) -> Option<String> {
+        (address.contains(':') || address.contains('/')).then(|| {
+            format!(
+                "{address} is not supported by {NAME} here: only single IPv4 addresses are set on a subscription; configure it in Plesk by hand."
+            )
+        })
+    }
+
     fn add_ips(&self, change: &IpChange) -> Result<()> {
         if change.addresses.is_empty() {
             return Ok(());
         }
-        single_ipv4(change)?;
+        super::refuse_unsupported(self, change)?;
         let domain = the_domain(change)?;
         let [ip] = change.addresses.as_slice() else {
             return Err(Error::Integration(format!(
@@ -222,7 +218,7 @@ impl Provider for Plesk {
         if change.addresses.is_empty() {
             return Ok(());
         }
-        single_ipv4(change)?;
+        super::refuse_unsupported(self, change)?;
         let domain = the_domain(change)?;
         let main = change.server.ip.trim();
         if main.is_empty() {

@@ -98,20 +98,6 @@ fn vserver<'a>(integration: &Solusvm, change: &'a IpChange) -> Result<&'a str> {
     Ok(id)
 }
 
-/// SolusVM v1 adds and deletes single IPv4 addresses by this API.
-fn single_ipv4(change: &IpChange) -> Result<()> {
-    match change
-        .addresses
-        .iter()
-        .find(|a| a.contains(':') || a.contains('/'))
-    {
-        Some(a) => Err(Error::Integration(format!(
-            "{a} is not supported by {NAME}: its v1 API adds and deletes single IPv4 addresses; configure IPv6 and prefixes on the server."
-        ))),
-        None => Ok(()),
-    }
-}
-
 impl Provider for Solusvm {
     fn name(&self) -> &str {
         NAME
@@ -121,11 +107,20 @@ impl Provider for Solusvm {
         Some(&self.guest_field)
     }
 
+    /// The v1 API adds and deletes single IPv4 addresses.
+    fn unsupported(&self, address: &str) -> Option<String> {
+        (address.contains(':') || address.contains('/')).then(|| {
+            format!(
+                "{address} is not supported by {NAME}: its v1 API adds and deletes single IPv4 addresses; configure IPv6 and prefixes on the server."
+            )
+        })
+    }
+
     fn add_ips(&self, change: &IpChange) -> Result<()> {
         if change.addresses.is_empty() {
             return Ok(());
         }
-        single_ipv4(change)?;
+        super::refuse_unsupported(self, change)?;
         let id = vserver(self, change)?;
         let api = Api::new(&change.server)?;
         for address in &change.addresses {
@@ -138,7 +133,7 @@ impl Provider for Solusvm {
         if change.addresses.is_empty() {
             return Ok(());
         }
-        single_ipv4(change)?;
+        super::refuse_unsupported(self, change)?;
         let id = vserver(self, change)?;
         let api = Api::new(&change.server)?;
         for address in &change.addresses {

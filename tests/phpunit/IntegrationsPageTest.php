@@ -130,4 +130,18 @@ final class IntegrationsPageTest extends HarnessTestCase
         $this->assertStringContainsString('Panel changes: 0 delivered, 1 still waiting. #' . $report['outbox_id'] . ' add 198.51.100.1',
             (string) Db::value('SELECT description FROM tblactivitylog ORDER BY id DESC LIMIT 1'));
     }
+
+    public function testWhatThePanelCannotTakeIsNotedAndNeverWaits(): void
+    {
+        $this->enableCpanel();
+        $v6 = ipmanager_subnet_create(['cidr' => '2001:db8:7::/48', 'name' => 'v6']);
+        $routed = ipmanager_pool_create(['subnet_id' => $v6['id'], 'name' => 'routed', 'prefix_len' => 64]);
+        $report = IpManager\Addon\Panels::run(fn () => ipmanager_assign_report(['service_id' => $this->ids['service_demo_web'], 'pool_id' => $routed['id']]));
+        $this->assertStringStartsWith('2001:db8:7:', $report['address']);
+        $this->assertNull($report['panel_error'], 'the panel was not asked: nothing to wait for');
+        $this->assertStringContainsString('not supported by cPanel', $report['panel_note']);
+        $html = $this->page();
+        $this->assertStringContainsString('0 waiting, 0 of them failing.', $html);
+        $this->assertStringContainsString('class="text-warning ipm-note">' . $report['address'] . ': IPv6 and prefixes are not supported by cPanel', $html);
+    }
 }

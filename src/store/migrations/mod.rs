@@ -14,6 +14,7 @@ mod v006_free_space;
 mod v007_guard;
 mod v008_outbox;
 mod v009_integrations;
+mod v010_outbox_notes;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -41,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v007_guard::MIGRATION,
     v008_outbox::MIGRATION,
     v009_integrations::MIGRATION,
+    v010_outbox_notes::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";

@@ -67,6 +67,9 @@ final class AssignmentsPage
         if ($report['panel_error'] !== null) {
             $messages[] = ['warning', sprintf($lang['panel_add_waiting'], $report['address'], $report['panel_error'])];
         }
+        if ($report['panel_note'] !== null) {
+            $messages[] = ['info', $report['panel_note']];
+        }
         return [$messages, [], true];
     }
 }

@@ -74,7 +74,7 @@
             <td>#{$q.job.server_id} <code>{$q.job.module}</code></td>
             <td>{$lang["outbox_op_`$q.job.operation`"]}</td>
             <td>{foreach $q.job.addresses as $a}<code>{$a}</code> {/foreach}</td>
-            <td>{$lang["outbox_status_`$q.status`"]}{if $q.closed_by != ''}<br><small>{$q.closed_by}</small>{/if}{if $q.status == 'pending'}<br><small class="text-muted">{$lang.outbox_next|sprintf:$q.next_attempt_at}</small>{/if}</td>
+            <td>{$lang["outbox_status_`$q.status`"]}{if $q.closed_by != ''}<br><small>{$q.closed_by}</small>{/if}{if $q.status == 'pending'}<br><small class="text-muted">{$lang.outbox_next|sprintf:$q.next_attempt_at}</small>{/if}{if $q.note != ''}<br><small class="text-warning ipm-note">{$q.note}</small>{/if}</td>
             <td>{$q.attempts}</td>
             <td class="ipm-last-error">{if $q.last_error}{$q.last_error}{/if}</td>
             <td>{if $q.status == 'pending'}

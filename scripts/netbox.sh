@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# A private, real NetBox for the NetBox layer (shared/netbox.md): its own PostgreSQL and
+# Redis, NetBox from PyPI in a virtualenv, served by gunicorn — all under the checkout's
+# ignored var/netbox/, on ports that are not the defaults. Idempotent: a second start finds
+# it running. The first install costs a few minutes (NetBox's 300+ migrations); a dump of
+# the freshly migrated database is kept under var/ and restored next time.
+#   scripts/netbox.sh start | stop | env
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+NB_VERSION=4.7.3
+NB_DIR="$VAR/netbox"
+NB_ROOT="$NB_DIR/nbroot"
+NB_VENV="$NB_DIR/venv"
+PG_DATA="$NB_DIR/pg"
+PG_SOCK="$NB_DIR/pgsock"
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_PORT="${IPMANAGER_NETBOX_PG_PORT:-5434}"
+REDIS_PORT="${IPMANAGER_NETBOX_REDIS_PORT:-6380}"
+NB_PORT="${IPMANAGER_NETBOX_PORT:-8001}"
+NB_ENV="$NB_DIR/netbox.env"
+NB_PID="$NB_DIR/gunicorn.pid"
+DUMP="$VAR/cache/netbox-$NB_VERSION.dump"
+
+packages() {
+  local missing=()
+  for pkg in postgresql redis-server libpq-dev gcc; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "netbox: installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+      --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+python312() {
+  local found
+  for found in "$(command -v python3.12 || true)" "$HOME"/.pyenv/versions/3.12*/bin/python3.12 \
+    "$(command -v python3.13 || true)" "$HOME"/.pyenv/versions/3.13*/bin/python3.13; do
+    [ -n "$found" ] && [ -x "$found" ] && { echo "$found"; return; }
+  done
+  die "NetBox $NB_VERSION needs Python 3.12 or newer; none was found (python3.12 on PATH or under ~/.pyenv/versions/)."
+}
+
+secrets() {
+  mkdir -p "$NB_DIR"
+  if [ ! -f "$NB_ENV" ]; then
+    local key token pepper secret
+    key=$(head -c 64 /dev/urandom | tr -dc 'a-zA-Z0-9' | head -c 12)
+    token=$(head -c 256 /dev/urandom | tr -dc 'a-zA-Z0-9' | head -c 40)
+    pepper=$(head -c 512 /dev/urandom | tr -dc 'a-zA-Z0-9' | head -c 64)
+    secret=$(head -c 512 /dev/urandom | tr -dc 'a-zA-Z0-9' | head -c 60)
+    umask 077
+    cat >"$NB_ENV" <<EOF
+NETBOX_URL=http://127.0.0.1:$NB_PORT
+NETBOX_TOKEN_KEY=$key
+NETBOX_TOKEN_SECRET=$token
+NETBOX_TOKEN=nbt_$key.$token
+NETBOX_PEPPER=$pepper
+NETBOX_SECRET_KEY=$secret
+EOF
+  fi
+  # shellcheck disable=SC1090
+  source "$NB_ENV"
+}
+
+venv() {
+  if [ ! -x "$NB_VENV/bin/netbox" ] || ! "$NB_VENV/bin/pip" show netbox 2>/dev/null | grep -q "^Version: $NB_VERSION$"; then
+    log "netbox: installing NetBox $NB_VERSION from PyPI (about a minute)"
+    "$(python312)" -m venv "$NB_VENV"
+    "$NB_VENV/bin/pip" install -q "netbox==$NB_VERSION" gunicorn
+  fi
+}
+
+configure() {
+  mkdir -p "$NB_ROOT/conf" "$NB_ROOT/media" "$NB_ROOT/static"
+  : >"$NB_ROOT/conf/__init__.py"
+  cat >"$NB_ROOT/conf/configuration.py" <<EOF
+# Written by scripts/netbox.sh: a private NetBox for IP Manager's tests.
+ALLOWED_HOSTS = ['*']
+DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'netbox', 'USER': 'netbox',
+    'PASSWORD': '', 'HOST': '127.0.0.1', 'PORT': '$PG_PORT', 'CONN_MAX_AGE': 300}}
+REDIS = {
+    'tasks': {'HOST': '127.0.0.1', 'PORT': $REDIS_PORT, 'DATABASE': 0, 'SSL': False},
+    'caching': {'HOST': '127.0.0.1', 'PORT': $REDIS_PORT, 'DATABASE': 1, 'SSL': False},
+}
+SECRET_KEY = '$NETBOX_SECRET_KEY'
+API_TOKEN_PEPPERS = {1: '$NETBOX_PEPPER'}
+ISOLATED_DEPLOYMENT = True
+CENSUS_REPORTING_ENABLED = False
+RELEASE_CHECK_URL = None
+MEDIA_ROOT = '$NB_ROOT/media'
+STATIC_ROOT = '$NB_ROOT/static'
+EOF
+}
+
+nb() { NETBOX_ROOT="$NB_ROOT" "$NB_VENV/bin/netbox" "$@"; }
+pg() { runuser -u postgres -- "$@"; }
+psql_nb() { pg psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAt "$@"; }
+
+postgres_up() {
+  if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    mkdir -p "$PG_DATA" "$PG_SOCK"
+    chown -R postgres:postgres "$PG_DATA" "$PG_SOCK"
+    pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  chown postgres:postgres "$PG_DATA" "$PG_SOCK"
+  if ! pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    log "netbox: PostgreSQL on 127.0.0.1:$PG_PORT"
+    pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -l "$PG_DATA/server.log" \
+      -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  fi
+  if [ "$(psql_nb -c "SELECT 1 FROM pg_roles WHERE rolname = 'netbox'")" != 1 ]; then
+    psql_nb -c "CREATE USER netbox"
+  fi
+  if [ "$(psql_nb -c "SELECT 1 FROM pg_database WHERE datname = 'netbox'")" != 1 ]; then
+    psql_nb -c "CREATE DATABASE netbox OWNER netbox"
+  fi
+}
+
+redis_up() {
+  if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    log "netbox: Redis on 127.0.0.1:$REDIS_PORT"
+    redis-server --daemonize yes --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+      --dir "$NB_DIR" --pidfile "$NB_DIR/redis.pid" --logfile "$NB_DIR/redis.log"
+    for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+}
+
+migrated() {
+  [ "$(psql_nb -d netbox -c "SELECT count(*) FROM information_schema.tables WHERE table_name = 'django_migrations'")" = 1 ] &&
+    [ "$(psql_nb -d netbox -c "SELECT count(*) FROM django_migrations WHERE app = 'ipam'")" -gt 0 ]
+}
+
+schema() {
+  if migrated; then
+    return
+  fi
+  if [ -f "$DUMP" ]; then
+    log "netbox: restoring the migrated database from $DUMP"
+    pg pg_restore -h 127.0.0.1 -p "$PG_PORT" -U netbox -d netbox --no-owner "$DUMP" 2>/dev/null || true
+  fi
+  # Whatever the dump lacks (or all of it the first time: about 5 minutes).
+  log "netbox: migrating the database"
+  nb migrate --no-input >/dev/null
+  if [ ! -f "$DUMP" ]; then
+    mkdir -p "$(dirname "$DUMP")"
+    pg pg_dump -h 127.0.0.1 -p "$PG_PORT" -U netbox -Fc netbox >"$DUMP.tmp" && mv "$DUMP.tmp" "$DUMP"
+  fi
+}
+
+token() {
+  nb shell -c "
+from users.models import Token, User
+user = User.objects.filter(username='admin').first() or User.objects.create_superuser('admin', 'admin@example.com', '$NETBOX_TOKEN_SECRET')
+if not Token.objects.filter(key='$NETBOX_TOKEN_KEY').exists():
+    Token(user=user, version=2, key='$NETBOX_TOKEN_KEY', token='$NETBOX_TOKEN_SECRET').save()
+" >/dev/null
+}
+
+serving() { curl -fsS -o /dev/null -H "Authorization: Bearer $NETBOX_TOKEN" "$NETBOX_URL/api/status/" 2>/dev/null; }
+
+start() {
+  packages
+  secrets
+  venv
+  configure
+  postgres_up
+  redis_up
+  schema
+  if serving; then
+    log "netbox: NetBox $NB_VERSION already serving on $NETBOX_URL"
+    return
+  fi
+  token
+  log "netbox: serving NetBox $NB_VERSION on $NETBOX_URL"
+  (cd "$NB_DIR" && NETBOX_ROOT="$NB_ROOT" nohup setsid "$NB_VENV/bin/gunicorn" --bind "127.0.0.1:$NB_PORT" \
+    --workers 3 --threads 3 --timeout 120 --pid "$NB_PID" netbox.wsgi >"$NB_DIR/gunicorn.log" 2>&1 &)
+  for _ in $(seq 1 600); do
+    serving && return
+    sleep 0.2
+  done
+  tail -20 "$NB_DIR/gunicorn.log" >&2
+  die "NetBox did not answer on $NETBOX_URL within 2 minutes (log: $NB_DIR/gunicorn.log)"
+}
+
+stop() {
+  [ -f "$NB_PID" ] && kill "$(cat "$NB_PID")" 2>/dev/null || true
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  if [ -f "$PG_DATA/PG_VERSION" ]; then
+    pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
+  fi
+  log "netbox: stopped"
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  env) secrets; cat "$NB_ENV" | grep -E '^NETBOX_(URL|TOKEN)=' ;;
+  *) die "usage: $0 start|stop|env" ;;
+esac

@@ -4,7 +4,8 @@
 #   make test    the same set-up, then every test layer
 #   make bench   the same set-up, then the benchmarks (figures printed, nothing asserted)
 #   make screenshots   full-page screenshots of every page, taken by the browser tests
-#   make stop    stop the demo web server, the Galera test cluster and the private MariaDB
+#   make netbox  start the private NetBox the NetBox layer runs against
+#   make stop    stop the demo web server, the Galera test cluster, NetBox and the private MariaDB
 #   make install WHMCS_ROOT=/path/to/whmcs   install the addon and the extension
 
 SHELL := /bin/bash
@@ -12,7 +13,7 @@ EXT := $(CURDIR)/target/release/libipmanager.so
 PHP_EXT := php -d extension=$(EXT)
 PHPUNIT_DB := ipm_test_phpunit
 
-.PHONY: all bootstrap packages build db galera harness demo test lint test-rust test-php test-browser screenshots test-scripts test-galera bench stop install
+.PHONY: all bootstrap packages build db galera netbox harness demo test lint test-rust test-php test-browser screenshots test-scripts test-galera bench stop install
 
 all: build
 
@@ -30,6 +31,10 @@ db: packages
 galera: db
 	@bash scripts/galera.sh start
 
+# A private, real NetBox (PostgreSQL, Redis, gunicorn) for the NetBox layer.
+netbox: packages
+	@bash scripts/netbox.sh start
+
 harness: build db
 	@bash scripts/assets.sh
 	@bash scripts/harness.sh setup
@@ -39,7 +44,7 @@ bootstrap: harness
 demo: bootstrap
 	@bash scripts/demo.sh
 
-test: bootstrap lint test-rust test-php test-browser test-scripts test-galera
+test: bootstrap netbox lint test-rust test-php test-browser test-scripts test-galera
 
 lint:
 	cargo fmt --check

@@ -607,4 +607,28 @@ namespace {
      * @return list<array{module:string, action:string, request:string, response:string}>
      */
     function ipmanager_module_calls(): array {}
+
+    /**
+     * The NetBox settings: enabled, url, token_set (the token itself is never given back),
+     * verify_tls, fingerprint, connect_timeout_ms, timeout_ms, tag, release_action
+     * ('deprecate' or 'delete'), push_on_assign.
+     */
+    function ipmanager_netbox_settings(): array {}
+
+    /**
+     * Saves the NetBox settings (the keys of ipmanager_netbox_settings, with 'token' instead
+     * of token_set: '' keeps the stored token; v2 'nbt_<key>.<token>' or a 40-character v1
+     * token). A bad value is refused and nothing changes.
+     *
+     * @return array the settings as saved
+     */
+    function ipmanager_netbox_settings_save(array $input): array {}
+
+    /**
+     * "Test connection": NetBox's version with the stored settings.
+     *
+     * @throws \IpManager\Exception\Integration with NetBox's exact refusal
+     * @throws \IpManager\Exception\NotConfigured without a URL or token
+     */
+    function ipmanager_netbox_test(): string {}
 }

@@ -36,38 +36,57 @@ packages() {
 }
 
 python312() {
+  # pyenv's shims answer `command -v` even for a version that is not selected: try each
+  # candidate for real.
   local found
-  for found in "$(command -v python3.12 || true)" "$HOME"/.pyenv/versions/3.12*/bin/python3.12 \
-    "$(command -v python3.13 || true)" "$HOME"/.pyenv/versions/3.13*/bin/python3.13; do
-    [ -n "$found" ] && [ -x "$found" ] && { echo "$found"; return; }
+  for found in "$HOME"/.pyenv/versions/3.1[2-9]*/bin/python3 "$(command -v python3.12 || true)" \
+    "$(command -v python3.13 || true)" "$(command -v python3 || true)"; do
+    [ -n "$found" ] && [ -x "$found" ] || continue
+    if "$found" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+      echo "$found"
+      return
+    fi
   done
   die "NetBox $NB_VERSION needs Python 3.12 or newer; none was found (python3.12 on PATH or under ~/.pyenv/versions/)."
 }
 
+# COUNT random characters from SET (`random a-zA-Z0-9 40`).
+random() { LC_ALL=C tr -dc "$1" </dev/urandom | head -c "$2" || true; }
+
 secrets() {
   mkdir -p "$NB_DIR"
   if [ ! -f "$NB_ENV" ]; then
-    local key token pepper secret
-    key=$(head -c 64 /dev/urandom | tr -dc 'a-zA-Z0-9' | head -c 12)
-    token=$(head -c 256 /dev/urandom | tr -dc 'a-zA-Z0-9' | head -c 40)
-    pepper=$(head -c 512 /dev/urandom | tr -dc 'a-zA-Z0-9' | head -c 64)
-    secret=$(head -c 512 /dev/urandom | tr -dc 'a-zA-Z0-9' | head -c 60)
+    local key token legacy pepper secret
+    key=$(random a-zA-Z0-9 12)
+    token=$(random a-zA-Z0-9 40)
+    legacy=$(random a-f0-9 40)
+    pepper=$(random a-zA-Z0-9 64)
+    secret=$(random a-zA-Z0-9 60)
     umask 077
     cat >"$NB_ENV" <<EOF
 NETBOX_URL=http://127.0.0.1:$NB_PORT
 NETBOX_TOKEN_KEY=$key
 NETBOX_TOKEN_SECRET=$token
 NETBOX_TOKEN=nbt_$key.$token
+NETBOX_TOKEN_V1=$legacy
 NETBOX_PEPPER=$pepper
 NETBOX_SECRET_KEY=$secret
 EOF
+  fi
+  # Files written before the legacy token existed get one.
+  if ! grep -q '^NETBOX_TOKEN_V1=' "$NB_ENV"; then
+    echo "NETBOX_TOKEN_V1=$(random a-f0-9 40)" >>"$NB_ENV"
   fi
   # shellcheck disable=SC1090
   source "$NB_ENV"
 }
 
 venv() {
-  if [ ! -x "$NB_VENV/bin/netbox" ] || ! "$NB_VENV/bin/pip" show netbox 2>/dev/null | grep -q "^Version: $NB_VERSION$"; then
+  local installed=''
+  if [ -x "$NB_VENV/bin/python" ]; then
+    installed=$("$NB_VENV/bin/python" -c "import importlib.metadata as m; print(m.version('netbox'))" 2>/dev/null || true)
+  fi
+  if [ ! -x "$NB_VENV/bin/netbox" ] || [ "$installed" != "$NB_VERSION" ]; then
     log "netbox: installing NetBox $NB_VERSION from PyPI (about a minute)"
     "$(python312)" -m venv "$NB_VENV"
     "$NB_VENV/bin/pip" install -q "netbox==$NB_VERSION" gunicorn
@@ -157,10 +176,16 @@ from users.models import Token, User
 user = User.objects.filter(username='admin').first() or User.objects.create_superuser('admin', 'admin@example.com', '$NETBOX_TOKEN_SECRET')
 if not Token.objects.filter(key='$NETBOX_TOKEN_KEY').exists():
     Token(user=user, version=2, key='$NETBOX_TOKEN_KEY', token='$NETBOX_TOKEN_SECRET').save()
+if not Token.objects.filter(version=1, plaintext='$NETBOX_TOKEN_V1').exists():
+    Token(user=user, version=1, token='$NETBOX_TOKEN_V1').save()
 " >/dev/null
 }
 
 serving() { curl -fsS -o /dev/null -H "Authorization: Bearer $NETBOX_TOKEN" "$NETBOX_URL/api/status/" 2>/dev/null; }
+# Both test tokens are accepted (a NetBox set up before one of them existed lacks it).
+tokens_work() {
+  serving && curl -fsS -o /dev/null -H "Authorization: Token $NETBOX_TOKEN_V1" "$NETBOX_URL/api/status/" 2>/dev/null
+}
 
 start() {
   packages
@@ -171,6 +196,7 @@ start() {
   redis_up
   schema
   if serving; then
+    tokens_work || token
     log "netbox: NetBox $NB_VERSION already serving on $NETBOX_URL"
     return
   fi
@@ -198,6 +224,6 @@ stop() {
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
-  env) secrets; cat "$NB_ENV" | grep -E '^NETBOX_(URL|TOKEN)=' ;;
+  env) secrets; grep -E '^NETBOX_(URL|TOKEN|TOKEN_V1)=' "$NB_ENV" ;;
   *) die "usage: $0 start|stop|env" ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Stops what make demo/test started: the harness web server, the Galera test cluster and the
-# private MariaDB.
+# Stops what make demo/test started: the harness web server, the Galera test cluster, the
+# private NetBox and the private MariaDB.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -13,4 +13,7 @@ else
 fi
 rm -f "$PID_FILE"
 bash "$ROOT/scripts/galera.sh" stop
+if [ -d "$VAR/netbox" ]; then
+  bash "$ROOT/scripts/netbox.sh" stop
+fi
 bash "$ROOT/scripts/mariadb.sh" stop

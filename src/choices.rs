@@ -76,6 +76,10 @@ pub fn all() -> Choices {
             choice("service.", "Provisioning"),
             choice("sync.", "Synchronize"),
             choice("cleaner.", "IP Cleaner"),
+            choice("provider.", "Panels"),
+            choice("outbox.", "Panel changes"),
+            choice("integration.", "Integrations"),
+            choice("netbox.", "NetBox"),
         ],
         log_actors: ACTORS
             .iter()
@@ -116,6 +120,10 @@ pub fn action_title(action: &str) -> String {
         "sync.run" => "Synchronize run",
         "cleaner.run" => "IP Cleaner run",
         "provider.add" => "Panel told of address",
+        "outbox.forced" => "Panel change forced",
+        "integration.saved" => "Integration saved",
+        "integration.server_saved" => "Server connection saved",
+        "netbox.saved" => "NetBox settings saved",
         "netbox.release_failed" => "NetBox release failed",
         other => other,
     };
@@ -137,6 +145,10 @@ mod tests {
             "service.provision",
             "sync.run",
             "cleaner.run",
+            "provider.add",
+            "outbox.forced",
+            "integration.saved",
+            "netbox.saved",
         ];
         for area in all().log_areas {
             assert!(area.value.ends_with('.'), "{}", area.value);

@@ -11,6 +11,7 @@ pub mod ipam;
 pub mod jobs;
 pub mod lifecycle;
 pub mod net;
+pub mod netbox;
 pub mod paging;
 pub mod php;
 pub mod providers;

@@ -24,5 +24,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = functions::provision::register(module);
     let module = functions::jobs::register(module);
     let module = functions::integrations::register(module);
+    let module = functions::netbox::register(module);
     exceptions::register(module)
 }

@@ -8,6 +8,7 @@ pub mod fake_solusvm;
 pub mod fake_whm;
 pub mod http_server;
 pub mod ipam;
+pub mod netbox;
 pub mod panels;
 pub mod proxy;
 

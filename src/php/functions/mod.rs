@@ -5,5 +5,6 @@ pub mod client;
 pub mod integrations;
 pub mod ipam;
 pub mod jobs;
+pub mod netbox;
 pub mod provision;
 pub mod system;

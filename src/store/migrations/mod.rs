@@ -15,6 +15,7 @@ mod v007_guard;
 mod v008_outbox;
 mod v009_integrations;
 mod v010_outbox_notes;
+mod v011_netbox;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -43,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v008_outbox::MIGRATION,
     v009_integrations::MIGRATION,
     v010_outbox_notes::MIGRATION,
+    v011_netbox::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";

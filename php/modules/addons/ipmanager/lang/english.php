@@ -326,4 +326,15 @@ $_ADDONLANG = [
     'count_outbox_one' => '%s panel change',
     'panel_add_waiting' => 'The panel did not take %s yet; the change waits in the outbox: %s',
     'unknown_action' => 'Unknown action.',
+    // NetBox.
+    'nav_netbox' => 'NetBox',
+    'netbox_title' => 'NetBox',
+    'netbox_help' => 'Where your NetBox is and how IP Manager reaches it, with Test connection. Mirroring assignments to NetBox, sync from NetBox and the full push are not part of this build yet.',
+    'netbox_url' => 'NetBox URL',
+    'netbox_url_help' => 'Its address with http:// or https://, e.g. https://netbox.example.net.',
+    'netbox_token' => 'API token',
+    'netbox_token_help' => 'A v2 token (nbt_<key>.<token>) or a v1 token of 40 characters, from NetBox (Admin → API Tokens). Leave empty to keep the stored one; it is never shown again.',
+    'netbox_token_kept' => 'a token is stored (leave empty to keep it)',
+    'netbox_saved' => 'NetBox settings saved.',
+    'netbox_test_ok' => 'NetBox answered: %s',
 ];

@@ -21,6 +21,7 @@ final class Router
         'sync' => SyncPage::class,
         'orphans' => OrphansPage::class,
         'integrations' => IntegrationsPage::class,
+        'netbox' => NetBoxPage::class,
         'settings' => SettingsPage::class,
         'logs' => LogsPage::class,
     ];

@@ -22,6 +22,7 @@ final class View
         'sync' => 'nav_sync',
         'orphans' => 'nav_orphans',
         'integrations' => 'nav_integrations',
+        'netbox' => 'nav_netbox',
         'settings' => 'nav_settings',
         'logs' => 'nav_logs',
     ];

@@ -1,0 +1,19 @@
+<h2>{$lang.netbox_title}</h2>
+<p>{$lang.netbox_help}</p>
+<form method="post" action="{url action=netbox}" id="ipm-netbox-settings" class="ipm-form">
+    <input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="save">
+    {$values = ['url' => $settings.url, 'verify_tls' => ($settings.verify_tls|intval), 'fingerprint' => $settings.fingerprint,
+        'connect_timeout_ms' => $settings.connect_timeout_ms, 'timeout_ms' => $settings.timeout_ms]}
+    {include file="partials/field.tpl" name="url" label=$lang.netbox_url type="text" help=$lang.netbox_url_help}
+    <div class="form-group" data-group="token">
+        <label for="f-token">{$lang.netbox_token}</label>
+        <input type="password" class="form-control" id="f-token" name="f[token]" value="" autocomplete="off" placeholder="{if $settings.token_set}{$lang.netbox_token_kept}{/if}">
+        <span class="help-block">{$lang.netbox_token_help}</span>
+    </div>
+    {include file="partials/field.tpl" name="verify_tls" label=$lang.server_verify_tls type="checkbox" help=''}
+    {include file="partials/field.tpl" name="fingerprint" label=$lang.server_fingerprint type="text" help=$lang.server_fingerprint_help}
+    {include file="partials/field.tpl" name="connect_timeout_ms" label=$lang.server_connect_timeout type="text" help=''}
+    {include file="partials/field.tpl" name="timeout_ms" label=$lang.server_timeout type="text" help=''}
+    <button class="btn btn-primary" type="submit" id="ipm-netbox-save">{$lang.save}</button>
+</form>
+<form method="post" class="ipm-inline" action="{url action=netbox}"><input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="test"><button class="btn btn-default" type="submit" id="ipm-netbox-test">{$lang.test_connection}</button></form>

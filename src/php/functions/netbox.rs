@@ -1,0 +1,67 @@
+//! NetBox: its settings (the token is taken, never given back) and "Test connection".
+
+use crate::netbox::{self, settings};
+use crate::php::args;
+use crate::php::convert::to_php;
+use crate::php::loose::Fields;
+use crate::store::registry;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::Zval;
+
+/// The NetBox settings as the page shows them (`token_set` instead of the token).
+#[php_function]
+pub fn ipmanager_netbox_settings() -> PhpResult<Zval> {
+    Ok(to_php(&settings::read(&*registry::db()?)?)?)
+}
+
+/// Saves the NetBox settings: `enabled`, `url`, `token` ('' keeps the stored one),
+/// `verify_tls`, `fingerprint`, `connect_timeout_ms`, `timeout_ms`, `tag`,
+/// `release_action` (deprecate or delete), `push_on_assign`. Returns them as saved.
+#[php_function]
+pub fn ipmanager_netbox_settings_save(input: &Zval) -> PhpResult<Zval> {
+    let input = args::array(input, "The NetBox settings")?;
+    let f = Fields::new("NetBox settings", &input)?;
+    f.allow_only(&[
+        "enabled",
+        "url",
+        "token",
+        "verify_tls",
+        "fingerprint",
+        "connect_timeout_ms",
+        "timeout_ms",
+        "tag",
+        "release_action",
+        "push_on_assign",
+    ])?;
+    let defaults = settings::NetBoxSettings::default();
+    let ms = |key: &str, default: u32| -> crate::Result<u32> {
+        Ok(f.optional_int(key, 0, i64::from(u32::MAX))?
+            .map_or(default, |n| n as u32))
+    };
+    let form = settings::NetBoxForm {
+        enabled: f.optional_bool("enabled")?.unwrap_or(false),
+        url: f.optional_str("url")?.unwrap_or_default(),
+        token: f.optional_str("token")?.unwrap_or_default(),
+        verify_tls: f.optional_bool("verify_tls")?.unwrap_or(false),
+        fingerprint: f.optional_str("fingerprint")?.unwrap_or_default(),
+        connect_timeout_ms: ms("connect_timeout_ms", defaults.connect_timeout_ms)?,
+        timeout_ms: ms("timeout_ms", defaults.timeout_ms)?,
+        tag: f.optional_str("tag")?.unwrap_or(defaults.tag),
+        release_action: f.optional_str("release_action")?.unwrap_or_default(),
+        push_on_assign: f.optional_bool("push_on_assign")?.unwrap_or(false),
+    };
+    Ok(to_php(&settings::save(&*registry::db()?, &form)?)?)
+}
+
+/// "Test connection": NetBox's version, or its exact refusal.
+#[php_function]
+pub fn ipmanager_netbox_test() -> PhpResult<String> {
+    Ok(netbox::test_connection(&*registry::db()?)?)
+}
+
+pub fn register(module: ModuleBuilder) -> ModuleBuilder {
+    module
+        .function(wrap_function!(ipmanager_netbox_settings))
+        .function(wrap_function!(ipmanager_netbox_settings_save))
+        .function(wrap_function!(ipmanager_netbox_test))
+}

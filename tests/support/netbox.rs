@@ -1,0 +1,24 @@
+//! The private NetBox `scripts/netbox.sh start` runs (make test starts it): its address and
+//! tokens from var/netbox/netbox.env.
+
+use std::collections::HashMap;
+
+pub struct RealNetBox {
+    pub url: String,
+    /// A v2 token (`nbt_<key>.<token>`).
+    pub token: String,
+    /// A v1 token (40 characters).
+    pub token_v1: String,
+}
+
+pub fn real() -> RealNetBox {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/var/netbox/netbox.env");
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{path}: {e}; start NetBox with `make netbox` first"));
+    let env: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('=')).collect();
+    RealNetBox {
+        url: env["NETBOX_URL"].into(),
+        token: env["NETBOX_TOKEN"].into(),
+        token_v1: env["NETBOX_TOKEN_V1"].into(),
+    }
+}

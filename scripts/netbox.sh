@@ -120,6 +120,14 @@ pg() { runuser -u postgres -- "$@"; }
 psql_nb() { pg psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAt "$@"; }
 
 postgres_up() {
+  # PostgreSQL runs as its own user, which must reach its data directory: a checkout under
+  # a private parent (mode 700) cannot hold it, so it then lives under /var/tmp.
+  if ! runuser -u postgres -- test -x "$NB_DIR"; then
+    PG_DATA="/var/tmp/ipmanager-netbox-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)/pg"
+    PG_SOCK="$(dirname "$PG_DATA")/pgsock"
+    mkdir -p "$(dirname "$PG_DATA")"
+    chmod 755 "$(dirname "$PG_DATA")"
+  fi
   if [ ! -f "$PG_DATA/PG_VERSION" ]; then
     mkdir -p "$PG_DATA" "$PG_SOCK"
     chown -R postgres:postgres "$PG_DATA" "$PG_SOCK"
@@ -159,7 +167,7 @@ schema() {
   fi
   if [ -f "$DUMP" ]; then
     log "netbox: restoring the migrated database from $DUMP"
-    pg pg_restore -h 127.0.0.1 -p "$PG_PORT" -U netbox -d netbox --no-owner "$DUMP" 2>/dev/null || true
+    pg pg_restore -h 127.0.0.1 -p "$PG_PORT" -U netbox -d netbox --no-owner <"$DUMP" 2>/dev/null || true
   fi
   # Whatever the dump lacks (or all of it the first time: about 5 minutes).
   log "netbox: migrating the database"
@@ -202,8 +210,11 @@ start() {
   fi
   token
   log "netbox: serving NetBox $NB_VERSION on $NETBOX_URL"
-  (cd "$NB_DIR" && NETBOX_ROOT="$NB_ROOT" nohup setsid "$NB_VENV/bin/gunicorn" --bind "127.0.0.1:$NB_PORT" \
-    --workers 3 --threads 3 --timeout 120 --pid "$NB_PID" netbox.wsgi >"$NB_DIR/gunicorn.log" 2>&1 &)
+  # Detached, with every standard stream redirected: nothing may hold the caller's output
+  # open (make test's, or CI's) after this script ends.
+  NETBOX_ROOT="$NB_ROOT" setsid nohup "$NB_VENV/bin/gunicorn" --chdir "$NB_DIR" --bind "127.0.0.1:$NB_PORT" \
+    --workers 3 --threads 3 --timeout 120 --pid "$NB_PID" netbox.wsgi \
+    </dev/null >"$NB_DIR/gunicorn.log" 2>&1 &
   for _ in $(seq 1 600); do
     serving && return
     sleep 0.2
@@ -215,9 +226,12 @@ start() {
 stop() {
   [ -f "$NB_PID" ] && kill "$(cat "$NB_PID")" 2>/dev/null || true
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  if [ -f "$PG_DATA/PG_VERSION" ]; then
-    pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
-  fi
+  local data
+  for data in "$PG_DATA" "/var/tmp/ipmanager-netbox-$(printf '%s' "$ROOT" | md5sum | cut -c1-8)/pg"; do
+    if [ -f "$data/PG_VERSION" ]; then
+      pg "$PG_BIN/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true
+    fi
+  done
   log "netbox: stopped"
 }
 

@@ -631,4 +631,26 @@ namespace {
      * @throws \IpManager\Exception\NotConfigured without a URL or token
      */
     function ipmanager_netbox_test(): string {}
+
+    /**
+     * The full push to NetBox: subnets → prefixes, assigned addresses → IP addresses
+     * (active, dns_name from the service's domain, a description naming service and
+     * client), assigned prefix units → child prefixes; what carries the settings' tag but
+     * is no longer assigned → deprecated (or deleted). Only what differs is sent, with
+     * NetBox's bulk endpoints; an object made outside IP Manager at an assigned address is
+     * reported in 'conflicts' and never overwritten.
+     *
+     * @return array{prefixes:array{created:int, updated:int, unchanged:int, retired:int},
+     *   addresses:array{created:int, updated:int, unchanged:int, retired:int},
+     *   conflicts:list<string>, took_ms:int}
+     * @throws \IpManager\Exception\NotConfigured without a URL or token
+     * @throws \IpManager\Exception\Integration with NetBox's exact refusal
+     */
+    function ipmanager_netbox_push(): array {}
+
+    /**
+     * The last push: ['at' => seconds since the epoch, 'report' => as ipmanager_netbox_push
+     * returned it], or null before the first.
+     */
+    function ipmanager_netbox_last_push(): ?array {}
 }

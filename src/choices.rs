@@ -124,6 +124,7 @@ pub fn action_title(action: &str) -> String {
         "integration.saved" => "Integration saved",
         "integration.server_saved" => "Server connection saved",
         "netbox.saved" => "NetBox settings saved",
+        "netbox.push" => "Pushed to NetBox",
         "netbox.release_failed" => "NetBox release failed",
         other => other,
     };

@@ -1,8 +1,10 @@
-//! NetBox, kept in step with IP Manager (which stays the source of truth): the REST client
-//! and the admin's settings. Mirroring assignments, sync from NetBox and the full push come
-//! in the next parts of issue 11; until then `providers::netbox::IpamMirror` is the seam.
+//! NetBox, kept in step with IP Manager (which stays the source of truth): the REST client,
+//! the admin's settings and the full push. Mirroring each change through the outbox and
+//! sync from NetBox come in the next parts of issue 11; until then
+//! `providers::netbox::IpamMirror` is the per-change seam.
 
 pub mod client;
+pub mod push;
 pub mod settings;
 
 use crate::error::Result;

@@ -222,7 +222,7 @@ impl Client {
             ))
         };
         let mut response = match (method, body) {
-            ("GET" | "DELETE", _) => {
+            ("GET", _) | ("DELETE", Body::None) => {
                 let mut request = if method == "GET" {
                     self.agent.get(url)
                 } else {
@@ -244,6 +244,9 @@ impl Client {
             _ => {
                 let mut request = match method {
                     "PUT" => self.agent.put(url),
+                    "PATCH" => self.agent.patch(url),
+                    // NetBox's bulk delete names the objects in the body.
+                    "DELETE" => self.agent.delete(url).force_send_body(),
                     _ => self.agent.post(url),
                 };
                 for (key, value) in query {

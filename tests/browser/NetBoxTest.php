@@ -22,6 +22,13 @@ final class NetBoxTest extends BrowserTestCase
 
         $this->clickAndWait('#ipm-netbox-test');
         $this->assertSame(['NetBox answered: NetBox 4.7.3'], $this->messages());
+
+        // The push asks first, says what it sent, and the page remembers it.
+        $this->assertSame('Not pushed yet.', trim($this->el('#ipm-netbox-last')->text()));
+        $question = $this->clickConfirmed('#ipm-netbox-push');
+        $this->assertStringContainsString('Push every subnet and assignment to NetBox', $question);
+        $this->assertStringStartsWith('Pushed to NetBox: prefixes 0 created', $this->messages()[0]);
+        $this->assertStringStartsWith('Last push ', trim($this->el('#ipm-netbox-last')->text()));
         $this->shot('netbox');
     }
 }

@@ -37,7 +37,7 @@ final class NetBoxPageTest extends HarnessTestCase
     private function save(string $url, string $token, array $more = []): string
     {
         return $this->page(['do' => 'save', 'f' => $more + ['url' => $url, 'token' => $token, 'verify_tls' => '1',
-            'fingerprint' => '', 'connect_timeout_ms' => '1000', 'timeout_ms' => '8000']]);
+            'fingerprint' => '', 'connect_timeout_ms' => '1000', 'timeout_ms' => '8000', 'tag' => 'ip-manager', 'release_action' => 'deprecate']]);
     }
 
     public function testSettingsAndTestConnection(): void
@@ -73,5 +73,31 @@ final class NetBoxPageTest extends HarnessTestCase
             ['do' => 'save', 'f' => ['url' => 'http://127.0.0.1:1'], 'token' => 'forged'], 'POST');
         $this->assertStringNotContainsString('NetBox settings saved.', $response->body);
         $this->assertSame($before, ipmanager_netbox_settings());
+    }
+
+    public function testPushShowsWhatWasSentAndIsRemembered(): void
+    {
+        $this->assertStringContainsString('Not pushed yet.', $this->page());
+        $salt = getmypid() % 250 + 1;
+        $tag = 'ipm-page-' . $salt . '-' . random_int(1, 99999);
+        $this->save($this->netbox['NETBOX_URL'], $this->netbox['NETBOX_TOKEN'], ['tag' => $tag]);
+        $cidr = "10.$salt." . random_int(1, 250) . '.0/24';
+        $s = ipmanager_subnet_create(['cidr' => $cidr, 'name' => 'page']);
+        $p = ipmanager_pool_create(['subnet_id' => $s['id'], 'name' => 'page pool']);
+        ipmanager_allocate(['pool_id' => $p['id'], 'service_id' => $this->ids['service_demo_vps']]);
+        $html = $this->page(['do' => 'push']);
+        $this->assertMatchesRegularExpression('/Pushed to NetBox: prefixes 1 created, 0 updated, 0 retired; addresses 1 created, 0 updated, 0 retired; 0 unchanged/', $html);
+        $this->assertStringContainsString('Last push ', $html);
+        $html = $this->page(['do' => 'push']);
+        $this->assertMatchesRegularExpression('/prefixes 0 created, 0 updated, 0 retired; addresses 0 created, 0 updated, 0 retired; 2 unchanged/', $html);
+        // Clean up what this test made in NetBox.
+        $ctx = ['Authorization: Bearer ' . $this->netbox['NETBOX_TOKEN'], 'Content-Type: application/json', 'Accept: application/json'];
+        foreach (['ipam/ip-addresses/?parent=', 'ipam/prefixes/?within_include='] as $list) {
+            $found = json_decode((string) file_get_contents($this->netbox['NETBOX_URL'] . '/api/' . $list . urlencode($cidr),
+                false, stream_context_create(['http' => ['header' => $ctx]])), true);
+            $ids = array_map(fn ($o) => ['id' => $o['id']], $found['results']);
+            file_get_contents($this->netbox['NETBOX_URL'] . '/api/' . strtok($list, '?'), false, stream_context_create(['http' => [
+                'method' => 'DELETE', 'header' => $ctx, 'content' => json_encode($ids), 'ignore_errors' => true]]));
+        }
     }
 }

@@ -53,6 +53,20 @@ pub fn ipmanager_netbox_settings_save(input: &Zval) -> PhpResult<Zval> {
     Ok(to_php(&settings::save(&*registry::db()?, &form)?)?)
 }
 
+/// The full push: NetBox made to show IP Manager's subnets and assignments, sending only
+/// what differs (bulk create, update, deprecate or delete); objects made outside IP
+/// Manager are reported as conflicts and left as they are.
+#[php_function]
+pub fn ipmanager_netbox_push() -> PhpResult<Zval> {
+    Ok(to_php(&netbox::push::push(&*registry::db()?)?)?)
+}
+
+/// The last push (`at`, seconds since the epoch, and its `report`), or null.
+#[php_function]
+pub fn ipmanager_netbox_last_push() -> PhpResult<Zval> {
+    Ok(to_php(&netbox::push::last(&*registry::db()?)?)?)
+}
+
 /// "Test connection": NetBox's version, or its exact refusal.
 #[php_function]
 pub fn ipmanager_netbox_test() -> PhpResult<String> {
@@ -64,4 +78,6 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_netbox_settings))
         .function(wrap_function!(ipmanager_netbox_settings_save))
         .function(wrap_function!(ipmanager_netbox_test))
+        .function(wrap_function!(ipmanager_netbox_push))
+        .function(wrap_function!(ipmanager_netbox_last_push))
 }

@@ -1,0 +1,420 @@
+//! The full push (`ipmanager_netbox_push`): NetBox made to show what IP Manager holds, by a
+//! diff that sends only what differs, with NetBox's bulk endpoints. IP Manager is the source
+//! of truth; every object it manages carries its tag.
+//!
+//! - Subnets → prefixes (status `active`, the subnet's name and description).
+//! - Assigned single addresses → IP addresses with the subnet's mask (`active`, `dns_name`
+//!   from the service's domain, a description naming the WHMCS service and client); assigned
+//!   prefix units (a routed /64 per VPS) → child prefixes described the same way.
+//! - What carries the tag but IP Manager no longer assigns → `deprecated`, or deleted when
+//!   the settings say so.
+//! - An object in NetBox at an address IP Manager assigns that does not carry the tag was
+//!   made by someone else: it is reported as a conflict and never overwritten.
+
+use super::client::NetBox;
+use super::settings::{self, ReleaseAction};
+use crate::error::{Error, Result};
+use crate::ipam::model::take;
+use crate::ipam::subnets;
+use crate::net::{Addr, Cidr};
+use crate::store::{Db, RetryPolicy};
+use mysql::prelude::Queryable;
+use mysql::{Row, params};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Objects per bulk request (NetBox takes a list; keeps each request small enough).
+const BULK: usize = 500;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Tagged objects IP Manager no longer holds: deprecated or deleted.
+    pub retired: u64,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct PushReport {
+    pub prefixes: Counts,
+    pub addresses: Counts,
+    /// Objects someone else made at an address IP Manager assigns (left as they are).
+    pub conflicts: Vec<String>,
+    pub took_ms: u64,
+}
+
+/// One object as IP Manager wants it in NetBox.
+#[derive(Debug, Clone, PartialEq)]
+struct Wanted {
+    /// `ipam/prefixes/` or `ipam/ip-addresses/`.
+    endpoint: &'static str,
+    /// The key NetBox shows it under (`prefix` or `address` field), normalized.
+    key: String,
+    fields: Map<String, Value>,
+}
+
+pub fn push(db: &Db) -> Result<PushReport> {
+    let started = Instant::now();
+    let settings = settings::read(db)?;
+    if settings.url.is_empty() || !settings.token_set {
+        return Err(Error::NotConfigured(
+            "NetBox has no URL or API token yet; enter them under NetBox.".into(),
+        ));
+    }
+    let netbox = NetBox::new(&settings)?;
+    let tag = ensure_tag(&netbox, &settings.tag)?;
+    let subnets = subnets::list(db)?;
+    let wanted = wanted(db, &subnets, &settings.tag)?;
+    let mut report = PushReport::default();
+    for (endpoint, field) in [
+        ("ipam/prefixes/", "prefix"),
+        ("ipam/ip-addresses/", "address"),
+    ] {
+        // What NetBox has inside IP Manager's subnets, tagged or not.
+        let mut present: BTreeMap<String, Value> = BTreeMap::new();
+        for subnet in &subnets {
+            let filter = if field == "prefix" {
+                "within_include"
+            } else {
+                "parent"
+            };
+            for object in netbox.list(endpoint, &[(filter, &subnet.cidr.to_string())])? {
+                if let Some(key) = object.get(field).and_then(Value::as_str) {
+                    present.insert(key_of(field, key), object);
+                }
+            }
+        }
+        let counts = if field == "prefix" {
+            &mut report.prefixes
+        } else {
+            &mut report.addresses
+        };
+        reconcile(
+            &netbox,
+            endpoint,
+            &wanted,
+            &present,
+            tag,
+            &settings.tag,
+            settings.release_action,
+            counts,
+            &mut report.conflicts,
+        )?;
+    }
+    report.took_ms = started.elapsed().as_millis() as u64;
+    record(db, &report)?;
+    Ok(report)
+}
+
+/// The tag's id, creating it the first time.
+fn ensure_tag(netbox: &NetBox, slug: &str) -> Result<u64> {
+    let id_of = |v: &Value| v.get("id").and_then(Value::as_u64);
+    if let Some(id) = netbox
+        .list("extras/tags/", &[("slug", slug)])?
+        .first()
+        .and_then(id_of)
+    {
+        return Ok(id);
+    }
+    let created = netbox.call(
+        "POST",
+        "extras/tags/",
+        &[],
+        Some(
+            &json!({"name": slug, "slug": slug, "description": "Managed by IP Manager for WHMCS"}),
+        ),
+    )?;
+    id_of(&created)
+        .ok_or_else(|| Error::Integration("NetBox created the tag without an id.".into()))
+}
+
+/// How an object is matched: a prefix by its CIDR, an IP address by the address alone (one
+/// recorded with another mask is the same address, and is corrected, not duplicated).
+fn key_of(field: &str, value: &str) -> String {
+    if field == "address" {
+        let bare = value.split('/').next().unwrap_or(value);
+        return Addr::parse(bare, "Address").map_or_else(|_| bare.to_string(), |a| a.to_string());
+    }
+    normalized(value)
+}
+
+fn normalized(key: &str) -> String {
+    Cidr::parse(key)
+        .map(|c| c.to_string())
+        .or_else(|_| {
+            // An IP address with its mask: the address itself, then the length.
+            key.split_once('/')
+                .and_then(|(a, l)| {
+                    let addr = Addr::parse(a, "Address").ok()?;
+                    Some(format!("{addr}/{l}"))
+                })
+                .ok_or(())
+        })
+        .unwrap_or_else(|_| key.to_string())
+}
+
+/// Everything IP Manager wants in NetBox: its subnets and what it assigns.
+fn wanted(db: &Db, subnets: &[crate::ipam::model::Subnet], tag: &str) -> Result<Vec<Wanted>> {
+    let tags = json!([{"slug": tag}]);
+    let mut out = Vec::new();
+    let by_id: BTreeMap<u64, &crate::ipam::model::Subnet> =
+        subnets.iter().map(|s| (s.id, s)).collect();
+    for s in subnets {
+        let mut fields = Map::new();
+        fields.insert("prefix".into(), json!(s.cidr.to_string()));
+        fields.insert("status".into(), json!("active"));
+        fields.insert(
+            "description".into(),
+            json!(text(&format!("{} {}", s.name, s.description), 200)),
+        );
+        fields.insert("tags".into(), tags.clone());
+        out.push(Wanted {
+            endpoint: "ipam/prefixes/",
+            key: s.cidr.to_string(),
+            fields,
+        });
+    }
+    let rows: Vec<Row> = db.run(RetryPolicy::Transient, |conn| {
+        Ok(conn.query(
+            "SELECT a.subnet_id, a.address, a.prefix_len, a.service_id, COALESCE(h.domain, '') AS domain, \
+             COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client, COALESCE(c.companyname, '') AS company \
+             FROM mod_ipmanager_addresses a LEFT JOIN tblhosting h ON h.id = a.service_id \
+             LEFT JOIN tblclients c ON c.id = h.userid WHERE a.state IN ('assigned', 'releasing') \
+             ORDER BY a.subnet_id, a.address",
+        )?)
+    })?;
+    for mut row in rows {
+        let subnet_id: u64 = take(&mut row, "subnet_id")?;
+        let Some(subnet) = by_id.get(&subnet_id) else {
+            continue;
+        };
+        let addr = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "address")?)?;
+        let len: u8 = take(&mut row, "prefix_len")?;
+        let service: Option<u32> = take(&mut row, "service_id")?;
+        let domain: String = take(&mut row, "domain")?;
+        let client: String = take(&mut row, "client")?;
+        let company: String = take(&mut row, "company")?;
+        let who = [client, company]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let description = text(
+            &format!(
+                "WHMCS service #{}{}",
+                service.unwrap_or(0),
+                if who.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({who})")
+                }
+            ),
+            200,
+        );
+        let mut fields = Map::new();
+        fields.insert("status".into(), json!("active"));
+        fields.insert("description".into(), json!(description));
+        fields.insert("tags".into(), tags.clone());
+        let single = len == addr.family.bits();
+        if single {
+            fields.insert(
+                "address".into(),
+                json!(format!("{addr}/{}", subnet.cidr.prefix_len())),
+            );
+            let key = addr.to_string();
+            fields.insert("dns_name".into(), json!(dns_name(&domain)));
+            out.push(Wanted {
+                endpoint: "ipam/ip-addresses/",
+                key,
+                fields,
+            });
+        } else {
+            let key = Cidr::containing(addr, len)?.to_string();
+            fields.insert("prefix".into(), json!(key));
+            out.push(Wanted {
+                endpoint: "ipam/prefixes/",
+                key,
+                fields,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A service's domain as NetBox takes a DNS name (letters, digits, dots, hyphens), else ''.
+fn dns_name(domain: &str) -> String {
+    let d = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    let ok = !d.is_empty()
+        && d.len() <= 253
+        && d.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+    if ok { d } else { String::new() }
+}
+
+fn text(s: &str, most: usize) -> String {
+    s.trim().chars().take(most).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn reconcile(
+    netbox: &NetBox,
+    endpoint: &'static str,
+    wanted: &[Wanted],
+    present: &BTreeMap<String, Value>,
+    tag_id: u64,
+    tag: &str,
+    release: ReleaseAction,
+    counts: &mut Counts,
+    conflicts: &mut Vec<String>,
+) -> Result<()> {
+    let ours = |o: &Value| {
+        o.get("tags").and_then(Value::as_array).is_some_and(|t| {
+            t.iter()
+                .any(|t| t.get("id").and_then(Value::as_u64) == Some(tag_id))
+        })
+    };
+    let mut create = Vec::new();
+    let mut update = Vec::new();
+    let mut keys = std::collections::BTreeSet::new();
+    for w in wanted.iter().filter(|w| w.endpoint == endpoint) {
+        keys.insert(w.key.clone());
+        match present.get(&w.key) {
+            None => create.push(Value::Object(w.fields.clone())),
+            Some(o) if !ours(o) => conflicts.push(format!(
+                "{} {} exists in NetBox without the tag '{tag}' (made outside IP Manager); left as it is.",
+                if endpoint == "ipam/prefixes/" { "Prefix" } else { "Address" },
+                w.key
+            )),
+            Some(o) => {
+                let changed: Map<String, Value> = w
+                    .fields
+                    .iter()
+                    .filter(|(k, v)| !same(k, v, o))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                if changed.is_empty() {
+                    counts.unchanged += 1;
+                } else {
+                    let mut patch = changed;
+                    patch.insert("id".into(), o["id"].clone());
+                    update.push(Value::Object(patch));
+                }
+            }
+        }
+    }
+    let retired: Vec<&Value> = present
+        .iter()
+        .filter(|(k, o)| !keys.contains(*k) && ours(o))
+        .map(|(_, o)| o)
+        .filter(|o| match release {
+            ReleaseAction::Delete => true,
+            ReleaseAction::Deprecate => {
+                o.get("status")
+                    .and_then(|s| s.get("value"))
+                    .and_then(Value::as_str)
+                    != Some("deprecated")
+            }
+        })
+        .collect();
+    for chunk in create.chunks(BULK) {
+        netbox.call("POST", endpoint, &[], Some(&Value::Array(chunk.to_vec())))?;
+        counts.created += chunk.len() as u64;
+    }
+    for chunk in update.chunks(BULK) {
+        netbox.call("PATCH", endpoint, &[], Some(&Value::Array(chunk.to_vec())))?;
+        counts.updated += chunk.len() as u64;
+    }
+    for chunk in retired.chunks(BULK) {
+        let body: Vec<Value> = chunk
+            .iter()
+            .map(|o| match release {
+                ReleaseAction::Delete => json!({"id": o["id"]}),
+                ReleaseAction::Deprecate => json!({"id": o["id"], "status": "deprecated"}),
+            })
+            .collect();
+        let method = match release {
+            ReleaseAction::Delete => "DELETE",
+            ReleaseAction::Deprecate => "PATCH",
+        };
+        netbox.call(method, endpoint, &[], Some(&Value::Array(body)))?;
+        counts.retired += chunk.len() as u64;
+    }
+    Ok(())
+}
+
+/// Whether NetBox's object already has this field as wanted (NetBox answers choices as
+/// `{value, label}` and tags as objects).
+fn same(field: &str, wanted: &Value, object: &Value) -> bool {
+    let Some(have) = object.get(field) else {
+        return false;
+    };
+    match field {
+        "status" => have.get("value") == Some(wanted),
+        "tags" => wanted.as_array().is_some_and(|w| {
+            w.iter().all(|t| {
+                have.as_array()
+                    .is_some_and(|h| h.iter().any(|x| x.get("slug") == t.get("slug")))
+            })
+        }),
+        "prefix" | "address" => have
+            .as_str()
+            .zip(wanted.as_str())
+            .is_some_and(|(h, w)| normalized(h) == normalized(w)),
+        _ => have == wanted,
+    }
+}
+
+/// The last push, for the NetBox page.
+fn record(db: &Db, report: &PushReport) -> Result<()> {
+    let summary = serde_json::to_string(&json!({"at": now_seconds(), "report": report}))
+        .map_err(|e| Error::Internal(format!("NetBox push report: {e}")))?;
+    db.transaction(RetryPolicy::Transient, |tx| {
+        tx.exec_drop(
+            "INSERT INTO mod_ipmanager_netbox_settings (setting, value) VALUES ('last_push', :v) \
+             ON DUPLICATE KEY UPDATE value = VALUES(value)",
+            params! {"v" => &summary},
+        )?;
+        crate::audit::record(
+            tx,
+            "netbox.push",
+            ("netbox", 0),
+            None,
+            Some(&serde_json::json!(report)),
+            &format!(
+                "Pushed to NetBox: prefixes {} created, {} updated, {} retired; addresses {} created, {} updated, {} retired; {} conflict(s).",
+                report.prefixes.created,
+                report.prefixes.updated,
+                report.prefixes.retired,
+                report.addresses.created,
+                report.addresses.updated,
+                report.addresses.retired,
+                report.conflicts.len()
+            ),
+        )
+    })
+}
+
+/// The last push: `{at: seconds since the epoch, report}`, if there was one.
+pub fn last(db: &Db) -> Result<Option<Value>> {
+    let stored: Option<String> = db.run(RetryPolicy::Transient, |conn| {
+        Ok(conn.query_first(
+            "SELECT value FROM mod_ipmanager_netbox_settings WHERE setting = 'last_push'",
+        )?)
+    })?;
+    Ok(stored.and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+/// Seconds since the epoch (the page formats it).
+fn now_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

@@ -1,0 +1,205 @@
+//! The full push against the real NetBox make test starts: subnets become prefixes, single
+//! addresses IP addresses with the subnet's mask, prefix units child prefixes, each with the
+//! service's domain and a description naming service and client; a second push changes
+//! nothing; a release is deprecated (or deleted), a changed domain updated; an object made
+//! outside IP Manager is reported and never overwritten. Each run uses its own tag and
+//! networks, and removes what it made.
+
+mod support;
+
+use ipmanager::ipam::allocator::{self, Target};
+use ipmanager::ipam::release::{self, ReleaseMode};
+use ipmanager::netbox::client::NetBox;
+use ipmanager::netbox::push::push;
+use ipmanager::netbox::settings::{self, NetBoxForm};
+use mysql::prelude::Queryable;
+use serde_json::{Value, json};
+use support::ipam::{migrated, pool, subnet, whmcs_tables};
+use support::netbox::real;
+
+fn form(url: &str, token: &str, tag: &str, release: &str) -> NetBoxForm {
+    NetBoxForm {
+        enabled: true,
+        url: url.into(),
+        token: token.into(),
+        verify_tls: true,
+        fingerprint: String::new(),
+        connect_timeout_ms: 1000,
+        timeout_ms: 20_000,
+        tag: tag.into(),
+        release_action: release.into(),
+        push_on_assign: true,
+    }
+}
+
+/// NetBox's objects of `endpoint` under `cidr`, by their address or prefix.
+fn objects(nb: &NetBox, endpoint: &str, filter: &str, cidr: &str) -> Vec<Value> {
+    nb.list(endpoint, &[(filter, cidr)]).unwrap()
+}
+
+#[test]
+fn push_mirrors_what_ip_manager_holds_and_then_only_what_changed() {
+    let real = real();
+    let salt = std::process::id() % 250 + 1;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        % 250
+        + 1;
+    let v4 = format!("10.{salt}.{stamp}.0/24");
+    let v6 = format!("2001:db8:{salt:x}{stamp:02x}::/48");
+    let tag = format!("ipm-test-{salt}-{stamp}");
+
+    let test = migrated("netbox_push");
+    whmcs_tables(&test);
+    let mut c = test.conn();
+    c.query_drop("INSERT INTO tblclients (id, firstname, lastname, companyname, email, password) VALUES (1, 'Dana', 'Demo', 'Demo GmbH', 'd@example.com', '')").unwrap();
+    for (id, domain) in [
+        (5, "vps5.example.net"),
+        (6, "Bad Domain!"),
+        (7, "vps7.example.net"),
+    ] {
+        c.exec_drop(
+            "INSERT INTO tblhosting (id, userid, packageid, domain, domainstatus) VALUES (?, 1, 1, ?, 'Active')",
+            (id, domain),
+        )
+        .unwrap();
+    }
+    let s4 = subnet(
+        &test,
+        json!({"cidr": v4, "name": "edge", "gateway": v4.replace(".0/24", ".1")}),
+    );
+    let p4 = pool(&test, json!({"subnet_id": s4.id, "name": "vps"}));
+    let s6 = subnet(&test, json!({"cidr": v6, "name": "v6"}));
+    let p6 = pool(
+        &test,
+        json!({"subnet_id": s6.id, "name": "routed", "prefix_len": 64}),
+    );
+    let a5 = allocator::allocate(&test.db, Target::Pool(p4.id), 5, 2).unwrap();
+    let a6 = allocator::allocate(&test.db, Target::Pool(p4.id), 6, 1).unwrap();
+    let r7 = allocator::allocate(&test.db, Target::Pool(p6.id), 7, 1).unwrap();
+    settings::save(&test.db, &form(&real.url, &real.token, &tag, "deprecate")).unwrap();
+    let nb = NetBox::new(&settings::read(&test.db).unwrap()).unwrap();
+
+    let first = push(&test.db).unwrap();
+    assert_eq!(first.conflicts, Vec::<String>::new());
+    assert_eq!(
+        (first.prefixes.created, first.addresses.created),
+        (3, 3),
+        "{first:?}"
+    );
+    let addresses = objects(&nb, "ipam/ip-addresses/", "parent", &v4);
+    let mine = addresses
+        .iter()
+        .find(|o| o["address"] == json!(format!("{}/24", a5[0].address)))
+        .unwrap();
+    assert_eq!(mine["status"]["value"], "active");
+    assert_eq!(mine["dns_name"], "vps5.example.net");
+    assert_eq!(
+        mine["description"],
+        "WHMCS service #5 (Dana Demo, Demo GmbH)"
+    );
+    assert_eq!(mine["tags"][0]["slug"], json!(tag));
+    let odd = addresses
+        .iter()
+        .find(|o| o["address"] == json!(format!("{}/24", a6[0].address)))
+        .unwrap();
+    assert_eq!(
+        odd["dns_name"], "",
+        "a domain that is no DNS name is left out"
+    );
+    let routed = objects(&nb, "ipam/prefixes/", "within_include", &v6);
+    assert!(
+        routed.iter().any(|o| o["prefix"] == json!(r7[0].address)
+            && o["description"] == "WHMCS service #7 (Dana Demo, Demo GmbH)"),
+        "{routed:?}"
+    );
+
+    // Nothing changed: nothing is sent.
+    let again = push(&test.db).unwrap();
+    assert_eq!(
+        (
+            again.prefixes.created + again.prefixes.updated + again.prefixes.retired,
+            again.addresses.created + again.addresses.updated + again.addresses.retired
+        ),
+        (0, 0),
+        "{again:?}"
+    );
+    assert_eq!(again.addresses.unchanged, 3);
+
+    // A release is deprecated; a changed domain is updated.
+    release::release_address(&test.db, &a5[1].address, ReleaseMode::Free).unwrap();
+    c.query_drop("UPDATE tblhosting SET domain = 'renamed.example.net' WHERE id = 5")
+        .unwrap();
+    let third = push(&test.db).unwrap();
+    assert_eq!(
+        (third.addresses.updated, third.addresses.retired),
+        (1, 1),
+        "{third:?}"
+    );
+    let gone = objects(&nb, "ipam/ip-addresses/", "parent", &v4)
+        .into_iter()
+        .find(|o| o["address"] == json!(format!("{}/24", a5[1].address)))
+        .unwrap();
+    assert_eq!(gone["status"]["value"], "deprecated");
+
+    // Someone else's object at an address IP Manager then assigns: reported, left alone.
+    let next = v4.replace(".0/24", ".200");
+    let theirs = nb
+        .call(
+            "POST",
+            "ipam/ip-addresses/",
+            &[],
+            Some(&json!({"address": format!("{next}/24"), "description": "by hand"})),
+        )
+        .unwrap();
+    ipmanager::jobs::assignments::assign(
+        &test.db,
+        &support::req(json!({"service_id": 6, "address": next})),
+        &ipmanager::providers::Integrations::none(),
+    )
+    .unwrap();
+    let fourth = push(&test.db).unwrap();
+    assert_eq!(fourth.conflicts.len(), 1, "{fourth:?}");
+    assert!(fourth.conflicts[0].contains(&next), "{fourth:?}");
+    let still = nb
+        .call(
+            "GET",
+            &format!("ipam/ip-addresses/{}/", theirs["id"]),
+            &[],
+            None,
+        )
+        .unwrap();
+    assert_eq!(still["description"], "by hand");
+
+    // Delete mode: a release removes the object.
+    settings::save(&test.db, &form(&real.url, "", &tag, "delete")).unwrap();
+    release::release_address(&test.db, &a6[0].address, ReleaseMode::Free).unwrap();
+    let fifth = push(&test.db).unwrap();
+    assert_eq!(
+        fifth.addresses.retired, 2,
+        "the deprecated one and the new release: {fifth:?}"
+    );
+    assert!(
+        !objects(&nb, "ipam/ip-addresses/", "parent", &v4)
+            .iter()
+            .any(|o| o["address"] == json!(format!("{}/24", a6[0].address)))
+    );
+
+    // Clean up: everything this run made.
+    for (endpoint, filter, cidr) in [
+        ("ipam/ip-addresses/", "parent", v4.as_str()),
+        ("ipam/prefixes/", "within_include", v4.as_str()),
+        ("ipam/prefixes/", "within_include", v6.as_str()),
+    ] {
+        let ids: Vec<Value> = objects(&nb, endpoint, filter, cidr)
+            .iter()
+            .map(|o| json!({"id": o["id"]}))
+            .collect();
+        if !ids.is_empty() {
+            nb.call("DELETE", endpoint, &[], Some(&Value::Array(ids)))
+                .unwrap();
+        }
+    }
+}

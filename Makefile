@@ -72,7 +72,7 @@ test-scripts:
 test-galera: build galera
 	IPMANAGER_EXT=$(EXT) $(PHP_EXT) tests/galera/race.php "$$(bash scripts/galera.sh env)"
 
-bench: bootstrap galera
+bench: bootstrap galera netbox
 	@bash scripts/bench.sh
 
 stop:

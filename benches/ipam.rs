@@ -8,6 +8,8 @@ mod flatness;
 mod latency;
 #[path = "ipam/measure.rs"]
 mod measure;
+#[path = "ipam/netbox.rs"]
+mod netbox;
 #[path = "ipam/panels.rs"]
 mod panels;
 #[path = "ipam/provisioning.rs"]
@@ -78,6 +80,9 @@ fn main() {
     }
     if wanted("panels") {
         panels::run();
+    }
+    if wanted("netbox") {
+        netbox::run();
     }
 
     admin

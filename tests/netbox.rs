@@ -12,18 +12,7 @@ use support::ipam::migrated;
 use support::netbox::real;
 
 fn form(url: &str, token: &str) -> NetBoxForm {
-    NetBoxForm {
-        enabled: true,
-        url: url.into(),
-        token: token.into(),
-        verify_tls: true,
-        fingerprint: String::new(),
-        connect_timeout_ms: 1000,
-        timeout_ms: 8000,
-        tag: "ip-manager".into(),
-        release_action: "deprecate".into(),
-        push_on_assign: true,
-    }
+    support::netbox::form(url, token, "ip-manager", "deprecate")
 }
 
 fn client(url: &str, token: &str) -> NetBox {

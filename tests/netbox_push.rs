@@ -11,26 +11,11 @@ use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::ipam::release::{self, ReleaseMode};
 use ipmanager::netbox::client::NetBox;
 use ipmanager::netbox::push::push;
-use ipmanager::netbox::settings::{self, NetBoxForm};
+use ipmanager::netbox::settings;
 use mysql::prelude::Queryable;
 use serde_json::{Value, json};
 use support::ipam::{migrated, pool, subnet, whmcs_tables};
-use support::netbox::real;
-
-fn form(url: &str, token: &str, tag: &str, release: &str) -> NetBoxForm {
-    NetBoxForm {
-        enabled: true,
-        url: url.into(),
-        token: token.into(),
-        verify_tls: true,
-        fingerprint: String::new(),
-        connect_timeout_ms: 1000,
-        timeout_ms: 20_000,
-        tag: tag.into(),
-        release_action: release.into(),
-        push_on_assign: true,
-    }
-}
+use support::netbox::{form, real};
 
 /// NetBox's objects of `endpoint` under `cidr`, by their address or prefix.
 fn objects(nb: &NetBox, endpoint: &str, filter: &str, cidr: &str) -> Vec<Value> {

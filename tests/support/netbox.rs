@@ -22,3 +22,24 @@ pub fn real() -> RealNetBox {
         token_v1: env["NETBOX_TOKEN_V1"].into(),
     }
 }
+
+/// The settings form as an admin fills it in: on, this URL and token, verified TLS.
+pub fn form(
+    url: &str,
+    token: &str,
+    tag: &str,
+    release: &str,
+) -> ipmanager::netbox::settings::NetBoxForm {
+    ipmanager::netbox::settings::NetBoxForm {
+        enabled: true,
+        url: url.into(),
+        token: token.into(),
+        verify_tls: true,
+        fingerprint: String::new(),
+        connect_timeout_ms: 1000,
+        timeout_ms: 20_000,
+        tag: tag.into(),
+        release_action: release.into(),
+        push_on_assign: true,
+    }
+}

@@ -107,17 +107,6 @@ fn the_ipv4(change: &IpChange) -> Result<Option<String>> {
     }
 }
 
-fn the_user(change: &IpChange) -> Result<&str> {
-    let user = change.username.trim();
-    if user.is_empty() {
-        return Err(Error::Integration(format!(
-            "Service #{} has no {NAME} username in WHMCS.",
-            change.service_id
-        )));
-    }
-    Ok(user)
-}
-
 impl Provider for Cpanel {
     fn name(&self) -> &str {
         NAME
@@ -135,7 +124,7 @@ impl Provider for Cpanel {
     /// Points the account at its dedicated IP; repeating it is harmless (WHM answers
     /// "already using ip" with result 1).
     fn add_ips(&self, change: &IpChange) -> Result<()> {
-        let user = the_user(change)?;
+        let user = change.username_on(NAME)?;
         super::refuse_unsupported(self, change)?;
         match the_ipv4(change)? {
             Some(ip) => Whm::new(&change.server)?.set_site_ip(user, &ip),
@@ -145,7 +134,7 @@ impl Provider for Cpanel {
 
     /// Points the account back at the server's shared main IP; repeating it is harmless.
     fn remove_ips(&self, change: &IpChange) -> Result<()> {
-        let user = the_user(change)?;
+        let user = change.username_on(NAME)?;
         super::refuse_unsupported(self, change)?;
         match the_ipv4(change)? {
             Some(_) => {

@@ -172,17 +172,6 @@ fn base64(input: &[u8]) -> String {
     out
 }
 
-fn the_user(change: &IpChange) -> Result<&str> {
-    let user = change.username.trim();
-    if user.is_empty() {
-        return Err(Error::Integration(format!(
-            "Service #{} has no {NAME} username in WHMCS.",
-            change.service_id
-        )));
-    }
-    Ok(user)
-}
-
 impl Provider for DirectAdmin {
     fn name(&self) -> &str {
         NAME
@@ -200,7 +189,7 @@ impl Provider for DirectAdmin {
             return Ok(());
         }
         super::refuse_unsupported(self, change)?;
-        let user = the_user(change)?;
+        let user = change.username_on(NAME)?;
         let api = Api::new(&change.server)?;
         let mut to_assign = Vec::new();
         for ip in &change.addresses {
@@ -246,7 +235,7 @@ impl Provider for DirectAdmin {
             return Ok(());
         }
         super::refuse_unsupported(self, change)?;
-        let user = the_user(change)?;
+        let user = change.username_on(NAME)?;
         let api = Api::new(&change.server)?;
         let mut still_owned = Vec::new();
         for ip in &change.addresses {

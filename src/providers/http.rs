@@ -223,18 +223,12 @@ impl Client {
         };
         let mut response = match (method, body) {
             ("GET", _) | ("DELETE", Body::None) => {
-                let mut request = if method == "GET" {
+                let request = if method == "GET" {
                     self.agent.get(url)
                 } else {
                     self.agent.delete(url)
                 };
-                for (key, value) in query {
-                    request = request.query(key, value);
-                }
-                for (name, value) in headers {
-                    request = request.header(*name, *value);
-                }
-                request
+                with_parts(request, query, headers)
                     .config()
                     .timeout_global(Some(timeout))
                     .build()
@@ -242,20 +236,17 @@ impl Client {
                     .map_err(failed)?
             }
             _ => {
-                let mut request = match method {
+                let request = match method {
                     "PUT" => self.agent.put(url),
                     "PATCH" => self.agent.patch(url),
                     // NetBox's bulk delete names the objects in the body.
                     "DELETE" => self.agent.delete(url).force_send_body(),
                     _ => self.agent.post(url),
                 };
-                for (key, value) in query {
-                    request = request.query(key, value);
-                }
-                for (name, value) in headers {
-                    request = request.header(*name, *value);
-                }
-                let request = request.config().timeout_global(Some(timeout)).build();
+                let request = with_parts(request, query, headers)
+                    .config()
+                    .timeout_global(Some(timeout))
+                    .build();
                 match body {
                     Body::None => request.send_empty(),
                     Body::Form(fields) => request.send_form(fields.iter().copied()),
@@ -312,6 +303,21 @@ impl Client {
     fn masked(&self, text: &str) -> String {
         journal::mask(text, &self.secrets)
     }
+}
+
+/// A request with its query parameters and headers, with or without a body to come.
+fn with_parts<B>(
+    mut request: ureq::RequestBuilder<B>,
+    query: &[(&str, &str)],
+    headers: &[(&str, &str)],
+) -> ureq::RequestBuilder<B> {
+    for (key, value) in query {
+        request = request.query(key, value);
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request
 }
 
 const TLS_FAILED: &str = "the TLS handshake failed (a self-signed certificate? pin its SHA-256 \

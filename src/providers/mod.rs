@@ -74,6 +74,18 @@ impl IpChange {
     pub fn network_of(&self, address: &str) -> Option<&Network> {
         self.networks.iter().find(|n| n.address == address)
     }
+
+    /// The service's account name on `panel` (WHMCS's username field), which must be set.
+    pub fn username_on(&self, panel: &str) -> Result<&str> {
+        let user = self.username.trim();
+        if user.is_empty() {
+            return Err(crate::Error::Integration(format!(
+                "Service #{} has no {panel} username in WHMCS.",
+                self.service_id
+            )));
+        }
+        Ok(user)
+    }
 }
 
 /// Where one address of a change lives.

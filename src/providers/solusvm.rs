@@ -98,6 +98,23 @@ fn vserver<'a>(integration: &Solusvm, change: &'a IpChange) -> Result<&'a str> {
     Ok(id)
 }
 
+impl Solusvm {
+    /// `action` for each address of the change on its virtual server, the address as
+    /// `field`.
+    fn each(&self, change: &IpChange, action: &str, field: &str) -> Result<()> {
+        if change.addresses.is_empty() {
+            return Ok(());
+        }
+        super::refuse_unsupported(self, change)?;
+        let id = vserver(self, change)?;
+        let api = Api::new(&change.server)?;
+        for address in &change.addresses {
+            api.command(action, &[("vserverid", id), (field, address)])?;
+        }
+        Ok(())
+    }
+}
+
 impl Provider for Solusvm {
     fn name(&self) -> &str {
         NAME
@@ -117,29 +134,11 @@ impl Provider for Solusvm {
     }
 
     fn add_ips(&self, change: &IpChange) -> Result<()> {
-        if change.addresses.is_empty() {
-            return Ok(());
-        }
-        super::refuse_unsupported(self, change)?;
-        let id = vserver(self, change)?;
-        let api = Api::new(&change.server)?;
-        for address in &change.addresses {
-            api.command("vserver-addip", &[("vserverid", id), ("ipv4addr", address)])?;
-        }
-        Ok(())
+        self.each(change, "vserver-addip", "ipv4addr")
     }
 
     fn remove_ips(&self, change: &IpChange) -> Result<()> {
-        if change.addresses.is_empty() {
-            return Ok(());
-        }
-        super::refuse_unsupported(self, change)?;
-        let id = vserver(self, change)?;
-        let api = Api::new(&change.server)?;
-        for address in &change.addresses {
-            api.command("vserver-delip", &[("vserverid", id), ("ipaddr", address)])?;
-        }
-        Ok(())
+        self.each(change, "vserver-delip", "ipaddr")
     }
 
     /// SolusVM v1 documents no version call, so the check deletes nothing from a server that

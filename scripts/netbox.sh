@@ -89,7 +89,14 @@ venv() {
   if [ ! -x "$NB_VENV/bin/netbox" ] || [ "$installed" != "$NB_VERSION" ]; then
     log "netbox: installing NetBox $NB_VERSION from PyPI (about a minute)"
     "$(python312)" -m venv "$NB_VENV"
-    "$NB_VENV/bin/pip" install -q "netbox==$NB_VERSION" gunicorn
+    # A registry hiccup is retried: a 550 MB install should not fail a whole test run.
+    local attempt
+    for attempt in 1 2 3; do
+      "$NB_VENV/bin/pip" install -q --timeout 120 "netbox==$NB_VERSION" gunicorn && return
+      log "netbox: pip install failed (attempt $attempt of 3)"
+      sleep $((attempt * 10))
+    done
+    die "NetBox $NB_VERSION could not be installed from PyPI (see pip's errors above)."
   fi
 }
 

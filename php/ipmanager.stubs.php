@@ -653,4 +653,18 @@ namespace {
      * returned it], or null before the first.
      */
     function ipmanager_netbox_last_push(): ?array {}
+
+    /**
+     * Every subnet with the NetBox scope it maps to.
+     *
+     * @return list<array{subnet_id:int, name:string, cidr:string, site_id:?int, tenant_id:?int, vrf_id:?int}>
+     */
+    function ipmanager_netbox_scopes(): array {}
+
+    /**
+     * Sets which NetBox scope a subnet maps to: 'subnet_id', and NetBox's 'site_id' (the
+     * prefix's scope), 'tenant_id' and 'vrf_id' (the prefix's and its addresses'); '' for
+     * none. The next push applies it.
+     */
+    function ipmanager_netbox_scope_save(array $input): void {}
 }

@@ -125,6 +125,7 @@ pub fn action_title(action: &str) -> String {
         "integration.server_saved" => "Server connection saved",
         "netbox.saved" => "NetBox settings saved",
         "netbox.push" => "Pushed to NetBox",
+        "netbox.scope" => "NetBox scope of a subnet set",
         "netbox.release_failed" => "NetBox release failed",
         other => other,
     };

@@ -188,3 +188,123 @@ fn push_mirrors_what_ip_manager_holds_and_then_only_what_changed() {
         }
     }
 }
+
+/// A subnet mapped to a site, a tenant and a VRF is pushed with them; moved to another VRF,
+/// what was pushed before is retired and the new objects made, never duplicated in place.
+#[test]
+fn a_subnets_scope_reaches_its_prefix_and_addresses() {
+    let real = real();
+    let stamp = std::process::id() % 200 + 1;
+    let salt = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+        % 250
+        + 1;
+    let v4 = format!("10.{}.{salt}.0/24", stamp + 3);
+    let tag = format!("ipm-scope-{stamp}-{salt}");
+    let test = migrated("netbox_scope");
+    whmcs_tables(&test);
+    let s = subnet(&test, json!({"cidr": v4, "name": "scoped"}));
+    let p = pool(&test, json!({"subnet_id": s.id, "name": "scoped"}));
+    let held = allocator::allocate(&test.db, Target::Pool(p.id), 9, 1).unwrap()[0]
+        .address
+        .clone();
+    settings::save(&test.db, &form(&real.url, &real.token, &tag, "deprecate")).unwrap();
+    let nb = NetBox::new(&settings::read(&test.db).unwrap()).unwrap();
+    let make = |endpoint: &str, name: String| -> u32 {
+        let slug = name.to_lowercase();
+        nb.call(
+            "POST",
+            endpoint,
+            &[],
+            Some(&json!({"name": name, "slug": slug})),
+        )
+        .unwrap()["id"]
+            .as_u64()
+            .unwrap() as u32
+    };
+    let site = make("dcim/sites/", format!("Site-{tag}"));
+    let tenant = make("tenancy/tenants/", format!("Tenant-{tag}"));
+    let vrf = |name: String| -> u32 {
+        nb.call("POST", "ipam/vrfs/", &[], Some(&json!({"name": name})))
+            .unwrap()["id"]
+            .as_u64()
+            .unwrap() as u32
+    };
+    let (red, blue) = (vrf(format!("red-{tag}")), vrf(format!("blue-{tag}")));
+    let scope = |vrf_id: u32| ipmanager::netbox::scopes::Scope {
+        site_id: Some(site),
+        tenant_id: Some(tenant),
+        vrf_id: Some(vrf_id),
+    };
+    assert!(ipmanager::netbox::scopes::save(&test.db, 999_999, scope(red)).is_err());
+    ipmanager::netbox::scopes::save(&test.db, s.id, scope(red)).unwrap();
+
+    let first = push(&test.db).unwrap();
+    assert_eq!(
+        (first.prefixes.created, first.addresses.created),
+        (1, 1),
+        "{first:?}"
+    );
+    let prefix = &objects(&nb, "ipam/prefixes/", "within_include", &v4)[0];
+    assert_eq!(
+        (
+            prefix["scope_type"].clone(),
+            prefix["scope_id"].clone(),
+            prefix["tenant"]["id"].clone(),
+            prefix["vrf"]["id"].clone()
+        ),
+        (json!("dcim.site"), json!(site), json!(tenant), json!(red))
+    );
+    let address = &objects(&nb, "ipam/ip-addresses/", "parent", &v4)[0];
+    assert_eq!(address["address"], json!(format!("{held}/24")));
+    assert_eq!(
+        (
+            address["tenant"]["id"].clone(),
+            address["vrf"]["id"].clone()
+        ),
+        (json!(tenant), json!(red))
+    );
+    let again = push(&test.db).unwrap();
+    assert_eq!(
+        again.prefixes.unchanged + again.addresses.unchanged,
+        2,
+        "{again:?}"
+    );
+
+    // Moved to another VRF: the red objects are retired, blue ones made.
+    ipmanager::netbox::scopes::save(&test.db, s.id, scope(blue)).unwrap();
+    let moved = push(&test.db).unwrap();
+    assert_eq!(
+        (
+            moved.prefixes.created,
+            moved.prefixes.retired,
+            moved.addresses.created,
+            moved.addresses.retired
+        ),
+        (1, 1, 1, 1),
+        "{moved:?}"
+    );
+
+    for (endpoint, filter) in [
+        ("ipam/ip-addresses/", "parent"),
+        ("ipam/prefixes/", "within_include"),
+    ] {
+        let ids: Vec<Value> = objects(&nb, endpoint, filter, &v4)
+            .iter()
+            .map(|o| json!({"id": o["id"]}))
+            .collect();
+        nb.call("DELETE", endpoint, &[], Some(&Value::Array(ids)))
+            .unwrap();
+    }
+    for (endpoint, id) in [
+        ("ipam/vrfs/", red),
+        ("ipam/vrfs/", blue),
+        ("tenancy/tenants/", tenant),
+        ("dcim/sites/", site),
+    ] {
+        nb.call("DELETE", endpoint, &[], Some(&json!([{"id": id}])))
+            .unwrap();
+    }
+}

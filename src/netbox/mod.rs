@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod push;
+pub mod scopes;
 pub mod settings;
 
 use crate::error::Result;

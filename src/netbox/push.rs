@@ -12,6 +12,7 @@
 //!   made by someone else: it is reported as a conflict and never overwritten.
 
 use super::client::NetBox;
+use super::scopes::Scope;
 use super::settings::{self, ReleaseAction};
 use crate::error::{Error, Result};
 use crate::ipam::model::take;
@@ -67,7 +68,8 @@ pub fn push(db: &Db) -> Result<PushReport> {
     let netbox = NetBox::new(&settings)?;
     let tag = ensure_tag(&netbox, &settings.tag)?;
     let subnets = subnets::list(db)?;
-    let wanted = wanted(db, &subnets, &settings.tag)?;
+    let scopes = super::scopes::all(db)?;
+    let wanted = wanted(db, &subnets, &scopes, &settings.tag)?;
     let mut report = PushReport::default();
     for (endpoint, field) in [
         ("ipam/prefixes/", "prefix"),
@@ -81,9 +83,16 @@ pub fn push(db: &Db) -> Result<PushReport> {
             } else {
                 "parent"
             };
+            // Every VRF's: an object is keyed by its VRF too, so one left in another VRF
+            // after the subnet's scope changed is retired, not mistaken for the new one.
             for object in netbox.list(endpoint, &[(filter, &subnet.cidr.to_string())])? {
                 if let Some(key) = object.get(field).and_then(Value::as_str) {
-                    present.insert(key_of(field, key), object);
+                    let vrf = object
+                        .get("vrf")
+                        .and_then(|v| v.get("id"))
+                        .and_then(Value::as_u64)
+                        .map(|v| v as u32);
+                    present.insert(in_vrf(&key_of(field, key), vrf), object);
                 }
             }
         }
@@ -131,6 +140,23 @@ fn ensure_tag(netbox: &NetBox, slug: &str) -> Result<u64> {
         .ok_or_else(|| Error::Integration("NetBox created the tag without an id.".into()))
 }
 
+/// A key within its VRF (`198.51.100.7@12`; `@-` for the global table).
+fn in_vrf(key: &str, vrf: Option<u32>) -> String {
+    match vrf {
+        Some(vrf) => format!("{key}@{vrf}"),
+        None => format!("{key}@-"),
+    }
+}
+
+/// A key as the admin reads it.
+fn shown(key: &str) -> String {
+    match key.split_once('@') {
+        Some((k, "-")) => k.to_string(),
+        Some((k, vrf)) => format!("{k} in VRF #{vrf}"),
+        None => key.to_string(),
+    }
+}
+
 /// How an object is matched: a prefix by its CIDR, an IP address by the address alone (one
 /// recorded with another mask is the same address, and is corrected, not duplicated).
 fn key_of(field: &str, value: &str) -> String {
@@ -156,8 +182,31 @@ fn normalized(key: &str) -> String {
         .unwrap_or_else(|_| key.to_string())
 }
 
+/// A subnet's scope as NetBox fields: the prefix's site, and the tenant and VRF of the
+/// prefix and of what is assigned in it.
+fn scope_fields(fields: &mut Map<String, Value>, scope: Option<&Scope>, prefix: bool) {
+    let Some(scope) = scope else {
+        return;
+    };
+    if let (true, Some(site)) = (prefix, scope.site_id) {
+        fields.insert("scope_type".into(), json!("dcim.site"));
+        fields.insert("scope_id".into(), json!(site));
+    }
+    if let Some(tenant) = scope.tenant_id {
+        fields.insert("tenant".into(), json!(tenant));
+    }
+    if let Some(vrf) = scope.vrf_id {
+        fields.insert("vrf".into(), json!(vrf));
+    }
+}
+
 /// Everything IP Manager wants in NetBox: its subnets and what it assigns.
-fn wanted(db: &Db, subnets: &[crate::ipam::model::Subnet], tag: &str) -> Result<Vec<Wanted>> {
+fn wanted(
+    db: &Db,
+    subnets: &[crate::ipam::model::Subnet],
+    scopes: &BTreeMap<u64, Scope>,
+    tag: &str,
+) -> Result<Vec<Wanted>> {
     let tags = json!([{"slug": tag}]);
     let mut out = Vec::new();
     let by_id: BTreeMap<u64, &crate::ipam::model::Subnet> =
@@ -171,9 +220,11 @@ fn wanted(db: &Db, subnets: &[crate::ipam::model::Subnet], tag: &str) -> Result<
             json!(text(&format!("{} {}", s.name, s.description), 200)),
         );
         fields.insert("tags".into(), tags.clone());
+        let scope = scopes.get(&s.id);
+        scope_fields(&mut fields, scope, true);
         out.push(Wanted {
             endpoint: "ipam/prefixes/",
-            key: s.cidr.to_string(),
+            key: in_vrf(&s.cidr.to_string(), scope.and_then(|s| s.vrf_id)),
             fields,
         });
     }
@@ -219,12 +270,15 @@ fn wanted(db: &Db, subnets: &[crate::ipam::model::Subnet], tag: &str) -> Result<
         fields.insert("description".into(), json!(description));
         fields.insert("tags".into(), tags.clone());
         let single = len == addr.family.bits();
+        let scope = scopes.get(&subnet_id);
+        scope_fields(&mut fields, scope, !single);
+        let vrf = scope.and_then(|s| s.vrf_id);
         if single {
             fields.insert(
                 "address".into(),
                 json!(format!("{addr}/{}", subnet.cidr.prefix_len())),
             );
-            let key = addr.to_string();
+            let key = in_vrf(&addr.to_string(), vrf);
             fields.insert("dns_name".into(), json!(dns_name(&domain)));
             out.push(Wanted {
                 endpoint: "ipam/ip-addresses/",
@@ -232,8 +286,9 @@ fn wanted(db: &Db, subnets: &[crate::ipam::model::Subnet], tag: &str) -> Result<
                 fields,
             });
         } else {
-            let key = Cidr::containing(addr, len)?.to_string();
-            fields.insert("prefix".into(), json!(key));
+            let cidr = Cidr::containing(addr, len)?.to_string();
+            fields.insert("prefix".into(), json!(cidr));
+            let key = in_vrf(&cidr, vrf);
             out.push(Wanted {
                 endpoint: "ipam/prefixes/",
                 key,
@@ -290,7 +345,7 @@ fn reconcile(
             Some(o) if !ours(o) => conflicts.push(format!(
                 "{} {} exists in NetBox without the tag '{tag}' (made outside IP Manager); left as it is.",
                 if endpoint == "ipam/prefixes/" { "Prefix" } else { "Address" },
-                w.key
+                shown(&w.key)
             )),
             Some(o) => {
                 let changed: Map<String, Value> = w
@@ -357,6 +412,8 @@ fn same(field: &str, wanted: &Value, object: &Value) -> bool {
     };
     match field {
         "status" => have.get("value") == Some(wanted),
+        // Related objects come back nested, by id.
+        "tenant" | "vrf" => have.get("id") == Some(wanted),
         "tags" => wanted.as_array().is_some_and(|w| {
             w.iter().all(|t| {
                 have.as_array()

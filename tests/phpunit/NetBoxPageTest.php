@@ -85,6 +85,11 @@ final class NetBoxPageTest extends HarnessTestCase
         $s = ipmanager_subnet_create(['cidr' => $cidr, 'name' => 'page']);
         $p = ipmanager_pool_create(['subnet_id' => $s['id'], 'name' => 'page pool']);
         ipmanager_allocate(['pool_id' => $p['id'], 'service_id' => $this->ids['service_demo_vps']]);
+        $html = $this->page(['do' => 'scope', 'subnet_id' => (string) $s['id'], 'site_id' => 'x', 'tenant_id' => '', 'vrf_id' => '']);
+        $this->assertStringContainsString('site_id', $html, 'a bad id is refused in words');
+        $html = $this->page(['do' => 'scope', 'subnet_id' => (string) $s['id'], 'site_id' => '', 'tenant_id' => '', 'vrf_id' => '']);
+        $this->assertStringContainsString('NetBox scope of subnet #' . $s['id'] . ' saved.', $html);
+        $this->assertStringContainsString('data-subnet-id="' . $s['id'] . '"', $html);
         $html = $this->page(['do' => 'push']);
         $this->assertMatchesRegularExpression('/Pushed to NetBox: prefixes 1 created, 0 updated, 0 retired; addresses 1 created, 0 updated, 0 retired; 0 unchanged/', $html);
         $this->assertStringContainsString('Last push ', $html);

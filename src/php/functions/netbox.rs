@@ -67,6 +67,36 @@ pub fn ipmanager_netbox_last_push() -> PhpResult<Zval> {
     Ok(to_php(&netbox::push::last(&*registry::db()?)?)?)
 }
 
+/// Every subnet with the NetBox scope it maps to (`site_id`, `tenant_id`, `vrf_id`).
+#[php_function]
+pub fn ipmanager_netbox_scopes() -> PhpResult<Zval> {
+    Ok(to_php(&netbox::scopes::listed(&*registry::db()?)?)?)
+}
+
+/// Sets a subnet's NetBox scope: `subnet_id`, and `site_id`, `tenant_id`, `vrf_id` (NetBox's
+/// ids; '' for none).
+#[php_function]
+pub fn ipmanager_netbox_scope_save(input: &Zval) -> PhpResult<()> {
+    let input = args::array(input, "The NetBox scope")?;
+    let f = Fields::new("NetBox scope", &input)?;
+    f.allow_only(&["subnet_id", "site_id", "tenant_id", "vrf_id"])?;
+    let subnet_id = f
+        .optional_int("subnet_id", 1, i64::MAX)?
+        .ok_or_else(|| crate::Error::invalid("Which subnet? 'subnet_id' is missing."))?
+        as u64;
+    let id = |key: &str| -> crate::Result<Option<u32>> {
+        Ok(f.optional_int(key, 1, i64::from(u32::MAX))?
+            .map(|n| n as u32))
+    };
+    let scope = netbox::scopes::Scope {
+        site_id: id("site_id")?,
+        tenant_id: id("tenant_id")?,
+        vrf_id: id("vrf_id")?,
+    };
+    netbox::scopes::save(&*registry::db()?, subnet_id, scope)?;
+    Ok(())
+}
+
 /// "Test connection": NetBox's version, or its exact refusal.
 #[php_function]
 pub fn ipmanager_netbox_test() -> PhpResult<String> {
@@ -80,4 +110,6 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_netbox_test))
         .function(wrap_function!(ipmanager_netbox_push))
         .function(wrap_function!(ipmanager_netbox_last_push))
+        .function(wrap_function!(ipmanager_netbox_scopes))
+        .function(wrap_function!(ipmanager_netbox_scope_save))
 }

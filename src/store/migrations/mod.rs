@@ -16,6 +16,7 @@ mod v008_outbox;
 mod v009_integrations;
 mod v010_outbox_notes;
 mod v011_netbox;
+mod v012_netbox_scopes;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -45,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v009_integrations::MIGRATION,
     v010_outbox_notes::MIGRATION,
     v011_netbox::MIGRATION,
+    v012_netbox_scopes::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";

@@ -13,7 +13,8 @@ final class NetBoxPage
         if ($last !== null) {
             $last['when'] = gmdate('Y-m-d H:i', (int) $last['at']) . ' UTC';
         }
-        return new Page('netbox.tpl', ['settings' => ipmanager_netbox_settings(), 'last' => $last], $messages);
+        return new Page('netbox.tpl', ['settings' => ipmanager_netbox_settings(), 'last' => $last,
+            'scopes' => ipmanager_netbox_scopes()], $messages);
     }
 
     private static function act(array $lang): array
@@ -40,6 +41,10 @@ final class NetBoxPage
                     return [['success', $lang['netbox_saved']]];
                 case 'test':
                     return [['success', sprintf($lang['netbox_test_ok'], ipmanager_netbox_test())]];
+                case 'scope':
+                    ipmanager_netbox_scope_save(['subnet_id' => Request::post('subnet_id'), 'site_id' => Request::post('site_id'),
+                        'tenant_id' => Request::post('tenant_id'), 'vrf_id' => Request::post('vrf_id')]);
+                    return [['success', sprintf($lang['netbox_scope_saved'], Request::post('subnet_id'))]];
                 case 'push':
                     $r = ipmanager_netbox_push();
                     $messages = [['success', sprintf($lang['netbox_pushed'], $r['prefixes']['created'], $r['prefixes']['updated'],

@@ -21,6 +21,28 @@
 </form>
 <form method="post" class="ipm-inline" action="{url action=netbox}"><input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="test"><button class="btn btn-default" type="submit" id="ipm-netbox-test">{$lang.test_connection}</button></form>
 
+<h3>{$lang.netbox_scopes_title}</h3>
+<p>{$lang.netbox_scopes_help}</p>
+{if $scopes|@count == 0}
+    <div class="alert alert-info">{$lang.netbox_no_subnets}</div>
+{else}
+<table class="table table-striped" id="ipm-netbox-scopes">
+    <thead><tr><th>{$lang.col_subnet}</th><th>{$lang.netbox_site_id}</th><th>{$lang.netbox_tenant_id}</th><th>{$lang.netbox_vrf_id}</th><th></th></tr></thead>
+    <tbody>
+    {foreach $scopes as $s}
+        <tr data-subnet-id="{$s.subnet_id}"><td>{$s.name} <code>{$s.cidr}</code></td>
+            <td colspan="4"><form method="post" class="form-inline" action="{url action=netbox}">
+                <input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="scope"><input type="hidden" name="subnet_id" value="{$s.subnet_id}">
+                <input type="text" class="form-control input-sm" name="site_id" size="6" value="{$s.site_id}" title="{$lang.netbox_site_id}">
+                <input type="text" class="form-control input-sm" name="tenant_id" size="6" value="{$s.tenant_id}" title="{$lang.netbox_tenant_id}">
+                <input type="text" class="form-control input-sm" name="vrf_id" size="6" value="{$s.vrf_id}" title="{$lang.netbox_vrf_id}">
+                <button class="btn btn-default btn-xs" type="submit">{$lang.save}</button>
+            </form></td></tr>
+    {/foreach}
+    </tbody>
+</table>
+{/if}
+
 <h3>{$lang.netbox_push_title}</h3>
 <p>{$lang.netbox_push_help}</p>
 <p id="ipm-netbox-last">{if $last}{$lang.netbox_last_push|sprintf:$last.when:$last.report.prefixes.created:$last.report.prefixes.updated:$last.report.prefixes.retired:$last.report.addresses.created:$last.report.addresses.updated:$last.report.addresses.retired:($last.report.conflicts|@count)}{else}{$lang.netbox_never_pushed}{/if}</p>

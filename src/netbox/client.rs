@@ -50,15 +50,12 @@ impl NetBox {
             ));
         }
         let authorization = authorization(&settings.token)?;
-        let options = HttpOptions {
-            connect_timeout: std::time::Duration::from_millis(u64::from(
-                settings.connect_timeout_ms,
-            )),
-            timeout: std::time::Duration::from_millis(u64::from(settings.timeout_ms)),
-            verify_tls: settings.verify_tls,
-            fingerprint: crate::providers::pinned_tls::parse_fingerprint(&settings.fingerprint)?,
-            deadline: None,
-        };
+        let options = HttpOptions::from_settings(
+            settings.verify_tls,
+            crate::providers::pinned_tls::parse_fingerprint(&settings.fingerprint)?,
+            settings.connect_timeout_ms,
+            settings.timeout_ms,
+        );
         let token = settings.token.trim().to_string();
         let secret = token.rsplit('.').next().unwrap_or_default().to_string();
         Ok(NetBox {

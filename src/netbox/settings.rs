@@ -140,19 +140,11 @@ pub fn save(db: &Db, form: &NetBoxForm) -> Result<NetBoxSettings> {
     if !token.is_empty() {
         super::client::authorization(&token)?;
     }
-    let fingerprint = crate::providers::pinned_tls::parse_fingerprint(&form.fingerprint)?
-        .map(|pin| crate::providers::pinned_tls::show_fingerprint(&pin))
-        .unwrap_or_default();
-    if !(100..=10_000).contains(&form.connect_timeout_ms) {
-        return Err(Error::invalid(
-            "The connect timeout must be between 100 and 10000 ms.",
-        ));
-    }
-    if !(100..=30_000).contains(&form.timeout_ms) {
-        return Err(Error::invalid(
-            "The request timeout must be between 100 and 30000 ms.",
-        ));
-    }
+    let fingerprint = crate::providers::http::checked_reach(
+        &form.fingerprint,
+        form.connect_timeout_ms,
+        form.timeout_ms,
+    )?;
     let tag = form.tag.trim().to_string();
     if tag.is_empty()
         || tag.len() > 100

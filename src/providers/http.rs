@@ -36,6 +36,48 @@ impl Default for HttpOptions {
     }
 }
 
+impl HttpOptions {
+    /// The options an admin's settings describe (timeouts in milliseconds, the pin parsed).
+    pub fn from_settings(
+        verify_tls: bool,
+        fingerprint: Option<[u8; 32]>,
+        connect_timeout_ms: u32,
+        timeout_ms: u32,
+    ) -> HttpOptions {
+        HttpOptions {
+            connect_timeout: Duration::from_millis(u64::from(connect_timeout_ms)),
+            timeout: Duration::from_millis(u64::from(timeout_ms)),
+            verify_tls,
+            fingerprint,
+            deadline: None,
+        }
+    }
+}
+
+/// Checks how an admin wants a service reached (a panel's server, NetBox): timeouts in
+/// range (connect 100 ms – 10 s, request 100 ms – 30 s) and a pin that parses. The pin as it
+/// is kept (`AB:CD:…`, or '' for none).
+pub fn checked_reach(
+    fingerprint: &str,
+    connect_timeout_ms: u32,
+    timeout_ms: u32,
+) -> Result<String> {
+    let pin = super::pinned_tls::parse_fingerprint(fingerprint)?
+        .map(|pin| super::pinned_tls::show_fingerprint(&pin))
+        .unwrap_or_default();
+    if !(100..=10_000).contains(&connect_timeout_ms) {
+        return Err(Error::invalid(
+            "The connect timeout must be between 100 and 10000 ms.",
+        ));
+    }
+    if !(100..=30_000).contains(&timeout_ms) {
+        return Err(Error::invalid(
+            "The request timeout must be between 100 and 30000 ms.",
+        ));
+    }
+    Ok(pin)
+}
+
 /// A reply: status and body as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {

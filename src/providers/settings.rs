@@ -325,16 +325,15 @@ impl ServerSettings {
     }
 
     pub fn http(&self) -> super::http::HttpOptions {
-        super::http::HttpOptions {
-            connect_timeout: std::time::Duration::from_millis(u64::from(self.connect_timeout_ms)),
-            timeout: std::time::Duration::from_millis(u64::from(self.timeout_ms)),
-            verify_tls: self.verify_tls,
+        super::http::HttpOptions::from_settings(
+            self.verify_tls,
             // Saved only once it parsed, so a stored pin always reads back.
-            fingerprint: super::pinned_tls::parse_fingerprint(&self.fingerprint)
+            super::pinned_tls::parse_fingerprint(&self.fingerprint)
                 .ok()
                 .flatten(),
-            deadline: None,
-        }
+            self.connect_timeout_ms,
+            self.timeout_ms,
+        )
     }
 }
 
@@ -355,22 +354,13 @@ pub fn server_settings(q: &mut impl Queryable, server_id: u32) -> Outcome<Server
     })
 }
 
-/// Saves how a server is reached. Timeouts: connect 100 ms – 10 s, request 100 ms – 30 s;
-/// a pin is 64 hex digits (kept as `AB:CD:…`).
+/// Saves how a server is reached (checked by `http::checked_reach`).
 pub fn save_server(db: &Db, settings: &ServerSettings) -> Result<()> {
-    let fingerprint = super::pinned_tls::parse_fingerprint(&settings.fingerprint)?
-        .map(|pin| super::pinned_tls::show_fingerprint(&pin))
-        .unwrap_or_default();
-    if !(100..=10_000).contains(&settings.connect_timeout_ms) {
-        return Err(Error::invalid(
-            "The connect timeout must be between 100 and 10000 ms.",
-        ));
-    }
-    if !(100..=30_000).contains(&settings.timeout_ms) {
-        return Err(Error::invalid(
-            "The request timeout must be between 100 and 30000 ms.",
-        ));
-    }
+    let fingerprint = super::http::checked_reach(
+        &settings.fingerprint,
+        settings.connect_timeout_ms,
+        settings.timeout_ms,
+    )?;
     db.transaction(RetryPolicy::Transient, |tx| {
         let exists: Option<u32> = tx.exec_first(
             "SELECT id FROM tblservers WHERE id = :id",

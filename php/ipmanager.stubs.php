@@ -664,7 +664,42 @@ namespace {
     /**
      * Sets which NetBox scope a subnet maps to: 'subnet_id', and NetBox's 'site_id' (the
      * prefix's scope), 'tenant_id' and 'vrf_id' (the prefix's and its addresses'); '' for
-     * none. The next push applies it.
+     * none. Its objects in NetBox follow (through the queue when NetBox mirrors changes,
+     * else with the next push).
      */
     function ipmanager_netbox_scope_save(array $input): void {}
+
+    /**
+     * The NetBox page: settings (no token), whether NetBox answers now (asked within 2 s;
+     * null without a URL or token), the last push and sync, the queue of changes for NetBox
+     * ('page', 'per_page') with how many wait and how many of them failed last time.
+     *
+     * @return array{settings:array, connection:?array{ok:bool, message:string},
+     *   last_push:?array, last_sync:?array, waiting:int, failing:int, queue:array}
+     */
+    function ipmanager_netbox_overview(?array $filters = null): array {}
+
+    /**
+     * Sync from NetBox: prefixes become subnets (parents first, with their scope), addresses
+     * inside a subnet are assigned to the WHMCS service their description names ("WHMCS
+     * service #N") or reserved, so they are never handed out. IP Manager's own objects
+     * (tagged) and deprecated ones are left out; what IP Manager holds otherwise is reported
+     * as a conflict and never overwritten. All or nothing; 'dry_run' => true gives the same
+     * report and keeps nothing. Running it twice changes nothing.
+     *
+     * @return array{dry_run:bool, subnets:list<array{object:string, detail:string}>,
+     *   reserved:list<array>, assigned:list<array>, unchanged:list<array>, conflicts:list<array>,
+     *   skipped:list<array>, own_objects:int, took_ms:int}
+     * @throws \IpManager\Exception\NotConfigured without a URL or token
+     * @throws \IpManager\Exception\Integration with NetBox's exact refusal
+     */
+    function ipmanager_netbox_sync(?array $options = null): array {}
+
+    /**
+     * Sends the NetBox changes that are due now (at most 200, stopping at the first failure,
+     * within 10 s); what became of each.
+     *
+     * @return list<array{id:int, service_id:int, operation:string, addresses:list<string>, error:?string, note:?string}>
+     */
+    function ipmanager_netbox_drain(): array {}
 }

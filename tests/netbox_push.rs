@@ -173,19 +173,8 @@ fn push_mirrors_what_ip_manager_holds_and_then_only_what_changed() {
     );
 
     // Clean up: everything this run made.
-    for (endpoint, filter, cidr) in [
-        ("ipam/ip-addresses/", "parent", v4.as_str()),
-        ("ipam/prefixes/", "within_include", v4.as_str()),
-        ("ipam/prefixes/", "within_include", v6.as_str()),
-    ] {
-        let ids: Vec<Value> = objects(&nb, endpoint, filter, cidr)
-            .iter()
-            .map(|o| json!({"id": o["id"]}))
-            .collect();
-        if !ids.is_empty() {
-            nb.call("DELETE", endpoint, &[], Some(&Value::Array(ids)))
-                .unwrap();
-        }
+    for cidr in [&v4, &v6] {
+        support::netbox::remove_under(&nb, cidr);
     }
 }
 
@@ -287,17 +276,7 @@ fn a_subnets_scope_reaches_its_prefix_and_addresses() {
         "{moved:?}"
     );
 
-    for (endpoint, filter) in [
-        ("ipam/ip-addresses/", "parent"),
-        ("ipam/prefixes/", "within_include"),
-    ] {
-        let ids: Vec<Value> = objects(&nb, endpoint, filter, &v4)
-            .iter()
-            .map(|o| json!({"id": o["id"]}))
-            .collect();
-        nb.call("DELETE", endpoint, &[], Some(&Value::Array(ids)))
-            .unwrap();
-    }
+    support::netbox::remove_under(&nb, &v4);
     for (endpoint, id) in [
         ("ipam/vrfs/", red),
         ("ipam/vrfs/", blue),

@@ -6,7 +6,6 @@ mod support;
 use ipmanager::Error;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::jobs::orphans;
-use ipmanager::providers::netbox::{IpamMirror, NoNetBox};
 use ipmanager::providers::{Integrations, IpChange, Provider, Providers, ServerAccess};
 use mysql::prelude::Queryable;
 use serde_json::json;
@@ -105,7 +104,6 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
         &req(json!({"id": first})),
         &Integrations {
             panels: &panel,
-            netbox: &NoNetBox,
             servers: &server,
             deadline: None,
         },
@@ -132,7 +130,6 @@ fn a_refusing_panel_leaves_the_address_releasing_then_a_retry_releases_it() {
         &req(json!({"all": true, "mode": "free"})),
         &Integrations {
             panels: &panel,
-            netbox: &NoNetBox,
             servers: &server,
             deadline: None,
         },
@@ -183,42 +180,4 @@ fn without_an_integration_release_goes_straight_to_quarantine() {
         ),
         Err(Error::NotFound(_))
     ));
-}
-
-struct FlakyNetBox {
-    told: std::cell::RefCell<Vec<String>>,
-}
-
-impl IpamMirror for FlakyNetBox {
-    fn name(&self) -> &str {
-        "netbox.example"
-    }
-    fn assigned(&self, _: &str, _: u32) -> ipmanager::Result<()> {
-        Ok(())
-    }
-    fn released(&self, address: &str) -> ipmanager::Result<()> {
-        self.told.borrow_mut().push(address.to_string());
-        Err(Error::Integration("NetBox answered 503".into()))
-    }
-}
-
-#[test]
-fn netbox_hears_of_each_release_and_its_failure_is_logged_without_undoing_it() {
-    let (test, _) = setup("orph_netbox");
-    let netbox = FlakyNetBox {
-        told: std::cell::RefCell::new(Vec::new()),
-    };
-    let integrations = Integrations {
-        panels: &ipmanager::providers::NoIntegrations,
-        netbox: &netbox,
-        servers: &server,
-        deadline: None,
-    };
-    let report = orphans::release(&test.db, &req(json!({"all": true})), &integrations, 24).unwrap();
-    assert_eq!(report.released, ["10.70.0.1", "10.70.0.2"]);
-    assert_eq!(*netbox.told.borrow(), ["10.70.0.1", "10.70.0.2"]);
-    let log =
-        ipmanager::audit::list(&test.db, &req(json!({"action": "netbox.release_failed"}))).unwrap();
-    assert_eq!(log.total, 2);
-    assert!(log.items[0].message.contains("NetBox answered 503"));
 }

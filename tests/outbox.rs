@@ -73,6 +73,7 @@ fn server(id: u32) -> ipmanager::Result<Option<ServerAccess>> {
 
 fn job(operation: Operation, service_id: u32, addresses: &[&str]) -> Job {
     Job {
+        target: outbox::Target::Panel,
         operation,
         service_id,
         server_id: 1,
@@ -185,7 +186,7 @@ fn a_job_exists_only_when_its_transaction_commits_and_is_delivered_once() {
             .unwrap()
             .is_empty()
     );
-    let queue = outbox::list(&test.db, Default::default()).unwrap();
+    let queue = outbox::list(&test.db, outbox::Target::Panel, Default::default()).unwrap();
     assert!(queue.items[0].delivered && queue.items[0].attempts == 1);
 }
 
@@ -229,7 +230,7 @@ fn a_refusal_waits_longer_each_time_and_an_admin_can_retry_now() {
         "two minutes after the second, got {}",
         waits
     );
-    let queue = outbox::list(&test.db, Default::default()).unwrap();
+    let queue = outbox::list(&test.db, outbox::Target::Panel, Default::default()).unwrap();
     assert_eq!(
         (queue.items[0].attempts, queue.items[0].delivered),
         (2, false)

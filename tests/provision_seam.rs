@@ -60,7 +60,6 @@ fn with<'a>(
 ) -> Integrations<'a> {
     Integrations {
         panels,
-        netbox: &ipmanager::providers::netbox::NoNetBox,
         servers,
         deadline: None,
     }

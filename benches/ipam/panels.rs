@@ -82,6 +82,7 @@ fn drain_thousand() {
                 outbox::enqueue(
                     tx,
                     &Job {
+                        target: outbox::Target::Panel,
                         operation: Operation::Add,
                         service_id: service,
                         server_id: s.panel.server_id,

@@ -289,6 +289,8 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<u64> {
         for row in &rows {
             give::free_row(tx, &locked.subnet, &locked.blocked, row)?;
         }
+        let released: Vec<String> = rows.iter().filter(|r| r.state.counts_as_assigned()).map(|r| r.display()).collect();
+        crate::netbox::mirror::enqueue(tx, crate::providers::outbox::Operation::Remove, 0, &released)?;
         tx.exec_drop("DELETE FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => id})?;
         audit::record(tx, "pool.delete", ("pool", id), Some(&spec_json(&PoolSpec::from(&pool))), None, &format!("Pool \"{}\" deleted; {in_use} address(es) released.", pool.name))?;
         Ok(in_use)

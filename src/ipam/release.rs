@@ -196,6 +196,12 @@ pub fn release_row(
         Some(&serde_json::json!({"address": row.display(), "state": state.as_str()})),
         &format!("{}{owner} {what}.", row.display()),
     )?;
+    crate::netbox::mirror::enqueue(
+        tx,
+        crate::providers::outbox::Operation::Remove,
+        row.service_id.unwrap_or(0),
+        &[row.display()],
+    )?;
     Ok(Released {
         address: row.display(),
         subnet_id: locked.subnet.id,

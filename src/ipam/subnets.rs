@@ -12,6 +12,7 @@ use crate::audit;
 use crate::error::{Error, Result};
 use crate::net::AddrRange;
 use crate::net::rules::BlockReason;
+use crate::providers::outbox::Operation;
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
 use mysql::params;
 use mysql::prelude::Queryable;
@@ -46,7 +47,14 @@ pub fn validate(
 
 pub fn create(db: &Db, form: &SubnetForm) -> Result<Subnet> {
     let spec = SubnetSpec::from_form(form, None).map_err(FieldErrors::into_error)?;
-    let id = db.transaction(RetryPolicy::Transient, |tx| {
+    let id = db.transaction(RetryPolicy::Transient, |tx| create_in(tx, &spec))?;
+    get(db, id)
+}
+
+/// `create` in the caller's transaction (sync from NetBox adds many at once). A refusal
+/// (placement, a parent's addresses in the way) comes before anything is written.
+pub fn create_in(tx: &mut Tx<'_>, spec: &SubnetSpec) -> Outcome<u64> {
+    {
         // The parent row lock serialises this with allocations in the parent (a parent that
         // does not exist is reported on its field by the placement check).
         let parent = match spec.parent_id {
@@ -54,12 +62,12 @@ pub fn create(db: &Db, form: &SubnetForm) -> Result<Subnet> {
             _ => None,
         };
         let mut errors = FieldErrors::default();
-        subnet_checks::check_placement(tx, &spec, &mut errors)?;
+        subnet_checks::check_placement(tx, spec, &mut errors)?;
         if !errors.is_empty() {
             return Err(errors.into_error().into());
         }
         if let Some(parent) = &parent {
-            carve_out_of_parent(tx, parent, &spec)?;
+            carve_out_of_parent(tx, parent, spec)?;
         }
         tx.exec_drop(
             "INSERT INTO mod_ipmanager_subnets (name, family, network, last_address, prefix_len, parent_id, gateway, vlan, \
@@ -72,21 +80,41 @@ pub fn create(db: &Db, form: &SubnetForm) -> Result<Subnet> {
                 "len" => spec.cidr.prefix_len(), "parent" => spec.parent_id,
                 "gateway" => spec.gateway.map(|g| g.to_bytes()), "vlan" => spec.vlan,
                 "description" => &spec.description, "stored" => spec.stored,
-                "rules" => rules_json(&spec)?, "reserved" => spec.reserved_text(), "excluded" => spec.excluded_text(),
+                "rules" => rules_json(spec)?, "reserved" => spec.reserved_text(), "excluded" => spec.excluded_text(),
             },
         )?;
-        let id = tx.last_insert_id().ok_or_else(|| Error::Internal("The new subnet got no id.".into()))?;
-        audit::record(tx, "subnet.create", ("subnet", id), None, Some(&spec_json(&spec)), &format!("Subnet {} ({}) added.", spec.cidr, spec.name))?;
+        let id = tx
+            .last_insert_id()
+            .ok_or_else(|| Error::Internal("The new subnet got no id.".into()))?;
+        audit::record(
+            tx,
+            "subnet.create",
+            ("subnet", id),
+            None,
+            Some(&spec_json(spec)),
+            &format!("Subnet {} ({}) added.", spec.cidr, spec.name),
+        )?;
+        crate::netbox::mirror::enqueue(tx, Operation::Add, 0, &[spec.cidr.to_string()])?;
         let subnet = load(tx, id)?;
         if spec.stored {
-            stored_rows::generate(tx, id, spec.cidr.range(), spec.cidr.family().bits(), &spec.blocked())?;
+            stored_rows::generate(
+                tx,
+                id,
+                spec.cidr.range(),
+                spec.cidr.family().bits(),
+                &spec.blocked(),
+            )?;
         } else {
             let range = spec.cidr.range();
-            give::give_back(tx, &subnet, &Blocked::new(&subnet, &[]), &[(range.start, range.end)])?;
+            give::give_back(
+                tx,
+                &subnet,
+                &Blocked::new(&subnet, &[]),
+                &[(range.start, range.end)],
+            )?;
         }
         Ok(id)
-    })?;
-    get(db, id)
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -100,7 +128,13 @@ pub struct UpdateReport {
 pub fn update(db: &Db, id: u64, form: &SubnetForm) -> Result<(Subnet, UpdateReport)> {
     let existing = get(db, id)?;
     let spec = SubnetSpec::from_form(form, Some(&existing)).map_err(FieldErrors::into_error)?;
-    let conflicts = db.transaction(RetryPolicy::Transient, |tx| {
+    let conflicts = db.transaction(RetryPolicy::Transient, |tx| update_in(tx, id, &spec))?;
+    Ok((get(db, id)?, UpdateReport { conflicts }))
+}
+
+/// `update` in the caller's transaction, with a checked spec: the conflicts it reports.
+pub fn update_in(tx: &mut Tx<'_>, id: u64, spec: &SubnetSpec) -> Outcome<Vec<String>> {
+    {
         let before = release::lock_subnet(tx, id)?;
         tx.exec_drop(
             "UPDATE mod_ipmanager_subnets SET name = :name, gateway = :gateway, vlan = :vlan, description = :description, \
@@ -108,7 +142,7 @@ pub fn update(db: &Db, id: u64, form: &SubnetForm) -> Result<(Subnet, UpdateRepo
              updated_at = UTC_TIMESTAMP() WHERE id = :id",
             params! {
                 "name" => &spec.name, "gateway" => spec.gateway.map(|g| g.to_bytes()), "vlan" => spec.vlan,
-                "description" => &spec.description, "rules" => rules_json(&spec)?,
+                "description" => &spec.description, "rules" => rules_json(spec)?,
                 "reserved" => spec.reserved_text(), "excluded" => spec.excluded_text(), "id" => id,
             },
         )?;
@@ -123,12 +157,17 @@ pub fn update(db: &Db, id: u64, form: &SubnetForm) -> Result<(Subnet, UpdateRepo
             "subnet.update",
             ("subnet", id),
             Some(&spec_json(&SubnetSpec::from(&before.subnet))),
-            Some(&spec_json(&spec)),
-            &format!("Subnet {} ({}) edited; {} address(es) in use fall in blocked ranges.", spec.cidr, spec.name, conflicts.len()),
+            Some(&spec_json(spec)),
+            &format!(
+                "Subnet {} ({}) edited; {} address(es) in use fall in blocked ranges.",
+                spec.cidr,
+                spec.name,
+                conflicts.len()
+            ),
         )?;
+        crate::netbox::mirror::enqueue(tx, Operation::Add, 0, &[spec.cidr.to_string()])?;
         Ok(conflicts)
-    })?;
-    Ok((get(db, id)?, UpdateReport { conflicts }))
+    }
 }
 
 /// Makes the free space follow new rules. Stored subnets re-block their free rows; sparse
@@ -189,10 +228,12 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<DeleteReport> {
             .into());
         }
         let pools: Option<u64> = tx.exec_first("SELECT COUNT(*) FROM mod_ipmanager_pools WHERE subnet_id = :id", params! {"id" => id})?;
+        let mirrored = crate::netbox::mirror::subnet_keys(tx, id)?;
         for table in ["mod_ipmanager_addresses", "mod_ipmanager_pools"] {
             tx.exec_drop(format!("DELETE FROM {table} WHERE subnet_id = :id"), params! {"id" => id})?;
         }
         tx.exec_drop("DELETE FROM mod_ipmanager_subnets WHERE id = :id", params! {"id" => id})?;
+        crate::netbox::mirror::enqueue(tx, Operation::Remove, 0, &mirrored)?;
         audit::record(
             tx,
             "subnet.delete",

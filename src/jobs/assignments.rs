@@ -193,6 +193,16 @@ pub fn assign(
     request: &AssignRequest,
     integrations: &Integrations<'_>,
 ) -> Result<Assigned> {
+    let assigned = assign_and_tell_panel(db, request, integrations)?;
+    crate::netbox::mirror::after_commit(db, request.service_id, integrations.deadline)?;
+    Ok(assigned)
+}
+
+fn assign_and_tell_panel(
+    db: &Db,
+    request: &AssignRequest,
+    integrations: &Integrations<'_>,
+) -> Result<Assigned> {
     let service_id = request.service_id;
     let chosen = match &request.source {
         AssignSource::Address(text) => Some(release::parse_unit(text, "Address")?),
@@ -231,6 +241,7 @@ pub fn assign(
             Some(outbox::enqueue(
                 tx,
                 &Job {
+                    target: outbox::Target::Panel,
                     operation: Operation::Add,
                     service_id,
                     server_id: facts.server_id,

@@ -60,7 +60,7 @@ pub struct Line {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-enum Verdict {
+pub(crate) enum Verdict {
     /// With the reason when the service is not live (held for it, listed on Orphaned).
     Imported(String),
     AlreadyCorrect,
@@ -70,17 +70,17 @@ enum Verdict {
 }
 
 /// An entry's place in the report, its service, its text and what became of it.
-type Judged = ((usize, usize), u32, String, Verdict);
+pub(crate) type Judged = ((usize, usize), u32, String, Verdict);
 
 /// One address or prefix a service lists, with where it stands in the report.
-struct Entry {
+pub(crate) struct Entry {
     /// (service position, position within the service) — the report's order.
-    order: (usize, usize),
-    service_id: u32,
+    pub(crate) order: (usize, usize),
+    pub(crate) service_id: u32,
     /// WHMCS status of the service.
-    status: String,
-    text: String,
-    cidr: Cidr,
+    pub(crate) status: String,
+    pub(crate) text: String,
+    pub(crate) cidr: Cidr,
 }
 
 /// Imported lines whose service holds another address that its WHMCS fields do not list.
@@ -203,14 +203,14 @@ pub fn run(db: &Db, options: &SyncOptions) -> Result<SyncReport> {
         judged = db.rehearse(RetryPolicy::TransientAndDuplicate, |tx| {
             let mut all = Vec::new();
             for (subnet_id, chunk) in &chunks {
-                all.extend(import_chunk(tx, *subnet_id, chunk)?);
+                all.extend(import_chunk(tx, *subnet_id, chunk, "WHMCS")?);
             }
             Ok(all)
         })?;
     } else {
         for (subnet_id, chunk) in &chunks {
             let done = db.transaction(RetryPolicy::TransientAndDuplicate, |tx| {
-                import_chunk(tx, *subnet_id, chunk)
+                import_chunk(tx, *subnet_id, chunk, "WHMCS")
             })?;
             judged.extend(done);
         }
@@ -292,7 +292,14 @@ fn parse(text: &str) -> std::result::Result<Cidr, String> {
     Ok(cidr)
 }
 
-fn import_chunk(tx: &mut Tx<'_>, subnet_id: u64, chunk: &[Entry]) -> Outcome<Vec<Judged>> {
+/// Imports `chunk` (one subnet's entries, by address then service) as assignments where the
+/// allocator could hand each out; `source` names where they came from in the log.
+pub(crate) fn import_chunk(
+    tx: &mut Tx<'_>,
+    subnet_id: u64,
+    chunk: &[Entry],
+    source: &str,
+) -> Outcome<Vec<Judged>> {
     let locked = release::lock_subnet(tx, subnet_id)?;
     let subnet = &locked.subnet;
     give::settle(tx, subnet, &locked.blocked)?;
@@ -352,7 +359,7 @@ fn import_chunk(tx: &mut Tx<'_>, subnet_id: u64, chunk: &[Entry]) -> Outcome<Vec
     }
     let owners: Vec<Owner> = taken.iter().map(|(_, o)| *o).collect();
     tx.defer(taking::script(subnet_id, family, &free.changes(), &owners).map_err(Failure::Domain)?);
-    record(tx, &locked, &taken)?;
+    record(tx, &locked, &taken, source)?;
     Ok(out)
 }
 
@@ -454,7 +461,12 @@ fn held_rows(
 }
 
 /// Counters and one log row per imported entry.
-fn record(tx: &mut Tx<'_>, locked: &LockedSubnet, taken: &[(Cidr, Owner)]) -> Outcome<()> {
+fn record(
+    tx: &mut Tx<'_>,
+    locked: &LockedSubnet,
+    taken: &[(Cidr, Owner)],
+    source: &str,
+) -> Outcome<()> {
     if taken.is_empty() {
         return Ok(());
     }
@@ -478,6 +490,8 @@ fn record(tx: &mut Tx<'_>, locked: &LockedSubnet, taken: &[(Cidr, Owner)]) -> Ou
             params! {"n" => n, "id" => pool},
         )?;
     }
+    let keys: Vec<String> = taken.iter().map(|(c, _)| c.unit_text()).collect();
+    crate::netbox::mirror::enqueue(tx, crate::providers::outbox::Operation::Add, 0, &keys)?;
     // Imports are logged against the service they came from, one row each.
     let entries: Vec<(u64, Value, String)> = taken
         .iter()
@@ -487,7 +501,7 @@ fn record(tx: &mut Tx<'_>, locked: &LockedSubnet, taken: &[(Cidr, Owner)]) -> Ou
                 u64::from(owner.service_id),
                 json!({"address": shown, "service_id": owner.service_id}),
                 format!(
-                    "{shown} imported from WHMCS for service #{}.",
+                    "{shown} imported from {source} for service #{}.",
                     owner.service_id
                 ),
             )

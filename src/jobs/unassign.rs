@@ -92,25 +92,8 @@ pub fn unassign(
             })?;
         }
     }
-    if error.is_none()
-        && let Err(e) = integrations.netbox.released(&prepared.address)
-    {
-        let message = format!(
-            "NetBox ({}) was not told that {} was released: {e}",
-            integrations.netbox.name(),
-            prepared.address
-        );
-        db.transaction(RetryPolicy::Transient, |tx| {
-            audit::record(
-                tx,
-                "netbox.release_failed",
-                ("address", prepared.row_id),
-                None,
-                Some(&json!({"address": prepared.address, "error": e.to_string()})),
-                &message,
-            )
-        })?;
-    }
+    // NetBox hears of the release once it happened (its change was written with it).
+    crate::netbox::mirror::after_commit(db, prepared.service_id, integrations.deadline)?;
     Ok(Unassigned {
         address: prepared.address,
         error,
@@ -189,6 +172,7 @@ fn prepare(
             None => Some(outbox::enqueue(
                 tx,
                 &Job {
+                    target: outbox::Target::Panel,
                     operation: Operation::Remove,
                     service_id,
                     server_id,

@@ -43,6 +43,14 @@ pub fn authorization(token: &str) -> Result<String> {
 
 impl NetBox {
     pub fn new(settings: &NetBoxSettings) -> Result<NetBox> {
+        NetBox::until(settings, None)
+    }
+
+    /// A client none of whose requests runs past `deadline` (a hook's bound).
+    pub fn until(
+        settings: &NetBoxSettings,
+        deadline: Option<std::time::Instant>,
+    ) -> Result<NetBox> {
         let base = settings.url.trim().trim_end_matches('/').to_string();
         if !(base.starts_with("https://") || base.starts_with("http://")) || base.len() < 10 {
             return Err(Error::invalid(
@@ -50,12 +58,15 @@ impl NetBox {
             ));
         }
         let authorization = authorization(&settings.token)?;
-        let options = HttpOptions::from_settings(
-            settings.verify_tls,
-            crate::providers::pinned_tls::parse_fingerprint(&settings.fingerprint)?,
-            settings.connect_timeout_ms,
-            settings.timeout_ms,
-        );
+        let options = HttpOptions {
+            deadline,
+            ..HttpOptions::from_settings(
+                settings.verify_tls,
+                crate::providers::pinned_tls::parse_fingerprint(&settings.fingerprint)?,
+                settings.connect_timeout_ms,
+                settings.timeout_ms,
+            )
+        };
         let token = settings.token.trim().to_string();
         let secret = token.rsplit('.').next().unwrap_or_default().to_string();
         Ok(NetBox {

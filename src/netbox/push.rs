@@ -19,8 +19,8 @@ use crate::ipam::model::take;
 use crate::ipam::subnets;
 use crate::net::{Addr, Cidr};
 use crate::store::{Db, RetryPolicy};
+use mysql::Row;
 use mysql::prelude::Queryable;
-use mysql::{Row, params};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -49,23 +49,17 @@ pub struct PushReport {
 
 /// One object as IP Manager wants it in NetBox.
 #[derive(Debug, Clone, PartialEq)]
-struct Wanted {
+pub(super) struct Wanted {
     /// `ipam/prefixes/` or `ipam/ip-addresses/`.
-    endpoint: &'static str,
+    pub(super) endpoint: &'static str,
     /// The key NetBox shows it under (`prefix` or `address` field), normalized.
-    key: String,
-    fields: Map<String, Value>,
+    pub(super) key: String,
+    pub(super) fields: Map<String, Value>,
 }
 
 pub fn push(db: &Db) -> Result<PushReport> {
     let started = Instant::now();
-    let settings = settings::read(db)?;
-    if settings.url.is_empty() || !settings.token_set {
-        return Err(Error::NotConfigured(
-            "NetBox has no URL or API token yet; enter them under NetBox.".into(),
-        ));
-    }
-    let netbox = NetBox::new(&settings)?;
+    let (settings, netbox) = super::connect(db)?;
     let tag = ensure_tag(&netbox, &settings.tag)?;
     let subnets = subnets::list(db)?;
     let scopes = super::scopes::all(db)?;
@@ -85,16 +79,8 @@ pub fn push(db: &Db) -> Result<PushReport> {
             };
             // Every VRF's: an object is keyed by its VRF too, so one left in another VRF
             // after the subnet's scope changed is retired, not mistaken for the new one.
-            for object in netbox.list(endpoint, &[(filter, &subnet.cidr.to_string())])? {
-                if let Some(key) = object.get(field).and_then(Value::as_str) {
-                    let vrf = object
-                        .get("vrf")
-                        .and_then(|v| v.get("id"))
-                        .and_then(Value::as_u64)
-                        .map(|v| v as u32);
-                    present.insert(in_vrf(&key_of(field, key), vrf), object);
-                }
-            }
+            let objects = netbox.list(endpoint, &[(filter, &subnet.cidr.to_string())])?;
+            index_present(&mut present, objects, field);
         }
         let counts = if field == "prefix" {
             &mut report.prefixes
@@ -118,8 +104,26 @@ pub fn push(db: &Db) -> Result<PushReport> {
     Ok(report)
 }
 
+/// NetBox's objects by key within their VRF (`field`: `prefix` or `address`).
+pub(super) fn index_present(
+    present: &mut BTreeMap<String, Value>,
+    objects: Vec<Value>,
+    field: &str,
+) {
+    for object in objects {
+        if let Some(key) = object.get(field).and_then(Value::as_str) {
+            let vrf = object
+                .get("vrf")
+                .and_then(|v| v.get("id"))
+                .and_then(Value::as_u64)
+                .map(|v| v as u32);
+            present.insert(in_vrf(&key_of(field, key), vrf), object);
+        }
+    }
+}
+
 /// The tag's id, creating it the first time.
-fn ensure_tag(netbox: &NetBox, slug: &str) -> Result<u64> {
+pub(super) fn ensure_tag(netbox: &NetBox, slug: &str) -> Result<u64> {
     let id_of = |v: &Value| v.get("id").and_then(Value::as_u64);
     if let Some(id) = netbox
         .list("extras/tags/", &[("slug", slug)])?
@@ -141,7 +145,7 @@ fn ensure_tag(netbox: &NetBox, slug: &str) -> Result<u64> {
 }
 
 /// A key within its VRF (`198.51.100.7@12`; `@-` for the global table).
-fn in_vrf(key: &str, vrf: Option<u32>) -> String {
+pub(super) fn in_vrf(key: &str, vrf: Option<u32>) -> String {
     match vrf {
         Some(vrf) => format!("{key}@{vrf}"),
         None => format!("{key}@-"),
@@ -159,7 +163,7 @@ fn shown(key: &str) -> String {
 
 /// How an object is matched: a prefix by its CIDR, an IP address by the address alone (one
 /// recorded with another mask is the same address, and is corrected, not duplicated).
-fn key_of(field: &str, value: &str) -> String {
+pub(super) fn key_of(field: &str, value: &str) -> String {
     if field == "address" {
         let bare = value.split('/').next().unwrap_or(value);
         return Addr::parse(bare, "Address").map_or_else(|_| bare.to_string(), |a| a.to_string());
@@ -200,6 +204,12 @@ fn scope_fields(fields: &mut Map<String, Value>, scope: Option<&Scope>, prefix: 
     }
 }
 
+/// The columns `row_wanted` reads: an assigned row with its service's domain and client.
+pub(super) const ASSIGNED_ROWS: &str = "SELECT a.subnet_id, a.address, a.prefix_len, a.service_id, \
+     COALESCE(h.domain, '') AS domain, COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client, \
+     COALESCE(c.companyname, '') AS company FROM mod_ipmanager_addresses a LEFT JOIN tblhosting h ON h.id = a.service_id \
+     LEFT JOIN tblclients c ON c.id = h.userid WHERE a.state IN ('assigned', 'releasing')";
+
 /// Everything IP Manager wants in NetBox: its subnets and what it assigns.
 fn wanted(
     db: &Db,
@@ -207,96 +217,108 @@ fn wanted(
     scopes: &BTreeMap<u64, Scope>,
     tag: &str,
 ) -> Result<Vec<Wanted>> {
-    let tags = json!([{"slug": tag}]);
-    let mut out = Vec::new();
+    let mut out: Vec<Wanted> = subnets
+        .iter()
+        .map(|s| subnet_wanted(s, scopes.get(&s.id), tag))
+        .collect();
     let by_id: BTreeMap<u64, &crate::ipam::model::Subnet> =
         subnets.iter().map(|s| (s.id, s)).collect();
-    for s in subnets {
-        let mut fields = Map::new();
-        fields.insert("prefix".into(), json!(s.cidr.to_string()));
-        fields.insert("status".into(), json!("active"));
-        fields.insert(
-            "description".into(),
-            json!(text(&format!("{} {}", s.name, s.description), 200)),
-        );
-        fields.insert("tags".into(), tags.clone());
-        let scope = scopes.get(&s.id);
-        scope_fields(&mut fields, scope, true);
-        out.push(Wanted {
-            endpoint: "ipam/prefixes/",
-            key: in_vrf(&s.cidr.to_string(), scope.and_then(|s| s.vrf_id)),
-            fields,
-        });
-    }
     let rows: Vec<Row> = db.run(RetryPolicy::Transient, |conn| {
-        Ok(conn.query(
-            "SELECT a.subnet_id, a.address, a.prefix_len, a.service_id, COALESCE(h.domain, '') AS domain, \
-             COALESCE(TRIM(CONCAT(c.firstname, ' ', c.lastname)), '') AS client, COALESCE(c.companyname, '') AS company \
-             FROM mod_ipmanager_addresses a LEFT JOIN tblhosting h ON h.id = a.service_id \
-             LEFT JOIN tblclients c ON c.id = h.userid WHERE a.state IN ('assigned', 'releasing') \
-             ORDER BY a.subnet_id, a.address",
-        )?)
+        Ok(conn.query(format!("{ASSIGNED_ROWS} ORDER BY a.subnet_id, a.address"))?)
     })?;
-    for mut row in rows {
-        let subnet_id: u64 = take(&mut row, "subnet_id")?;
-        let Some(subnet) = by_id.get(&subnet_id) else {
-            continue;
-        };
-        let addr = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "address")?)?;
-        let len: u8 = take(&mut row, "prefix_len")?;
-        let service: Option<u32> = take(&mut row, "service_id")?;
-        let domain: String = take(&mut row, "domain")?;
-        let client: String = take(&mut row, "client")?;
-        let company: String = take(&mut row, "company")?;
-        let who = [client, company]
-            .into_iter()
-            .filter(|s| !s.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let description = text(
-            &format!(
-                "WHMCS service #{}{}",
-                service.unwrap_or(0),
-                if who.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({who})")
-                }
-            ),
-            200,
-        );
-        let mut fields = Map::new();
-        fields.insert("status".into(), json!("active"));
-        fields.insert("description".into(), json!(description));
-        fields.insert("tags".into(), tags.clone());
-        let single = len == addr.family.bits();
-        let scope = scopes.get(&subnet_id);
-        scope_fields(&mut fields, scope, !single);
-        let vrf = scope.and_then(|s| s.vrf_id);
-        if single {
-            fields.insert(
-                "address".into(),
-                json!(format!("{addr}/{}", subnet.cidr.prefix_len())),
-            );
-            let key = in_vrf(&addr.to_string(), vrf);
-            fields.insert("dns_name".into(), json!(dns_name(&domain)));
-            out.push(Wanted {
-                endpoint: "ipam/ip-addresses/",
-                key,
-                fields,
-            });
-        } else {
-            let cidr = Cidr::containing(addr, len)?.to_string();
-            fields.insert("prefix".into(), json!(cidr));
-            let key = in_vrf(&cidr, vrf);
-            out.push(Wanted {
-                endpoint: "ipam/prefixes/",
-                key,
-                fields,
-            });
+    for row in rows {
+        if let Some(w) = row_wanted(row, &by_id, scopes, tag)? {
+            out.push(w);
         }
     }
     Ok(out)
+}
+
+/// A subnet as a prefix.
+pub(super) fn subnet_wanted(
+    s: &crate::ipam::model::Subnet,
+    scope: Option<&Scope>,
+    tag: &str,
+) -> Wanted {
+    let mut fields = Map::new();
+    fields.insert("prefix".into(), json!(s.cidr.to_string()));
+    fields.insert("status".into(), json!("active"));
+    fields.insert(
+        "description".into(),
+        json!(text(&format!("{} {}", s.name, s.description), 200)),
+    );
+    fields.insert("tags".into(), json!([{"slug": tag}]));
+    scope_fields(&mut fields, scope, true);
+    Wanted {
+        endpoint: "ipam/prefixes/",
+        key: in_vrf(&s.cidr.to_string(), scope.and_then(|s| s.vrf_id)),
+        fields,
+    }
+}
+
+/// An assigned row (read with `ASSIGNED_ROWS`) as an IP address, or a child prefix for a
+/// prefix unit; None when its subnet is not among `by_id`.
+pub(super) fn row_wanted(
+    mut row: Row,
+    by_id: &BTreeMap<u64, &crate::ipam::model::Subnet>,
+    scopes: &BTreeMap<u64, Scope>,
+    tag: &str,
+) -> Result<Option<Wanted>> {
+    let subnet_id: u64 = take(&mut row, "subnet_id")?;
+    let Some(subnet) = by_id.get(&subnet_id) else {
+        return Ok(None);
+    };
+    let addr = Addr::from_bytes(&take::<Vec<u8>>(&mut row, "address")?)?;
+    let len: u8 = take(&mut row, "prefix_len")?;
+    let service: Option<u32> = take(&mut row, "service_id")?;
+    let domain: String = take(&mut row, "domain")?;
+    let client: String = take(&mut row, "client")?;
+    let company: String = take(&mut row, "company")?;
+    let who = [client, company]
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let description = text(
+        &format!(
+            "WHMCS service #{}{}",
+            service.unwrap_or(0),
+            if who.is_empty() {
+                String::new()
+            } else {
+                format!(" ({who})")
+            }
+        ),
+        200,
+    );
+    let mut fields = Map::new();
+    fields.insert("status".into(), json!("active"));
+    fields.insert("description".into(), json!(description));
+    fields.insert("tags".into(), json!([{"slug": tag}]));
+    let single = len == addr.family.bits();
+    let scope = scopes.get(&subnet_id);
+    scope_fields(&mut fields, scope, !single);
+    let vrf = scope.and_then(|s| s.vrf_id);
+    Ok(Some(if single {
+        fields.insert(
+            "address".into(),
+            json!(format!("{addr}/{}", subnet.cidr.prefix_len())),
+        );
+        fields.insert("dns_name".into(), json!(dns_name(&domain)));
+        Wanted {
+            endpoint: "ipam/ip-addresses/",
+            key: in_vrf(&addr.to_string(), vrf),
+            fields,
+        }
+    } else {
+        let cidr = Cidr::containing(addr, len)?.to_string();
+        fields.insert("prefix".into(), json!(cidr));
+        Wanted {
+            endpoint: "ipam/prefixes/",
+            key: in_vrf(&cidr, vrf),
+            fields,
+        }
+    }))
 }
 
 /// A service's domain as NetBox takes a DNS name (letters, digits, dots, hyphens), else ''.
@@ -318,7 +340,7 @@ fn text(s: &str, most: usize) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn reconcile(
+pub(super) fn reconcile(
     netbox: &NetBox,
     endpoint: &'static str,
     wanted: &[Wanted],
@@ -428,16 +450,10 @@ fn same(field: &str, wanted: &Value, object: &Value) -> bool {
     }
 }
 
-/// The last push, for the NetBox page.
+/// The last push, for the NetBox page, and its log row.
 fn record(db: &Db, report: &PushReport) -> Result<()> {
-    let summary = serde_json::to_string(&json!({"at": now_seconds(), "report": report}))
-        .map_err(|e| Error::Internal(format!("NetBox push report: {e}")))?;
     db.transaction(RetryPolicy::Transient, |tx| {
-        tx.exec_drop(
-            "INSERT INTO mod_ipmanager_netbox_settings (setting, value) VALUES ('last_push', :v) \
-             ON DUPLICATE KEY UPDATE value = VALUES(value)",
-            params! {"v" => &summary},
-        )?;
+        settings::keep_run(tx, "last_push", &json!(report))?;
         crate::audit::record(
             tx,
             "netbox.push",
@@ -460,18 +476,5 @@ fn record(db: &Db, report: &PushReport) -> Result<()> {
 
 /// The last push: `{at: seconds since the epoch, report}`, if there was one.
 pub fn last(db: &Db) -> Result<Option<Value>> {
-    let stored: Option<String> = db.run(RetryPolicy::Transient, |conn| {
-        Ok(conn.query_first(
-            "SELECT value FROM mod_ipmanager_netbox_settings WHERE setting = 'last_push'",
-        )?)
-    })?;
-    Ok(stored.and_then(|s| serde_json::from_str(&s).ok()))
-}
-
-/// Seconds since the epoch (the page formats it).
-fn now_seconds() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    settings::last_run(db, "last_push")
 }

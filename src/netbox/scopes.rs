@@ -3,7 +3,7 @@
 //! without them.
 
 use crate::error::{Error, Result};
-use crate::store::{Db, RetryPolicy};
+use crate::store::{Db, Outcome, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -21,24 +21,25 @@ type ScopeRow = (u64, Option<u32>, Option<u32>, Option<u32>);
 
 /// Every subnet's scope, by subnet id.
 pub fn all(db: &Db) -> Result<BTreeMap<u64, Scope>> {
-    db.run(RetryPolicy::Transient, |conn| {
-        let rows: Vec<ScopeRow> = conn.query(
-            "SELECT subnet_id, site_id, tenant_id, vrf_id FROM mod_ipmanager_netbox_scopes",
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, site_id, tenant_id, vrf_id)| {
-                (
-                    id,
-                    Scope {
-                        site_id,
-                        tenant_id,
-                        vrf_id,
-                    },
-                )
-            })
-            .collect())
-    })
+    db.run(RetryPolicy::Transient, all_in)
+}
+
+pub fn all_in(q: &mut impl Queryable) -> Outcome<BTreeMap<u64, Scope>> {
+    let rows: Vec<ScopeRow> =
+        q.query("SELECT subnet_id, site_id, tenant_id, vrf_id FROM mod_ipmanager_netbox_scopes")?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, site_id, tenant_id, vrf_id)| {
+            (
+                id,
+                Scope {
+                    site_id,
+                    tenant_id,
+                    vrf_id,
+                },
+            )
+        })
+        .collect())
 }
 
 /// A subnet with its scope, as the NetBox page lists them.
@@ -97,7 +98,10 @@ pub fn save(db: &Db, subnet_id: u64, scope: Scope) -> Result<()> {
                 shown(scope.tenant_id),
                 shown(scope.vrf_id)
             ),
-        )
+        )?;
+        // Its objects move to the new scope (those left in another VRF are retired).
+        let keys = super::mirror::subnet_keys(tx, subnet_id)?;
+        super::mirror::enqueue(tx, crate::providers::outbox::Operation::Add, 0, &keys)
     })
 }
 

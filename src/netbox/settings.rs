@@ -210,7 +210,39 @@ pub fn save(db: &Db, form: &NetBoxForm) -> Result<NetBoxSettings> {
             ),
         )
     })?;
+    super::mirror::settings_changed(db);
     read(db)
+}
+
+/// Keeps what a run (`last_push`, `last_sync`) reported, with when, in the caller's
+/// transaction: the NetBox page shows it.
+pub fn keep_run(
+    tx: &mut crate::store::Tx<'_>,
+    key: &str,
+    report: &serde_json::Value,
+) -> Outcome<()> {
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let value = serde_json::json!({"at": at, "report": report}).to_string();
+    tx.exec_drop(
+        "INSERT INTO mod_ipmanager_netbox_settings (setting, value) VALUES (:s, :v) \
+         ON DUPLICATE KEY UPDATE value = VALUES(value)",
+        params! {"s" => key, "v" => value},
+    )?;
+    Ok(())
+}
+
+/// What the last run of `key` reported: `{at: seconds since the epoch, report}`, if any.
+pub fn last_run(db: &Db, key: &str) -> Result<Option<serde_json::Value>> {
+    let stored: Option<String> = db.run(RetryPolicy::Transient, |conn| {
+        Ok(conn.exec_first(
+            "SELECT value FROM mod_ipmanager_netbox_settings WHERE setting = :s",
+            params! {"s" => key},
+        )?)
+    })?;
+    Ok(stored.and_then(|s| serde_json::from_str(&s).ok()))
 }
 
 fn flag(on: bool) -> String {

@@ -90,7 +90,6 @@ pub fn with<T>(
     let servers = super::servers::resolver(db);
     let integrations = super::Integrations {
         panels: &panels,
-        netbox: &super::netbox::NoNetBox,
         servers: &servers,
         deadline: budget.map(|b| std::time::Instant::now() + b.saturating_sub(AFTER_PANELS)),
     };

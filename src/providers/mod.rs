@@ -8,7 +8,6 @@ pub mod cpanel;
 pub mod directadmin;
 pub mod http;
 pub mod journal;
-pub mod netbox;
 pub mod outbox;
 pub mod overview;
 pub mod pinned_tls;
@@ -145,11 +144,10 @@ pub trait Providers {
     }
 }
 
-/// Everything outside IP Manager that hears about assignments: the hosting panels and
-/// NetBox.
+/// The hosting panels that hear about assignments (NetBox hears through its own outbox
+/// rows, `netbox::mirror`), and how a delivery reaches them.
 pub struct Integrations<'a> {
     pub panels: &'a dyn Providers,
-    pub netbox: &'a dyn netbox::IpamMirror,
     /// A WHMCS server record's credentials (PHP decrypts them); None when it is gone.
     pub servers: &'a dyn Fn(u32) -> Result<Option<ServerAccess>>,
     /// No panel request made for this call runs past it (a hook's bound).
@@ -175,7 +173,6 @@ impl Integrations<'static> {
     pub fn none() -> Integrations<'static> {
         Integrations {
             panels: &NoIntegrations,
-            netbox: &netbox::NoNetBox,
             servers: &no_servers,
             deadline: None,
         }

@@ -50,9 +50,36 @@ impl Operation {
     }
 }
 
-/// One change for one service's panel.
+/// Where a change goes: the service's hosting panel, or NetBox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    Panel,
+    NetBox,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Panel => "panel",
+            Target::NetBox => "netbox",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Target> {
+        match text {
+            "panel" => Ok(Target::Panel),
+            "netbox" => Ok(Target::NetBox),
+            other => Err(Error::Internal(format!("Unknown outbox target '{other}'."))),
+        }
+    }
+}
+
+/// One change for one service's panel, or for NetBox (whose delivery makes NetBox show what
+/// IP Manager holds at `addresses` then: see `netbox::mirror`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
+    pub target: Target,
     pub operation: Operation,
     pub service_id: u32,
     /// WHMCS's server record (`tblservers.id`) whose credentials the delivery uses.
@@ -114,17 +141,17 @@ pub struct Queued {
 /// Writes `job` in the caller's transaction: it exists exactly when that transaction
 /// commits, and is due at once.
 pub fn enqueue(tx: &mut Tx<'_>, job: &Job) -> Outcome<u64> {
-    if job.operation == Operation::Remove {
+    if job.operation == Operation::Remove && job.target == Target::Panel {
         withdraw_from_adds(tx, job.service_id, &job.addresses)?;
     }
     let addresses = serde_json::to_string(&job.addresses)
         .map_err(|e| Failure::Domain(Error::Internal(format!("Outbox addresses: {e}"))))?;
     tx.exec_drop(
-        "INSERT INTO mod_ipmanager_outbox (operation, service_id, server_id, module, username, domain, addresses, \
-         row_id, release_mode, next_attempt_at, created_at, updated_at) VALUES (:op, :service, :server, :module, :user, \
+        "INSERT INTO mod_ipmanager_outbox (target, operation, service_id, server_id, module, username, domain, addresses, \
+         row_id, release_mode, next_attempt_at, created_at, updated_at) VALUES (:target, :op, :service, :server, :module, :user, \
          :domain, :addresses, :row, :mode, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
         params! {
-            "op" => job.operation.as_str(), "service" => job.service_id, "server" => job.server_id,
+            "target" => job.target.as_str(), "op" => job.operation.as_str(), "service" => job.service_id, "server" => job.server_id,
             "module" => &job.module, "user" => &job.username, "domain" => &job.domain, "addresses" => addresses,
             "row" => job.release.map(|r| r.row_id),
             "mode" => job.release.map(|r| Release::mode_text(r.mode)).unwrap_or_default(),
@@ -139,7 +166,7 @@ pub fn enqueue(tx: &mut Tx<'_>, job: &Job) -> Outcome<u64> {
 /// keeps them; the removal is delivered after it, in order.
 fn withdraw_from_adds(tx: &mut Tx<'_>, service_id: u32, removed: &[String]) -> Outcome<()> {
     let waiting: Vec<(u64, String)> = tx.exec(
-        "SELECT id, addresses FROM mod_ipmanager_outbox WHERE service_id = :s AND status = 'pending' AND operation = 'add' \
+        "SELECT id, addresses FROM mod_ipmanager_outbox WHERE target = 'panel' AND service_id = :s AND status = 'pending' AND operation = 'add' \
          AND (leased_until IS NULL OR leased_until <= UTC_TIMESTAMP(3)) ORDER BY id FOR UPDATE",
         params! {"s" => service_id},
     )?;
@@ -171,7 +198,7 @@ fn withdraw_from_adds(tx: &mut Tx<'_>, service_id: u32, removed: &[String]) -> O
 /// latest request decides how the address is released). Its id, or None when there is none.
 pub fn reschedule_removal(tx: &mut Tx<'_>, row_id: u64, mode: ReleaseMode) -> Outcome<Option<u64>> {
     let waiting: Option<u64> = tx.exec_first(
-        "SELECT id FROM mod_ipmanager_outbox WHERE row_id = :row AND status = 'pending' AND operation = 'remove' \
+        "SELECT id FROM mod_ipmanager_outbox WHERE target = 'panel' AND row_id = :row AND status = 'pending' AND operation = 'remove' \
          ORDER BY id LIMIT 1",
         params! {"row" => row_id},
     )?;
@@ -216,16 +243,23 @@ pub fn deliver_due(
     limit: u32,
     delivered: &dyn Fn(&mut Tx<'_>, &Queued) -> Outcome<()>,
 ) -> Result<Vec<Delivered>> {
-    let due: Vec<u64> = db.run(RetryPolicy::Transient, |conn| {
+    let due: Vec<(u64, String)> = db.run(RetryPolicy::Transient, |conn| {
         Ok(conn.exec(
-            "SELECT id FROM mod_ipmanager_outbox WHERE status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3) \
+            "SELECT id, target FROM mod_ipmanager_outbox WHERE status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP(3) \
              ORDER BY id LIMIT :limit",
             params! {"limit" => limit},
         )?)
     })?;
     let mut outcomes = Vec::with_capacity(due.len());
-    for id in due {
+    // One NetBox serves every NetBox change: after one failed, the rest wait for the next
+    // round instead of each waiting out the same timeout.
+    let mut netbox_failed = false;
+    for (id, target) in due {
+        if netbox_failed && target == Target::NetBox.as_str() {
+            continue;
+        }
         if let Some(outcome) = deliver(db, id, delivery, delivered)? {
+            netbox_failed |= target == Target::NetBox.as_str() && outcome.error.is_some();
             outcomes.push(outcome);
         }
     }
@@ -242,6 +276,24 @@ pub fn deliver(
     let Some(mut queued) = claim(db, id)? else {
         return Ok(None);
     };
+    if queued.job.target == Target::NetBox {
+        let asked = crate::netbox::mirror::deliver(db, &queued.job, delivery.deadline);
+        db.transaction(RetryPolicy::Transient, |tx| {
+            record(tx, &queued, &asked, &nothing_follows)
+        })?;
+        let (note, error) = match asked {
+            Ok(note) => (note, None),
+            Err(error) => (None, Some(error)),
+        };
+        return Ok(Some(Delivered {
+            id,
+            service_id: queued.job.service_id,
+            operation: queued.job.operation,
+            addresses: queued.job.addresses,
+            error,
+            note,
+        }));
+    }
     if queued.job.operation == Operation::Add {
         // Only what the service still holds goes to its panel: an address released since
         // (a termination's release does not ask the panel) is not added back there.
@@ -415,8 +467,9 @@ pub fn nothing_follows(_: &mut Tx<'_>, _: &Queued) -> Outcome<()> {
 }
 
 /// Takes the job for this worker: counts the attempt and leases it, only if it is still
-/// pending, due, not leased by a live worker, and no earlier change of the same service is
-/// still waiting (one service's changes reach its panel in order). The lease lets another
+/// pending, due, not leased by a live worker, and no earlier change of the same service for
+/// the same target is still waiting (one service's changes reach its panel in order; a
+/// NetBox outage never holds back a panel's). The lease lets another
 /// worker take over a job whose worker died.
 fn claim(db: &Db, id: u64) -> Result<Option<Queued>> {
     db.run(RetryPolicy::Transient, |conn| {
@@ -424,7 +477,7 @@ fn claim(db: &Db, id: u64) -> Result<Option<Queued>> {
         // cannot miss an earlier job.
         let earlier: Option<u64> = conn.exec_first(
             "SELECT e.id FROM mod_ipmanager_outbox e JOIN mod_ipmanager_outbox o ON o.id = :id \
-             WHERE e.service_id = o.service_id AND e.status = 'pending' AND e.id < o.id LIMIT 1",
+             WHERE e.service_id = o.service_id AND e.target = o.target AND e.status = 'pending' AND e.id < o.id LIMIT 1",
             params! {"id" => id},
         )?;
         if earlier.is_some() {
@@ -463,7 +516,7 @@ fn record(
                 },
             )?;
             if tx.affected_rows() == 1 {
-                if queued.job.operation == Operation::Add {
+                if queued.job.operation == Operation::Add && queued.job.target == Target::Panel {
                     take_back_released(tx, queued)?;
                 }
                 delivered(tx, queued)?;
@@ -527,7 +580,7 @@ pub fn retry_now(db: &Db, id: u64) -> Result<()> {
         )?;
         if tx.affected_rows() == 0 {
             return Err(Error::NotFound(format!(
-                "Panel change #{id} is not waiting any more (delivered, or gone)."
+                "Change #{id} is not waiting any more (delivered, or gone)."
             ))
             .into());
         }
@@ -550,16 +603,16 @@ pub fn force(
             params! {"id" => id},
         )?;
         match state {
-            None => return Err(Error::NotFound(format!("Panel change #{id} does not exist.")).into()),
+            None => return Err(Error::NotFound(format!("Change #{id} does not exist.")).into()),
             Some((status, _)) if status != "pending" => {
                 return Err(Error::Conflict(format!(
-                    "Panel change #{id} is {status} already; nothing was forced."
+                    "Change #{id} is {status} already; nothing was forced."
                 ))
                 .into());
             }
             Some((_, true)) => {
                 return Err(Error::Conflict(format!(
-                    "Panel change #{id} is being delivered right now; wait for its answer (at most {LEASE_SECONDS} s) and try again."
+                    "Change #{id} is being delivered right now; wait for its answer (at most {LEASE_SECONDS} s) and try again."
                 ))
                 .into());
             }
@@ -573,7 +626,7 @@ pub fn force(
         crate::store::expect_rows(tx, 1, "forcing a panel change")?;
         let queued = read(tx, id)?
             .ok_or_else(|| Failure::Domain(Error::Internal("A forced change vanished.".into())))?;
-        if queued.job.operation == Operation::Remove {
+        if queued.job.operation == Operation::Remove && queued.job.target == Target::Panel {
             delivered(tx, &queued)?;
         }
         crate::audit::record(
@@ -583,7 +636,8 @@ pub fn force(
             None,
             Some(&serde_json::json!({"service_id": queued.job.service_id, "operation": queued.job.operation, "addresses": queued.job.addresses})),
             &format!(
-                "{who} forced panel change #{id} ({} {} for service #{}) without the panel's confirmation.",
+                "{who} forced {} change #{id} ({} {} for service #{}) without its confirmation.",
+                queued.job.target.as_str(),
                 queued.job.operation.as_str(),
                 queued.job.addresses.join(", "),
                 queued.job.service_id
@@ -593,13 +647,18 @@ pub fn force(
     })
 }
 
-/// The queue as the admin sees it: waiting changes first (oldest first), then delivered.
-pub fn list(db: &Db, paging: Paging) -> Result<Page<Queued>> {
+/// One target's queue as the admin sees it: waiting changes first (oldest first), then
+/// the others, newest first.
+pub fn list(db: &Db, target: Target, paging: Paging) -> Result<Page<Queued>> {
     db.run(RetryPolicy::Transient, |conn| {
-        let total: Option<u64> = conn.query_first("SELECT COUNT(*) FROM mod_ipmanager_outbox")?;
+        let total: Option<u64> = conn.exec_first(
+            "SELECT COUNT(*) FROM mod_ipmanager_outbox WHERE target = :t",
+            params! {"t" => target.as_str()},
+        )?;
         let ids: Vec<u64> = conn.exec(
-            "SELECT id FROM mod_ipmanager_outbox ORDER BY status <> 'pending', IF(status = 'pending', id, -id) LIMIT :limit OFFSET :offset",
-            params! {"limit" => paging.per_page, "offset" => paging.offset()},
+            "SELECT id FROM mod_ipmanager_outbox WHERE target = :t \
+             ORDER BY status <> 'pending', IF(status = 'pending', id, -id) LIMIT :limit OFFSET :offset",
+            params! {"t" => target.as_str(), "limit" => paging.per_page, "offset" => paging.offset()},
         )?;
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
@@ -613,7 +672,7 @@ pub fn list(db: &Db, paging: Paging) -> Result<Page<Queued>> {
 
 fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
     let row: Option<Row> = q.exec_first(
-        "SELECT id, operation, service_id, server_id, module, username, domain, addresses, row_id, release_mode, status, closed_by, attempts, \
+        "SELECT id, target, operation, service_id, server_id, module, username, domain, addresses, row_id, release_mode, status, closed_by, attempts, \
          last_error, note, DATE_FORMAT(next_attempt_at, '%Y-%m-%d %H:%i:%s') AS next_attempt_at, \
          DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s') AS created_at FROM mod_ipmanager_outbox WHERE id = :id",
         params! {"id" => id},
@@ -621,6 +680,7 @@ fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
     let Some(mut row) = row else {
         return Ok(None);
     };
+    let target: String = take(&mut row, "target")?;
     let operation: String = take(&mut row, "operation")?;
     let addresses: String = take(&mut row, "addresses")?;
     let status: String = take(&mut row, "status")?;
@@ -633,6 +693,7 @@ fn read(q: &mut impl Queryable, id: u64) -> Outcome<Option<Queued>> {
     Ok(Some(Queued {
         id: take(&mut row, "id")?,
         job: Job {
+            target: Target::parse(&target)?,
             operation: Operation::parse(&operation)?,
             service_id: take(&mut row, "service_id")?,
             server_id: take(&mut row, "server_id")?,

@@ -61,7 +61,7 @@ pub fn read(db: &Db, paging: Paging) -> Result<Overview> {
         servers,
         waiting,
         failing,
-        queue: outbox::list(db, paging)?,
+        queue: outbox::list(db, outbox::Target::Panel, paging)?,
     })
 }
 

@@ -36,6 +36,17 @@ pub fn after_module_create(
     params: &ModuleParams,
     integrations: &Integrations<'_>,
 ) -> Result<AfterCreate> {
+    let report = tell_panel(db, params, integrations)?;
+    // NetBox after the panel: the checkout's own server comes first within the bound.
+    crate::netbox::mirror::after_commit(db, params.service_id, integrations.deadline)?;
+    Ok(report)
+}
+
+fn tell_panel(
+    db: &Db,
+    params: &ModuleParams,
+    integrations: &Integrations<'_>,
+) -> Result<AfterCreate> {
     let service_id = params.service_id;
     let module = params.module.clone();
     let told = integrations.panels.tells(&module, Operation::Add);
@@ -50,6 +61,7 @@ pub fn after_module_create(
             Some(outbox::enqueue(
                 tx,
                 &Job {
+                    target: outbox::Target::Panel,
                     operation: Operation::Add,
                     service_id,
                     server_id: params.server_id,

@@ -285,7 +285,6 @@ pub fn run_case(test: &TestDb, setup: &Setup, steps: &[Step]) -> Result<(), Stri
     let panel = FlakyPanel::default();
     let integrations = Integrations {
         panels: &panel,
-        netbox: &ipmanager::providers::netbox::NoNetBox,
         servers: &any_server,
         deadline: None,
     };

@@ -6,6 +6,7 @@ pub mod fake_plesk;
 pub mod fake_pve;
 pub mod fake_solusvm;
 pub mod fake_whm;
+pub mod http_faults;
 pub mod http_server;
 pub mod ipam;
 pub mod netbox;

@@ -43,3 +43,26 @@ pub fn form(
         push_on_assign: true,
     }
 }
+
+/// Deletes every IP address and prefix NetBox holds under `cidr` (what a test made there).
+pub fn remove_under(nb: &ipmanager::netbox::client::NetBox, cidr: &str) {
+    for (endpoint, filter) in [
+        ("ipam/ip-addresses/", "parent"),
+        ("ipam/prefixes/", "within_include"),
+    ] {
+        let ids: Vec<serde_json::Value> = nb
+            .list(endpoint, &[(filter, cidr)])
+            .unwrap_or_default()
+            .iter()
+            .map(|o| serde_json::json!({"id": o["id"]}))
+            .collect();
+        if !ids.is_empty() {
+            let _ = nb.call(
+                "DELETE",
+                endpoint,
+                &[],
+                Some(&serde_json::Value::Array(ids)),
+            );
+        }
+    }
+}

@@ -1,5 +1,6 @@
-//! What every taken unit leaves behind besides its row: one log row each and the subnet's
-//! and pool's counters, as statements that travel with the commit packet.
+//! What every taken unit leaves behind besides its row: one log row each, the subnet's
+//! and pool's counters and the NetBox change (when NetBox mirrors changes), as statements
+//! that travel with the commit packet.
 
 use crate::audit;
 use crate::ipam::model::Subnet;
@@ -31,6 +32,8 @@ pub fn taken(
         .collect();
     let mut script = audit::units_script("address.assign", subnet.id, &entries);
     script.append(counters(subnet.id, pool_id, taken));
+    let keys: Vec<String> = taken.iter().map(Cidr::unit_text).collect();
+    script.append(crate::netbox::mirror::enqueue_script(service_id, &keys));
     tx.defer(script);
 }
 

@@ -5,6 +5,7 @@ use crate::ipam::api::{AllocateRequest, FreeListRequest, ReleaseRequest};
 use crate::ipam::pools::PoolForm;
 use crate::ipam::subnet_spec::SubnetForm;
 use crate::ipam::{api, pools, subnets};
+use crate::netbox::mirror::after_call;
 use crate::php::args;
 use crate::php::convert::to_php;
 use crate::php::requests::FromPhp;
@@ -29,6 +30,7 @@ pub fn ipmanager_subnet_create(input: &Zval) -> PhpResult<Zval> {
     let input = SubnetForm::from_php(&args::array(input, "The subnet")?)?;
     let db = registry::db()?;
     let subnet = subnets::create(&db, &input)?;
+    after_call(&db, &[]);
     Ok(to_php(&api::subnet_view(&db, subnet.id)?)?)
 }
 
@@ -36,7 +38,10 @@ pub fn ipmanager_subnet_create(input: &Zval) -> PhpResult<Zval> {
 pub fn ipmanager_subnet_update(id: &Zval, input: &Zval) -> PhpResult<Zval> {
     let id = args::id(id, "Subnet id")?;
     let input = SubnetForm::from_php(&args::array(input, "The subnet")?)?;
-    Ok(to_php(&api::subnet_update(&*registry::db()?, id, &input)?)?)
+    let db = registry::db()?;
+    let updated = api::subnet_update(&db, id, &input)?;
+    after_call(&db, &[]);
+    Ok(to_php(&updated)?)
 }
 
 /// What saving the edit form would put at risk, for the admin to confirm first: addresses
@@ -57,7 +62,10 @@ pub fn ipmanager_subnet_update_check(id: &Zval, input: &Zval) -> PhpResult<Zval>
 pub fn ipmanager_subnet_delete(id: &Zval, force: Option<&Zval>) -> PhpResult<Zval> {
     let id = args::id(id, "Subnet id")?;
     let force = args::flag(force, "force")?;
-    Ok(to_php(&subnets::delete(&*registry::db()?, id, force)?)?)
+    let db = registry::db()?;
+    let deleted = subnets::delete(&db, id, force)?;
+    after_call(&db, &[]);
+    Ok(to_php(&deleted)?)
 }
 
 #[php_function]
@@ -100,7 +108,10 @@ pub fn ipmanager_pool_update(id: &Zval, input: &Zval) -> PhpResult<Zval> {
 pub fn ipmanager_pool_delete(id: &Zval, force: Option<&Zval>) -> PhpResult<i64> {
     let id = args::id(id, "Pool id")?;
     let force = args::flag(force, "force")?;
-    Ok(pools::delete(&*registry::db()?, id, force)? as i64)
+    let db = registry::db()?;
+    let released = pools::delete(&db, id, force)?;
+    after_call(&db, &[]);
+    Ok(released as i64)
 }
 
 #[php_function]
@@ -130,13 +141,22 @@ pub fn ipmanager_free_list(request: &Zval) -> PhpResult<Zval> {
 #[php_function]
 pub fn ipmanager_allocate(request: &Zval) -> PhpResult<Zval> {
     let request = AllocateRequest::from_php(&args::array(request, "The allocation request")?)?;
-    Ok(to_php(&api::allocate(&*registry::db()?, &request)?)?)
+    let db = registry::db()?;
+    let allocated = api::allocate(&db, &request)?;
+    after_call(&db, &[request.service_id]);
+    Ok(to_php(&allocated)?)
 }
 
 #[php_function]
 pub fn ipmanager_release(request: &Zval) -> PhpResult<Zval> {
     let request = ReleaseRequest::from_php(&args::array(request, "The release request")?)?;
-    Ok(to_php(&api::release(&*registry::db()?, &request)?)?)
+    let db = registry::db()?;
+    let released = api::release(&db, &request)?;
+    let services: Vec<u32> = released.iter().map(|r| r.service_id.unwrap_or(0)).collect();
+    if !services.is_empty() {
+        after_call(&db, &services);
+    }
+    Ok(to_php(&released)?)
 }
 
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {

@@ -5,6 +5,7 @@ use crate::jobs::assignments::{AssignRequest, AssignmentFilter, UnassignRequest}
 use crate::jobs::orphans::{OrphanRelease, Orphans};
 use crate::jobs::sync::SyncOptions;
 use crate::jobs::{alerts, assignments, cleaner, orphans, sync, upkeep};
+use crate::netbox::mirror::after_call;
 use crate::php::args;
 use crate::php::convert::to_php;
 use crate::php::requests::FromPhp;
@@ -25,7 +26,12 @@ pub fn ipmanager_dashboard() -> PhpResult<Zval> {
 pub fn ipmanager_sync(options: Option<&Zval>) -> PhpResult<Zval> {
     let options = args::optional_array(options, "The options")?;
     let options = SyncOptions::from_php(&options)?;
-    Ok(to_php(&sync::run(&*registry::db()?, &options)?)?)
+    let db = registry::db()?;
+    let report = sync::run(&db, &options)?;
+    if !options.dry_run {
+        after_call(&db, &[]);
+    }
+    Ok(to_php(&report)?)
 }
 
 /// Assignments whose service is not Active or Pending, paginated.
@@ -46,6 +52,7 @@ pub fn ipmanager_orphan_release(request: &Zval) -> PhpResult<Zval> {
     let done = configured::with(&db, Some(CALL_BUDGET), |integrations| {
         orphans::release(&db, &request, integrations, hours)
     })?;
+    after_call(&db, &[]);
     Ok(to_php(&done)?)
 }
 
@@ -73,6 +80,7 @@ pub fn ipmanager_clean(behavior: &Zval) -> PhpResult<Zval> {
     let run = configured::with(&db, Some(CALL_BUDGET), |integrations| {
         cleaner::run(&db, behavior, integrations)
     })?;
+    after_call(&db, &[]);
     Ok(to_php(&run)?)
 }
 

@@ -1,4 +1,5 @@
-//! NetBox: its settings (the token is taken, never given back) and "Test connection".
+//! NetBox: its settings (the token is taken, never given back), "Test connection", the
+//! page's overview and queue, sync from NetBox and the full push.
 
 use crate::netbox::{self, settings};
 use crate::php::args;
@@ -93,7 +94,9 @@ pub fn ipmanager_netbox_scope_save(input: &Zval) -> PhpResult<()> {
         tenant_id: id("tenant_id")?,
         vrf_id: id("vrf_id")?,
     };
-    netbox::scopes::save(&*registry::db()?, subnet_id, scope)?;
+    let db = registry::db()?;
+    netbox::scopes::save(&db, subnet_id, scope)?;
+    netbox::mirror::after_call(&db, &[]);
     Ok(())
 }
 
@@ -101,6 +104,47 @@ pub fn ipmanager_netbox_scope_save(input: &Zval) -> PhpResult<()> {
 #[php_function]
 pub fn ipmanager_netbox_test() -> PhpResult<String> {
     Ok(netbox::test_connection(&*registry::db()?)?)
+}
+
+/// The NetBox page: settings, connection state (asked now, within 2 s), last push and sync
+/// with counts, and the queue of changes for NetBox (`page`, `per_page`).
+#[php_function]
+pub fn ipmanager_netbox_overview(filters: Option<&Zval>) -> PhpResult<Zval> {
+    let filters = args::optional_array(filters, "The filters")?;
+    let f = Fields::new("NetBox queue filters", &filters)?;
+    f.allow_only(&["page", "per_page"])?;
+    Ok(to_php(&netbox::overview::read(
+        &*registry::db()?,
+        crate::php::requests::paging(&f)?,
+    )?)?)
+}
+
+/// Sync from NetBox: prefixes to subnets, addresses to assignments or reservations
+/// (`dry_run` => true: the same report, nothing kept).
+#[php_function]
+pub fn ipmanager_netbox_sync(options: Option<&Zval>) -> PhpResult<Zval> {
+    let options = args::optional_array(options, "The options")?;
+    let f = Fields::new("NetBox sync options", &options)?;
+    f.allow_only(&["dry_run"])?;
+    let dry_run = f.optional_bool("dry_run")?.unwrap_or(false);
+    let db = registry::db()?;
+    let report = netbox::sync::run(&db, dry_run)?;
+    if !dry_run {
+        netbox::mirror::after_call(&db, &[]);
+    }
+    Ok(to_php(&report)?)
+}
+
+/// Sends the NetBox changes that are due now (at most 200, stopping at the first failure):
+/// what each became.
+#[php_function]
+pub fn ipmanager_netbox_drain() -> PhpResult<Zval> {
+    let deadline = std::time::Instant::now() + crate::providers::configured::CALL_BUDGET;
+    Ok(to_php(&netbox::mirror::drain(
+        &*registry::db()?,
+        200,
+        Some(deadline),
+    )?)?)
 }
 
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
@@ -112,4 +156,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(ipmanager_netbox_last_push))
         .function(wrap_function!(ipmanager_netbox_scopes))
         .function(wrap_function!(ipmanager_netbox_scope_save))
+        .function(wrap_function!(ipmanager_netbox_overview))
+        .function(wrap_function!(ipmanager_netbox_sync))
+        .function(wrap_function!(ipmanager_netbox_drain))
 }

@@ -17,6 +17,7 @@ mod v009_integrations;
 mod v010_outbox_notes;
 mod v011_netbox;
 mod v012_netbox_scopes;
+mod v013_outbox_targets;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -47,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v010_outbox_notes::MIGRATION,
     v011_netbox::MIGRATION,
     v012_netbox_scopes::MIGRATION,
+    v013_outbox_targets::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";

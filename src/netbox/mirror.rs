@@ -293,9 +293,9 @@ fn forget_tag() {
 }
 
 /// Whether NetBox mirrors changes, as read at most `MIRRORING_FRESH` ago in this process.
-/// Only the delivery right after a change relies on it (so a call with NetBox off costs no
+/// Only `drain` after an admin action relies on it (so one with NetBox off costs no
 /// query); whether a change is written at all is decided by the database in the change's
-/// own transaction.
+/// own transaction, and what waits is sent by the cron in any case.
 static MIRRORING: Mutex<BTreeMap<String, (Instant, bool)>> = Mutex::new(BTreeMap::new());
 const MIRRORING_FRESH: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -323,9 +323,8 @@ pub fn settings_changed(db: &Db) {
 /// retries and stops the round (NetBox is likely down); only a database failure is
 /// returned.
 pub fn after_commit(db: &Db, service_id: u32, deadline: Option<Instant>) -> Result<Vec<Delivered>> {
-    if !mirroring(db)? {
-        return Ok(Vec::new());
-    }
+    // Asked exactly (one indexed read), not from the cached setting: right after NetBox was
+    // turned on, a change written by the database must not wait for the cron.
     let due: Vec<u64> = db.run(RetryPolicy::Transient, |conn| {
         Ok(conn.exec(
             "SELECT id FROM mod_ipmanager_outbox WHERE target = 'netbox' AND service_id = :s AND status = 'pending' \

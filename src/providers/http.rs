@@ -374,11 +374,9 @@ fn describe(error: &ureq::Error) -> String {
         };
     }
     match error {
-        ureq::Error::Timeout(_) => {
-            "it did not reply in time (the panel may be down or overloaded)".into()
-        }
+        ureq::Error::Timeout(_) => "it did not reply in time (it may be down or overloaded)".into(),
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-            "the connection was refused (wrong port, or the panel is not running)".into()
+            "the connection was refused (wrong port, or it is not running)".into()
         }
         ureq::Error::Tls(_) => TLS_FAILED.into(),
         other => other.to_string(),

@@ -7,7 +7,8 @@ use IpManager\Addon\Runtime;
 /**
  * The NetBox page against the real NetBox make test starts (scripts/netbox.sh): settings
  * saved, the token taken and never shown again, Test connection with NetBox's version or
- * its refusal, a bad value refused without change, CSRF.
+ * its refusal, a bad value refused without change, CSRF; the connection state, each change
+ * mirrored and the queue (NetBox away, retry, force); sync from NetBox with its dry run.
  */
 final class NetBoxPageTest extends HarnessTestCase
 {
@@ -75,6 +76,112 @@ final class NetBoxPageTest extends HarnessTestCase
         $this->assertSame($before, ipmanager_netbox_settings());
     }
 
+    /** NetBox's REST API, for set-up and checks: the decoded answer. */
+    private function api(string $method, string $path, ?array $body = null): ?array
+    {
+        $ctx = ['Authorization: Bearer ' . $this->netbox['NETBOX_TOKEN'], 'Content-Type: application/json', 'Accept: application/json'];
+        $options = ['method' => $method, 'header' => $ctx, 'ignore_errors' => true];
+        if ($body !== null) {
+            $options['content'] = json_encode($body);
+        }
+        $answer = file_get_contents($this->netbox['NETBOX_URL'] . '/api/' . $path, false, stream_context_create(['http' => $options]));
+        return json_decode((string) $answer, true);
+    }
+
+    private function removeUnder(string $cidr): void
+    {
+        foreach (['ipam/ip-addresses/?parent=', 'ipam/prefixes/?within_include='] as $list) {
+            $found = $this->api('GET', $list . urlencode($cidr));
+            $ids = array_map(fn ($o) => ['id' => $o['id']], $found['results']);
+            if ($ids !== []) {
+                $this->api('DELETE', strtok($list, '?'), $ids);
+            }
+        }
+    }
+
+    public function testEachChangeIsMirroredAndTheQueueShowsWhatWaits(): void
+    {
+        $salt = getmypid() % 250 + 1;
+        $tag = 'ipm-queue-' . $salt . '-' . random_int(1, 99999);
+        $on = ['enabled' => '1', 'push_on_assign' => '1', 'tag' => $tag];
+        $html = $this->save($this->netbox['NETBOX_URL'], $this->netbox['NETBOX_TOKEN'], $on);
+        $this->assertStringContainsString('NetBox settings saved.', $html);
+        $this->assertMatchesRegularExpression('/label-success">connected<\/span> NetBox 4\.7\.3/', $html);
+        $this->assertStringContainsString('Changes for NetBox: 0 waiting, 0 of them failing.', $html);
+        $cidr = "10.$salt." . random_int(1, 250) . '.0/24';
+        try {
+            $s = ipmanager_subnet_create(['cidr' => $cidr, 'name' => 'queue']);
+            $p = ipmanager_pool_create(['subnet_id' => $s['id'], 'name' => 'queue pool']);
+            $first = ipmanager_allocate(['pool_id' => $p['id'], 'service_id' => $this->ids['service_demo_vps']])[0]['address'];
+            // Sent right after the change: NetBox has it, the queue shows it delivered.
+            $found = $this->api('GET', 'ipam/ip-addresses/?address=' . $first)['results'];
+            $this->assertCount(1, $found);
+            $this->assertSame('active', $found[0]['status']['value']);
+            $this->assertStringStartsWith('WHMCS service #' . $this->ids['service_demo_vps'], $found[0]['description']);
+            $html = $this->page();
+            $this->assertMatchesRegularExpression('/data-status="delivered">.*?<code>' . preg_quote($first, '/') . '<\/code>/s', $html);
+
+            // NetBox away: the allocation stands, the change waits with the error, the page says so.
+            $this->save('http://127.0.0.1:1', '', $on);
+            $second = ipmanager_allocate(['pool_id' => $p['id'], 'service_id' => $this->ids['service_demo_vps'], 'count' => 2])[1]['address'];
+            $html = $this->page();
+            $this->assertStringContainsString('label-danger">not answering', $html);
+            $this->assertStringContainsString('Changes for NetBox: 1 waiting, 1 of them failing.', $html);
+            $this->assertMatchesRegularExpression('/data-status="pending">.*?<code>' . preg_quote($second, '/') . '<\/code>.*?ipm-last-error">[^<]*127\.0\.0\.1:1/s', $html);
+            $this->assertSame([], $this->api('GET', 'ipam/ip-addresses/?address=' . $second)['results']);
+            preg_match('/data-outbox-id="(\d+)" data-status="pending"/', $html, $m);
+
+            // Back: Retry now sends it.
+            $this->save($this->netbox['NETBOX_URL'], '', $on);
+            $html = $this->page(['do' => 'retry', 'id' => $m[1]]);
+            $this->assertStringContainsString('NetBox change #' . $m[1] . ' sent.', $html);
+            $this->assertCount(1, $this->api('GET', 'ipam/ip-addresses/?address=' . $second)['results']);
+            $this->assertStringContainsString('Changes for NetBox: 0 waiting, 0 of them failing.', $html);
+
+            // Force closes one that cannot be sent, and says how to catch up.
+            $this->save('http://127.0.0.1:1', '', $on);
+            ipmanager_release(['address' => $second, 'mode' => 'free']);
+            preg_match('/data-outbox-id="(\d+)" data-status="pending"/', $this->page(), $m);
+            $html = $this->page(['do' => 'force', 'id' => $m[1]]);
+            $this->assertStringContainsString('NetBox change #' . $m[1] . ' closed without sending it', $html);
+            $this->assertStringContainsString('Changes for NetBox: 0 waiting', $html);
+        } finally {
+            $this->removeUnder($cidr);
+        }
+    }
+
+    public function testSyncFromNetBoxShowsItsDryRunThenBringsItIn(): void
+    {
+        $this->assertStringContainsString('Not synced from NetBox yet.', $this->page());
+        $salt = getmypid() % 250 + 1;
+        $tag = 'ipm-sync-page-' . $salt . '-' . random_int(1, 99999);
+        $this->save($this->netbox['NETBOX_URL'], $this->netbox['NETBOX_TOKEN'], ['tag' => $tag]);
+        $base = "10.$salt." . random_int(1, 250);
+        $cidr = "$base.0/24";
+        try {
+            $s = ipmanager_subnet_create(['cidr' => $cidr, 'name' => 'sync page']);
+            $this->api('POST', 'ipam/ip-addresses/', ['address' => "$base.9/24", 'status' => 'active', 'description' => 'switch <b>']);
+            $this->api('POST', 'ipam/prefixes/', ['prefix' => "$base.128/26", 'description' => 'NetBox block']);
+            $html = $this->page(['do' => 'sync', 'dry_run' => '1']);
+            $this->assertStringContainsString('Dry run, nothing was changed:', $html);
+            $this->assertMatchesRegularExpression('/ipm-sync-reserved.*?<code>' . preg_quote("$base.9/24", '/') . '<\/code>/s', $html);
+            $this->assertMatchesRegularExpression('/ipm-sync-subnets.*?<code>' . preg_quote("$base.128/26", '/') . '<\/code><\/td><td>added as a subnet inside/s', $html);
+            $ours = fn () => array_values(array_filter(ipmanager_subnet_list(), fn ($x) => str_starts_with($x['cidr'], "$base.")));
+            $this->assertCount(1, $ours(), 'the dry run kept nothing');
+            $this->assertStringContainsString('Not synced from NetBox yet.', $html);
+
+            $html = $this->page(['do' => 'sync', 'dry_run' => '0']);
+            $this->assertStringNotContainsString('Dry run, nothing was changed', $html);
+            $this->assertCount(2, $ours());
+            $this->assertStringContainsString("$base.9", ipmanager_subnet_get($s['id'])['reserved']);
+            $this->assertMatchesRegularExpression('/Last sync [0-9-]+ [0-9:]+ UTC: \d+ subnet\(s\) added/', $html);
+            $html = $this->page(['do' => 'sync', 'dry_run' => '0']);
+            $this->assertMatchesRegularExpression('/0 subnet\(s\) added, 0 address\(es\) reserved, 0 assigned, [1-9]\d* unchanged/', $html);
+        } finally {
+            $this->removeUnder($cidr);
+        }
+    }
+
     public function testPushShowsWhatWasSentAndIsRemembered(): void
     {
         $this->assertStringContainsString('Not pushed yet.', $this->page());
@@ -95,14 +202,6 @@ final class NetBoxPageTest extends HarnessTestCase
         $this->assertStringContainsString('Last push ', $html);
         $html = $this->page(['do' => 'push']);
         $this->assertMatchesRegularExpression('/prefixes 0 created, 0 updated, 0 retired; addresses 0 created, 0 updated, 0 retired; 2 unchanged/', $html);
-        // Clean up what this test made in NetBox.
-        $ctx = ['Authorization: Bearer ' . $this->netbox['NETBOX_TOKEN'], 'Content-Type: application/json', 'Accept: application/json'];
-        foreach (['ipam/ip-addresses/?parent=', 'ipam/prefixes/?within_include='] as $list) {
-            $found = json_decode((string) file_get_contents($this->netbox['NETBOX_URL'] . '/api/' . $list . urlencode($cidr),
-                false, stream_context_create(['http' => ['header' => $ctx]])), true);
-            $ids = array_map(fn ($o) => ['id' => $o['id']], $found['results']);
-            file_get_contents($this->netbox['NETBOX_URL'] . '/api/' . strtok($list, '?'), false, stream_context_create(['http' => [
-                'method' => 'DELETE', 'header' => $ctx, 'content' => json_encode($ids), 'ignore_errors' => true]]));
-        }
+        $this->removeUnder($cidr);
     }
 }

@@ -2,32 +2,42 @@
 
 namespace IpManager\Addon\Admin;
 
-/** NetBox: where it is and how IP Manager reaches it, Test connection, and the full push. */
+use IpManager\Addon\Runtime;
+
+/**
+ * NetBox: where it is and how IP Manager reaches it (connection state, Test connection),
+ * each subnet's scope, sync from NetBox (dry run or run), the full push, and the queue of
+ * changes mirrored as they happen (retry now, force, send what is due).
+ */
 final class NetBoxPage
 {
     public static function handle(array $vars): Page
     {
         $lang = $vars['_lang'];
-        $messages = Request::isPost() ? self::act($lang) : [];
-        $last = ipmanager_netbox_last_push();
-        if ($last !== null) {
-            $last['when'] = gmdate('Y-m-d H:i', (int) $last['at']) . ' UTC';
+        [$messages, $report] = Request::isPost() ? self::act($lang) : [[], null];
+        $overview = ipmanager_netbox_overview(['page' => Request::get('page'), 'per_page' => '25']);
+        foreach (['last_push', 'last_sync'] as $key) {
+            if ($overview[$key] !== null) {
+                $overview[$key]['when'] = gmdate('Y-m-d H:i', (int) $overview[$key]['at']) . ' UTC';
+            }
         }
-        return new Page('netbox.tpl', ['settings' => ipmanager_netbox_settings(), 'last' => $last,
-            'scopes' => ipmanager_netbox_scopes()], $messages);
+        foreach ($overview['queue']['items'] as &$change) {
+            $change['addresses_text'] = implode(', ', $change['job']['addresses']);
+        }
+        unset($change);
+        return new Page('netbox.tpl', ['overview' => $overview, 'settings' => $overview['settings'],
+            'last' => $overview['last_push'], 'scopes' => ipmanager_netbox_scopes(), 'report' => $report], $messages);
     }
 
+    /** @return array{0: list<array{0:string,1:string}>, 1: ?array} messages, and a sync report to show */
     private static function act(array $lang): array
     {
         try {
             switch (Request::post('do')) {
                 case 'save':
-                    // What the page does not offer yet (mirroring each change comes with
-                    // the rest of the NetBox work) is kept as it is.
-                    $current = ipmanager_netbox_settings();
                     $f = Request::postGroup('f');
                     ipmanager_netbox_settings_save([
-                        'enabled' => $current['enabled'],
+                        'enabled' => $f['enabled'] ?? '0',
                         'url' => $f['url'] ?? '',
                         'token' => $f['token'] ?? '',
                         'verify_tls' => $f['verify_tls'] ?? '0',
@@ -36,15 +46,15 @@ final class NetBoxPage
                         'timeout_ms' => $f['timeout_ms'] ?? '',
                         'tag' => $f['tag'] ?? '',
                         'release_action' => $f['release_action'] ?? '',
-                        'push_on_assign' => $current['push_on_assign'],
+                        'push_on_assign' => $f['push_on_assign'] ?? '0',
                     ]);
-                    return [['success', $lang['netbox_saved']]];
+                    return [[['success', $lang['netbox_saved']]], null];
                 case 'test':
-                    return [['success', sprintf($lang['netbox_test_ok'], ipmanager_netbox_test())]];
+                    return [[['success', sprintf($lang['netbox_test_ok'], ipmanager_netbox_test())]], null];
                 case 'scope':
                     ipmanager_netbox_scope_save(['subnet_id' => Request::post('subnet_id'), 'site_id' => Request::post('site_id'),
                         'tenant_id' => Request::post('tenant_id'), 'vrf_id' => Request::post('vrf_id')]);
-                    return [['success', sprintf($lang['netbox_scope_saved'], Request::post('subnet_id'))]];
+                    return [[['success', sprintf($lang['netbox_scope_saved'], Request::post('subnet_id'))]], null];
                 case 'push':
                     $r = ipmanager_netbox_push();
                     $messages = [['success', sprintf($lang['netbox_pushed'], $r['prefixes']['created'], $r['prefixes']['updated'],
@@ -53,11 +63,37 @@ final class NetBoxPage
                     foreach ($r['conflicts'] as $conflict) {
                         $messages[] = ['warning', $conflict];
                     }
-                    return $messages;
+                    return [$messages, null];
+                case 'sync':
+                    $dry = Request::post('dry_run') === '1';
+                    $r = ipmanager_netbox_sync(['dry_run' => $dry]);
+                    $counts = sprintf($lang['netbox_synced'], count($r['subnets']), count($r['reserved']), count($r['assigned']),
+                        count($r['unchanged']), count($r['conflicts']), count($r['skipped']));
+                    return [[[$dry ? 'info' : 'success', ($dry ? $lang['netbox_sync_dry'] . ' ' : '') . $counts]], $r];
+                case 'drain':
+                    $done = ipmanager_netbox_drain();
+                    $failed = array_values(array_filter($done, static fn ($d) => $d['error'] !== null));
+                    $messages = [[$failed ? 'warning' : 'success', sprintf($lang['netbox_drained'], count($done) - count($failed), count($done))]];
+                    foreach ($failed as $d) {
+                        $messages[] = ['warning', sprintf($lang['netbox_change_failing'], $d['id'], $d['error'])];
+                    }
+                    return [$messages, null];
+                case 'retry':
+                    $done = ipmanager_outbox_retry((int) Request::post('id'));
+                    if ($done === null) {
+                        return [[['info', sprintf($lang['netbox_change_busy'], Request::post('id'))]], null];
+                    }
+                    return [[$done['error'] === null
+                        ? ['success', sprintf($lang['netbox_change_delivered'], $done['id'])]
+                        : ['warning', sprintf($lang['netbox_change_failing'], $done['id'], $done['error'])]], null];
+                case 'force':
+                    $actor = Runtime::actor();
+                    $forced = ipmanager_outbox_force((int) Request::post('id'), 'admin #' . (int) ($actor['id'] ?? 0));
+                    return [[['warning', sprintf($lang['netbox_change_forced'], $forced['id'])]], null];
             }
         } catch (\IpManager\Exception $e) {
-            return [['danger', $e->getMessage()]];
+            return [[['danger', $e->getMessage()]], null];
         }
-        return [['danger', $lang['unknown_action']]];
+        return [[['danger', $lang['unknown_action']]], null];
     }
 }

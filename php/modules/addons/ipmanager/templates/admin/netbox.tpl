@@ -1,10 +1,24 @@
 <h2>{$lang.netbox_title}</h2>
 <p>{$lang.netbox_help}</p>
+<div class="panel panel-default" id="ipm-netbox-status">
+    <div class="panel-body">
+        <p id="ipm-netbox-connection">{if $overview.connection === null}<span class="label label-default">{$lang.netbox_not_configured}</span>
+            {elseif $overview.connection.ok}<span class="label label-success">{$lang.netbox_connected}</span> {$overview.connection.message}
+            {else}<span class="label label-danger">{$lang.netbox_unreachable}</span> <span class="ipm-connection-error">{$overview.connection.message}</span>{/if}
+            {if !$settings.enabled} <span class="label label-warning">{$lang.netbox_off}</span>{/if}</p>
+        <p id="ipm-netbox-queue-counts">{$lang.netbox_queue_counts|sprintf:$overview.waiting:$overview.failing}</p>
+        <p id="ipm-netbox-last-sync">{if $overview.last_sync}{$lang.netbox_last_sync|sprintf:$overview.last_sync.when:$overview.last_sync.report.subnets:$overview.last_sync.report.reserved:$overview.last_sync.report.assigned:$overview.last_sync.report.unchanged:$overview.last_sync.report.conflicts:$overview.last_sync.report.skipped}{else}{$lang.netbox_never_synced}{/if}</p>
+        <p id="ipm-netbox-last">{if $last}{$lang.netbox_last_push|sprintf:$last.when:$last.report.prefixes.created:$last.report.prefixes.updated:$last.report.prefixes.retired:$last.report.addresses.created:$last.report.addresses.updated:$last.report.addresses.retired:($last.report.conflicts|@count)}{else}{$lang.netbox_never_pushed}{/if}</p>
+    </div>
+</div>
+
+<h3>{$lang.netbox_settings_title}</h3>
 <form method="post" action="{url action=netbox}" id="ipm-netbox-settings" class="ipm-form">
     <input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="save">
-    {$values = ['url' => $settings.url, 'verify_tls' => ($settings.verify_tls|intval), 'fingerprint' => $settings.fingerprint,
+    {$values = ['enabled' => ($settings.enabled|intval), 'push_on_assign' => ($settings.push_on_assign|intval), 'url' => $settings.url, 'verify_tls' => ($settings.verify_tls|intval), 'fingerprint' => $settings.fingerprint,
         'connect_timeout_ms' => $settings.connect_timeout_ms, 'timeout_ms' => $settings.timeout_ms,
         'tag' => $settings.tag, 'release_action' => $settings.release_action]}
+    {include file="partials/field.tpl" name="enabled" label=$lang.netbox_enabled type="checkbox" help=''}
     {include file="partials/field.tpl" name="url" label=$lang.netbox_url type="text" help=$lang.netbox_url_help}
     <div class="form-group" data-group="token">
         <label for="f-token">{$lang.netbox_token}</label>
@@ -17,6 +31,7 @@
     {include file="partials/field.tpl" name="timeout_ms" label=$lang.server_timeout type="text" help=''}
     {include file="partials/field.tpl" name="tag" label=$lang.netbox_tag type="text" help=$lang.netbox_tag_help}
     {include file="partials/field.tpl" name="release_action" label=$lang.netbox_release_action type="select" help='' options=[['value' => 'deprecate', 'label' => $lang.netbox_release_deprecate], ['value' => 'delete', 'label' => $lang.netbox_release_delete]]}
+    {include file="partials/field.tpl" name="push_on_assign" label=$lang.netbox_push_on_assign type="checkbox" help=$lang.netbox_push_on_assign_help}
     <button class="btn btn-primary" type="submit" id="ipm-netbox-save">{$lang.save}</button>
 </form>
 <form method="post" class="ipm-inline" action="{url action=netbox}"><input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="test"><button class="btn btn-default" type="submit" id="ipm-netbox-test">{$lang.test_connection}</button></form>
@@ -31,11 +46,11 @@
     <tbody>
     {foreach $scopes as $s}
         <tr data-subnet-id="{$s.subnet_id}"><td>{$s.name} <code>{$s.cidr}</code></td>
-            <td colspan="4"><form method="post" class="form-inline" action="{url action=netbox}">
+            <td><input type="text" class="form-control input-sm" name="site_id" size="6" value="{$s.site_id|default:''}" title="{$lang.netbox_site_id}" form="ipm-scope-{$s.subnet_id}"></td>
+            <td><input type="text" class="form-control input-sm" name="tenant_id" size="6" value="{$s.tenant_id|default:''}" title="{$lang.netbox_tenant_id}" form="ipm-scope-{$s.subnet_id}"></td>
+            <td><input type="text" class="form-control input-sm" name="vrf_id" size="6" value="{$s.vrf_id|default:''}" title="{$lang.netbox_vrf_id}" form="ipm-scope-{$s.subnet_id}"></td>
+            <td><form method="post" id="ipm-scope-{$s.subnet_id}" action="{url action=netbox}">
                 <input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="scope"><input type="hidden" name="subnet_id" value="{$s.subnet_id}">
-                <input type="text" class="form-control input-sm" name="site_id" size="6" value="{$s.site_id}" title="{$lang.netbox_site_id}">
-                <input type="text" class="form-control input-sm" name="tenant_id" size="6" value="{$s.tenant_id}" title="{$lang.netbox_tenant_id}">
-                <input type="text" class="form-control input-sm" name="vrf_id" size="6" value="{$s.vrf_id}" title="{$lang.netbox_vrf_id}">
                 <button class="btn btn-default btn-xs" type="submit">{$lang.save}</button>
             </form></td></tr>
     {/foreach}
@@ -43,7 +58,54 @@
 </table>
 {/if}
 
+<h3>{$lang.netbox_sync_title}</h3>
+<p>{$lang.netbox_sync_help}</p>
+<form method="post" class="ipm-inline" action="{url action=netbox}"><input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="sync"><input type="hidden" name="dry_run" value="1"><button class="btn btn-default" type="submit" id="ipm-netbox-sync-dry">{$lang.netbox_sync_dry_run}</button></form>
+<form method="post" class="ipm-inline" action="{url action=netbox}" data-confirm="{$lang.netbox_sync_confirm}" onsubmit="return confirm(this.dataset.confirm)"><input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="sync"><input type="hidden" name="dry_run" value="0"><button class="btn btn-primary" type="submit" id="ipm-netbox-sync">{$lang.netbox_sync_run}</button></form>
+{if $report}
+<div id="ipm-netbox-sync-report" data-dry-run="{$report.dry_run|intval}">
+    {foreach ['subnets', 'assigned', 'reserved', 'conflicts', 'skipped'] as $part}
+        {if $report[$part]|@count > 0}
+        <h4>{$lang["netbox_sync_`$part`"]} ({$report[$part]|@count})</h4>
+        <table class="table table-condensed ipm-sync-{$part}"><tbody>
+            {foreach $report[$part] as $l}<tr><td><code>{$l.object}</code></td><td>{$l.detail}</td></tr>{/foreach}
+        </tbody></table>
+        {/if}
+    {/foreach}
+    <p class="text-muted">{$lang.netbox_sync_unchanged|sprintf:($report.unchanged|@count):$report.own_objects}</p>
+</div>
+{/if}
+
 <h3>{$lang.netbox_push_title}</h3>
 <p>{$lang.netbox_push_help}</p>
-<p id="ipm-netbox-last">{if $last}{$lang.netbox_last_push|sprintf:$last.when:$last.report.prefixes.created:$last.report.prefixes.updated:$last.report.prefixes.retired:$last.report.addresses.created:$last.report.addresses.updated:$last.report.addresses.retired:($last.report.conflicts|@count)}{else}{$lang.netbox_never_pushed}{/if}</p>
 <form method="post" action="{url action=netbox}" data-confirm="{$lang.netbox_push_confirm}" onsubmit="return confirm(this.dataset.confirm)"><input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="push"><button class="btn btn-primary" type="submit" id="ipm-netbox-push">{$lang.netbox_push}</button></form>
+
+<h3>{$lang.netbox_queue_title}</h3>
+<p>{$lang.netbox_queue_help}
+    <form method="post" class="ipm-inline" action="{url action=netbox}"><input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="drain"><button class="btn btn-default btn-sm" type="submit" id="ipm-netbox-drain">{$lang.netbox_drain}</button></form>
+</p>
+{if $overview.queue.items|@count == 0}
+    <div class="alert alert-info">{$lang.netbox_queue_empty}</div>
+{else}
+<table class="table table-striped" id="ipm-netbox-queue">
+    <thead><tr><th>#</th><th>{$lang.col_service}</th><th>{$lang.col_operation}</th><th>{$lang.col_addresses}</th><th>{$lang.col_delivery}</th><th>{$lang.col_attempts}</th><th>{$lang.col_last_error}</th><th>{$lang.col_actions}</th></tr></thead>
+    <tbody>
+    {foreach $overview.queue.items as $q}
+        <tr data-outbox-id="{$q.id}" data-status="{$q.status}">
+            <td>{$q.id}<br><small class="text-muted">{$q.created_at}</small></td>
+            <td>{if $q.job.service_id > 0}#{$q.job.service_id}{else}{$lang.netbox_no_service}{/if}</td>
+            <td>{$lang["outbox_op_`$q.job.operation`"]}</td>
+            <td>{foreach $q.job.addresses as $a}<code>{$a}</code> {/foreach}</td>
+            <td>{$lang["outbox_status_`$q.status`"]}{if $q.closed_by != ''}<br><small>{$q.closed_by}</small>{/if}{if $q.status == 'pending'}<br><small class="text-muted">{$lang.outbox_next|sprintf:$q.next_attempt_at}</small>{/if}{if $q.note != ''}<br><small class="text-warning ipm-note">{$q.note}</small>{/if}</td>
+            <td>{$q.attempts}</td>
+            <td class="ipm-last-error">{if $q.last_error}{$q.last_error}{/if}</td>
+            <td>{if $q.status == 'pending'}
+                <form method="post" class="ipm-inline" action="{url params=$here}"><input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="retry"><input type="hidden" name="id" value="{$q.id}"><button class="btn btn-default btn-xs ipm-retry" type="submit">{$lang.outbox_retry}</button></form>
+                {include file="partials/confirm_button.tpl" do="force" id=$q.id label=$lang.outbox_force confirm=($lang.netbox_force_confirm|sprintf:$q.addresses_text) hidden=[]}
+            {/if}</td>
+        </tr>
+    {/foreach}
+    </tbody>
+</table>
+{include file="partials/pager.tpl" p=$overview.queue query=['action' => 'netbox'] noun="netbox_change"}
+{/if}

@@ -1,14 +1,16 @@
 //! NetBox (issue 11), in the same run against the same real NetBox (`make netbox`):
 //! IP Manager's allocation against NetBox's own `POST prefixes/{id}/available-ips/`,
 //! sequential and under 32 parallel clients (with NetBox's duplicates counted), then the
-//! full push of 10,000 assignments and the reconcile when nothing changed. Per-change
-//! mirroring is not built yet, so it has no figure here.
+//! full push of 10,000 assignments and the reconcile when nothing changed, and per-change
+//! mirroring: what it adds to an allocation, the latency from COMMIT to NetBox showing the
+//! change (assign and release), and the queue drained after an outage.
 
 use super::measure::{row, stats};
 use super::support::ipam::{migrated, pool, subnet, whmcs_tables};
 use super::support::netbox::real;
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::netbox::client::NetBox;
+use ipmanager::netbox::mirror;
 use ipmanager::netbox::push::push;
 use ipmanager::netbox::settings::{self, NetBoxForm, NetBoxSettings};
 use serde_json::{Value, json};
@@ -35,6 +37,7 @@ pub fn run() {
     let stamp = (std::process::id() % 200 + 20) as u8;
     allocation_against_netbox(&nb, stamp);
     full_push(&nb_env.url, &nb_env.token, stamp);
+    per_change(&nb_env.url, &nb_env.token, stamp);
     println!();
 }
 
@@ -225,5 +228,147 @@ fn full_push(url: &str, token: &str, stamp: u8) {
         }
         (first, again) => println!("  full push failed: {:?} / {:?}", first.err(), again.err()),
     }
+    remove_under(&nb, &cidr);
+}
+
+const MIRRORED: u32 = 200;
+const QUEUED: u32 = 1000;
+
+fn mirror_form(url: &str, token: &str, tag: &str, enabled: bool) -> NetBoxForm {
+    NetBoxForm {
+        enabled,
+        url: url.into(),
+        token: token.into(),
+        verify_tls: true,
+        fingerprint: String::new(),
+        connect_timeout_ms: 3000,
+        timeout_ms: 30_000,
+        tag: tag.into(),
+        release_action: "deprecate".into(),
+        push_on_assign: true,
+    }
+}
+
+/// Per-change mirroring: the allocation with NetBox off and on (the NetBox row rides in the
+/// commit packet), COMMIT → NetBox for an assignment and a release, and 1,000 changes
+/// drained after an outage.
+fn per_change(url: &str, token: &str, stamp: u8) {
+    let cidr = format!("10.{}.0.0/16", stamp.wrapping_add(2));
+    let tag = format!("ipm-bench-mirror-{stamp}");
+    let nb = NetBox::new(&NetBoxSettings {
+        url: url.into(),
+        token: token.into(),
+        token_set: true,
+        timeout_ms: 30_000,
+        ..NetBoxSettings::default()
+    })
+    .expect("NetBox client");
+    remove_under(&nb, &cidr);
+    let test = migrated("bench_netbox_mirror");
+    whmcs_tables(&test);
+    let s = subnet(&test, json!({"cidr": cidr, "name": "bench mirror"}));
+    let p = pool(&test, json!({"subnet_id": s.id, "name": "bench mirror"}));
+    let allocate = |service: u32| {
+        let t = Instant::now();
+        allocator::allocate(&test.db, Target::Pool(p.id), service, 1).expect("allocate");
+        t.elapsed().as_secs_f64() * 1e6
+    };
+    // The allocation alone, NetBox off then on, interleaved so both see the same machine.
+    settings::save(&test.db, &mirror_form(url, token, &tag, false)).expect("settings");
+    let (mut off, mut on) = (Vec::new(), Vec::new());
+    for round in 0..MIRRORED {
+        settings::save(&test.db, &mirror_form(url, token, &tag, round % 2 == 1)).expect("settings");
+        let took = allocate(10_000 + round);
+        if round % 2 == 1 {
+            on.push(took)
+        } else {
+            off.push(took)
+        }
+    }
+    let (off, on) = (stats(&mut off), stats(&mut on));
+    row("  allocate, NetBox off", &off);
+    row("  allocate, NetBox mirroring", &on);
+    mirror::drain(&test.db, 10_000, None).expect("drain");
+
+    // COMMIT → NetBox: the delivery right after the change, as a hook makes it.
+    let (mut assign, mut release) = (Vec::new(), Vec::new());
+    for n in 0..MIRRORED {
+        let service = 20_000 + n;
+        allocator::allocate(&test.db, Target::Pool(p.id), service, 1).expect("allocate");
+        let t = Instant::now();
+        let sent = mirror::after_commit(&test.db, service, None).expect("deliver");
+        assign.push(t.elapsed().as_secs_f64() * 1e6);
+        assert!(sent.len() == 1 && sent[0].error.is_none(), "{sent:?}");
+        ipmanager::ipam::release::release_service(
+            &test.db,
+            service,
+            None,
+            ipmanager::ipam::release::ReleaseMode::Free,
+        )
+        .expect("release");
+        let t = Instant::now();
+        let sent = mirror::after_commit(&test.db, service, None).expect("deliver");
+        release.push(t.elapsed().as_secs_f64() * 1e6);
+        assert!(sent.len() == 1 && sent[0].error.is_none(), "{sent:?}");
+    }
+    // The floor: NetBox's own create of one IP address, as a bare client makes it.
+    let mut floor = Vec::new();
+    let base = cidr.trim_end_matches(".0.0/16");
+    for n in 0..MIRRORED {
+        let body = json!({"address": format!("{base}.250.{}/16", n % 250 + 1), "status": "active"});
+        let t = Instant::now();
+        let made = nb
+            .call("POST", "ipam/ip-addresses/", &[], Some(&body))
+            .expect("create");
+        floor.push(t.elapsed().as_secs_f64() * 1e6);
+        nb.call(
+            "DELETE",
+            "ipam/ip-addresses/",
+            &[],
+            Some(&json!([{"id": made["id"]}])),
+        )
+        .expect("delete");
+    }
+    // And NetBox's own read of one address, which a delivery makes first.
+    let mut read = Vec::new();
+    for n in 0..MIRRORED {
+        let address = format!("{base}.250.{}", n % 250 + 1);
+        let t = Instant::now();
+        nb.list("ipam/ip-addresses/", &[("address", &address)])
+            .expect("read");
+        read.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    let (assign, release, floor) = (stats(&mut assign), stats(&mut release), stats(&mut floor));
+    row("  NetBox's own POST ip-addresses (floor)", &floor);
+    row(
+        "  NetBox's own GET ip-addresses?address=",
+        &stats(&mut read),
+    );
+    row("  mirror an assignment (COMMIT → NetBox)", &assign);
+    row("  mirror a release (→ deprecated)", &release);
+    println!(
+        "    a mirrored change costs {:.1}x NetBox's own create at p50 (a read of what NetBox has, then the write)",
+        assign.0 / floor.0
+    );
+
+    // An outage: 1,000 changes wait, then one cron round sends them.
+    settings::save(
+        &test.db,
+        &mirror_form("http://127.0.0.1:1", token, &tag, true),
+    )
+    .expect("settings");
+    for n in 0..QUEUED {
+        allocator::allocate(&test.db, Target::Pool(p.id), 30_000 + n, 1).expect("allocate");
+    }
+    settings::save(&test.db, &mirror_form(url, token, &tag, true)).expect("settings");
+    let t = Instant::now();
+    let sent = mirror::drain(&test.db, QUEUED, None).expect("drain");
+    let took = t.elapsed().as_secs_f64();
+    println!(
+        "  queue of {QUEUED} changes after an outage: {took:.1} s ({:.0}/s, {} sent, {} failed)",
+        f64::from(QUEUED) / took,
+        sent.iter().filter(|d| d.error.is_none()).count(),
+        sent.iter().filter(|d| d.error.is_some()).count()
+    );
     remove_under(&nb, &cidr);
 }

@@ -28,6 +28,8 @@ use std::time::Instant;
 
 /// Keys per NetBox read (each a query parameter of one GET).
 const KEYS_PER_READ: usize = 50;
+/// Changes sent together by the cron and "Send due changes now".
+const CHANGES_PER_ROUND: usize = 50;
 /// Rounds a delivery makes when IP Manager keeps changing the same addresses under it.
 const ROUNDS: usize = 3;
 
@@ -117,14 +119,73 @@ pub fn deliver(
     job: &Job,
     deadline: Option<Instant>,
 ) -> std::result::Result<Option<String>, String> {
-    let outcome = mirror(db, &job.addresses, deadline);
+    mirror(db, &job.addresses, deadline)
+        .map(|conflicts| (!conflicts.is_empty()).then(|| conflicts.join(" ")))
+        .map_err(|e| e.to_string())
+}
+
+/// Sends claimed-and-due changes `ids` together, `CHANGES_PER_ROUND` at a time: one
+/// NetBox read and one bulk write per kind for all their keys instead of a round trip
+/// each. A round that fails is recorded on each of its changes and ends the sending (the
+/// rest would wait out the same timeout).
+pub fn send(db: &Db, ids: &[u64], deadline: Option<Instant>) -> Result<Vec<Delivered>> {
+    let mut out = Vec::new();
+    for round in ids.chunks(CHANGES_PER_ROUND) {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        let mut claimed = Vec::new();
+        for id in round {
+            if let Some(queued) = outbox::claim(db, *id)? {
+                claimed.push(queued);
+            }
+        }
+        let mut keys: Vec<String> = claimed
+            .iter()
+            .flat_map(|q| q.job.addresses.iter().cloned())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        if keys.is_empty() {
+            continue;
+        }
+        let outcome = mirror(db, &keys, deadline).map_err(|e| e.to_string());
+        let failed = outcome.is_err();
+        for queued in claimed {
+            let asked = match &outcome {
+                Ok(conflicts) => Ok(note_for(&queued.job.addresses, conflicts)),
+                Err(e) => Err(e.clone()),
+            };
+            out.push(outbox::record_delivery(db, queued, asked)?);
+        }
+        if failed {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The conflicts that concern one change's keys (each names its object first).
+fn note_for(keys: &[String], conflicts: &[String]) -> Option<String> {
+    let mine: Vec<&str> = conflicts
+        .iter()
+        .filter(|c| keys.iter().any(|k| c.contains(&format!(" {k} "))))
+        .map(String::as_str)
+        .collect();
+    (!mine.is_empty()).then(|| mine.join(" "))
+}
+
+/// Makes NetBox show IP Manager's state at `keys`: the conflicts met (objects made by hand,
+/// left alone).
+fn mirror(db: &Db, keys: &[String], deadline: Option<Instant>) -> Result<Vec<String>> {
+    let outcome = mirror_unguarded(db, keys, deadline);
     if outcome.is_err() {
         forget_tag();
     }
-    outcome.map_err(|e| e.to_string())
+    outcome
 }
 
-fn mirror(db: &Db, keys: &[String], deadline: Option<Instant>) -> Result<Option<String>> {
+fn mirror_unguarded(db: &Db, keys: &[String], deadline: Option<Instant>) -> Result<Vec<String>> {
     let settings = settings::read(db)?;
     if !settings.enabled || settings.url.is_empty() || !settings.token_set {
         return Err(Error::NotConfigured(
@@ -139,7 +200,7 @@ fn mirror(db: &Db, keys: &[String], deadline: Option<Instant>) -> Result<Option<
     for chunk in keys.chunks(KEYS_PER_READ) {
         conflicts.extend(converge(db, &netbox, &settings, tag_id, chunk)?);
     }
-    Ok((!conflicts.is_empty()).then(|| conflicts.join(" ")))
+    Ok(conflicts)
 }
 
 /// Makes NetBox show IP Manager's state at `keys`, going round again while IP Manager
@@ -292,29 +353,8 @@ fn forget_tag() {
     *TAG.lock() = None;
 }
 
-/// Whether NetBox mirrors changes, as read at most `MIRRORING_FRESH` ago in this process.
-/// Only `drain` after an admin action relies on it (so one with NetBox off costs no
-/// query); whether a change is written at all is decided by the database in the change's
-/// own transaction, and what waits is sent by the cron in any case.
-static MIRRORING: Mutex<BTreeMap<String, (Instant, bool)>> = Mutex::new(BTreeMap::new());
-const MIRRORING_FRESH: std::time::Duration = std::time::Duration::from_secs(2);
-
-fn mirroring(db: &Db) -> Result<bool> {
-    let key = db.identity();
-    if let Some((read_at, on)) = MIRRORING.lock().get(&key)
-        && read_at.elapsed() < MIRRORING_FRESH
-    {
-        return Ok(*on);
-    }
-    let settings = settings::read(db)?;
-    let on = settings.enabled && settings.push_on_assign;
-    MIRRORING.lock().insert(key, (Instant::now(), on));
-    Ok(on)
-}
-
-/// Settings changed: the next call reads them again.
-pub fn settings_changed(db: &Db) {
-    MIRRORING.lock().remove(&db.identity());
+/// Settings changed: the tag is looked up again.
+pub fn settings_changed() {
     forget_tag();
 }
 
@@ -338,9 +378,6 @@ pub fn after_commit(db: &Db, service_id: u32, deadline: Option<Instant>) -> Resu
 /// Delivers up to `limit` due NetBox changes, oldest first (after an admin action that
 /// touches many services, e.g. a subnet deleted), stopping at the first failure.
 pub fn drain(db: &Db, limit: u32, deadline: Option<Instant>) -> Result<Vec<Delivered>> {
-    if !mirroring(db)? {
-        return Ok(Vec::new());
-    }
     let due: Vec<u64> = db.run(RetryPolicy::Transient, |conn| {
         Ok(conn.exec(
             "SELECT id FROM mod_ipmanager_outbox WHERE target = 'netbox' AND status = 'pending' \
@@ -348,7 +385,7 @@ pub fn drain(db: &Db, limit: u32, deadline: Option<Instant>) -> Result<Vec<Deliv
             params! {"limit" => limit},
         )?)
     })?;
-    deliver_until_failure(db, &due, deadline)
+    send(db, &due, deadline)
 }
 
 fn deliver_until_failure(

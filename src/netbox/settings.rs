@@ -210,7 +210,7 @@ pub fn save(db: &Db, form: &NetBoxForm) -> Result<NetBoxSettings> {
             ),
         )
     })?;
-    super::mirror::settings_changed(db);
+    super::mirror::settings_changed();
     read(db)
 }
 

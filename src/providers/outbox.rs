@@ -251,18 +251,16 @@ pub fn deliver_due(
         )?)
     })?;
     let mut outcomes = Vec::with_capacity(due.len());
-    // One NetBox serves every NetBox change: after one failed, the rest wait for the next
-    // round instead of each waiting out the same timeout.
-    let mut netbox_failed = false;
+    let mut netbox = Vec::new();
     for (id, target) in due {
-        if netbox_failed && target == Target::NetBox.as_str() {
-            continue;
-        }
-        if let Some(outcome) = deliver(db, id, delivery, delivered)? {
-            netbox_failed |= target == Target::NetBox.as_str() && outcome.error.is_some();
+        if target == Target::NetBox.as_str() {
+            netbox.push(id);
+        } else if let Some(outcome) = deliver(db, id, delivery, delivered)? {
             outcomes.push(outcome);
         }
     }
+    // NetBox's changes go together, many per request (see `netbox::mirror::send`).
+    outcomes.extend(crate::netbox::mirror::send(db, &netbox, delivery.deadline)?);
     Ok(outcomes)
 }
 
@@ -278,21 +276,7 @@ pub fn deliver(
     };
     if queued.job.target == Target::NetBox {
         let asked = crate::netbox::mirror::deliver(db, &queued.job, delivery.deadline);
-        db.transaction(RetryPolicy::Transient, |tx| {
-            record(tx, &queued, &asked, &nothing_follows)
-        })?;
-        let (note, error) = match asked {
-            Ok(note) => (note, None),
-            Err(error) => (None, Some(error)),
-        };
-        return Ok(Some(Delivered {
-            id,
-            service_id: queued.job.service_id,
-            operation: queued.job.operation,
-            addresses: queued.job.addresses,
-            error,
-            note,
-        }));
+        return record_delivery(db, queued, asked).map(Some);
     }
     if queued.job.operation == Operation::Add {
         // Only what the service still holds goes to its panel: an address released since
@@ -466,12 +450,35 @@ pub fn nothing_follows(_: &mut Tx<'_>, _: &Queued) -> Outcome<()> {
     Ok(())
 }
 
+/// Records what became of a claimed change that needs no follow-up (a NetBox change).
+pub fn record_delivery(
+    db: &Db,
+    queued: Queued,
+    asked: std::result::Result<Option<String>, String>,
+) -> Result<Delivered> {
+    db.transaction(RetryPolicy::Transient, |tx| {
+        record(tx, &queued, &asked, &nothing_follows)
+    })?;
+    let (note, error) = match asked {
+        Ok(note) => (note, None),
+        Err(error) => (None, Some(error)),
+    };
+    Ok(Delivered {
+        id: queued.id,
+        service_id: queued.job.service_id,
+        operation: queued.job.operation,
+        addresses: queued.job.addresses,
+        error,
+        note,
+    })
+}
+
 /// Takes the job for this worker: counts the attempt and leases it, only if it is still
 /// pending, due, not leased by a live worker, and no earlier change of the same service for
 /// the same target is still waiting (one service's changes reach its panel in order; a
 /// NetBox outage never holds back a panel's). The lease lets another
 /// worker take over a job whose worker died.
-fn claim(db: &Db, id: u64) -> Result<Option<Queued>> {
+pub fn claim(db: &Db, id: u64) -> Result<Option<Queued>> {
     db.run(RetryPolicy::Transient, |conn| {
         // Ids only grow and a closed job never reopens, so a check made before the update
         // cannot miss an earlier job.

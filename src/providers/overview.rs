@@ -51,7 +51,7 @@ pub fn read(db: &Db, paging: Paging) -> Result<Overview> {
             });
         }
         let counts: Option<(u64, u64)> = conn.query_first(
-            "SELECT COUNT(*), COALESCE(SUM(last_error IS NOT NULL), 0) FROM mod_ipmanager_outbox WHERE status = 'pending'",
+            "SELECT COUNT(*), COALESCE(SUM(last_error IS NOT NULL), 0) FROM mod_ipmanager_outbox WHERE target = 'panel' AND status = 'pending'",
         )?;
         let (waiting, failing) = counts.unwrap_or((0, 0));
         Ok((servers, waiting, failing))

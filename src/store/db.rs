@@ -113,12 +113,6 @@ impl Db {
         &self.endpoint
     }
 
-    /// Which database this is (server and schema): a key for what a process caches per
-    /// database.
-    pub fn identity(&self) -> String {
-        format!("{}/{}", self.endpoint, self.config.database)
-    }
-
     /// How many attempts were repeated because of a transient failure since start-up.
     pub fn retried_attempts(&self) -> u64 {
         self.retried.load(Ordering::Relaxed)

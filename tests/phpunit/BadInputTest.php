@@ -115,7 +115,7 @@ final class BadInputTest extends HarnessTestCase
     {
         return [
             'daily job' => ['usage_alerts.php', 'Upkeep:'],
-            'panel changes' => ['outbox.php', 'Panel changes: 0 delivered, 0 still waiting.'],
+            'panel changes' => ['outbox.php', 'Panel and NetBox changes: 0 delivered, 0 still waiting.'],
             'their shared start' => ['cli.php', ''],
         ];
     }

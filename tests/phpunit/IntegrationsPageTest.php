@@ -127,7 +127,7 @@ final class IntegrationsPageTest extends HarnessTestCase
         Db::run('UPDATE mod_ipmanager_outbox SET next_attempt_at = UTC_TIMESTAMP(3) WHERE id = ?', [$report['outbox_id']]);
         run_hook('AfterCronJob', []);
         $this->assertSame('2', (string) Db::value('SELECT attempts FROM mod_ipmanager_outbox WHERE id = ?', [$report['outbox_id']]));
-        $this->assertStringContainsString('Panel changes: 0 delivered, 1 still waiting. #' . $report['outbox_id'] . ' add 198.51.100.1',
+        $this->assertStringContainsString('Panel and NetBox changes: 0 delivered, 1 still waiting. #' . $report['outbox_id'] . ' add 198.51.100.1',
             (string) Db::value('SELECT description FROM tblactivitylog ORDER BY id DESC LIMIT 1'));
     }
 

@@ -23,9 +23,9 @@ final class Cron
     }
 
     /**
-     * Delivers the panel changes that are due (cron/outbox.php every few minutes, WHMCS's
-     * cron after each run, and the daily job). A panel that is down keeps its changes
-     * waiting with the reason; nothing is lost.
+     * Delivers the panel and NetBox changes that are due (cron/outbox.php every few minutes,
+     * WHMCS's cron after each run, and the daily job). A panel or NetBox that is down keeps
+     * its changes waiting with the reason; nothing is lost.
      */
     public static function outbox(array $lang): string
     {

@@ -309,16 +309,21 @@ fn an_object_made_by_hand_is_reported_and_never_overwritten() {
     let nb = netbox_of(&test);
     let s = subnet(&test, json!({"cidr": cidr, "name": "hand"}));
     let p = pool(&test, json!({"subnet_id": s.id, "name": "vps"}));
-    let first = ipmanager::ipam::release::free_units(&test.db, Target::Pool(p.id), None, 1)
-        .unwrap()[0]
-        .clone();
-    nb.call(
-        "POST",
-        "ipam/ip-addresses/",
-        &[],
-        Some(&json!({"address": format!("{first}/24"), "status": "reserved", "description": "router by hand"})),
-    )
-    .unwrap();
+    // By hand in NetBox at the address the pool hands out next.
+    let by_hand = |status: &str, description: &str| {
+        let next = ipmanager::ipam::release::free_units(&test.db, Target::Pool(p.id), None, 1)
+            .unwrap()[0]
+            .clone();
+        nb.call(
+            "POST",
+            "ipam/ip-addresses/",
+            &[],
+            Some(&json!({"address": format!("{next}/24"), "status": status, "description": description})),
+        )
+        .unwrap();
+        next
+    };
+    let first = by_hand("reserved", "router by hand");
     allocator::allocate(&test.db, Target::Pool(p.id), 5, 1).unwrap();
     let told = mirror::after_commit(&test.db, 5, None).unwrap();
     assert_eq!(told[0].error, None);
@@ -340,16 +345,7 @@ fn an_object_made_by_hand_is_reported_and_never_overwritten() {
     assert!(notes[0].contains(&first), "{notes:?}");
 
     // Sent together with another change by the cron: each keeps the note about its own.
-    let second = ipmanager::ipam::release::free_units(&test.db, Target::Pool(p.id), None, 1)
-        .unwrap()[0]
-        .clone();
-    nb.call(
-        "POST",
-        "ipam/ip-addresses/",
-        &[],
-        Some(&json!({"address": format!("{second}/24"), "status": "active", "description": "by hand"})),
-    )
-    .unwrap();
+    let second = by_hand("active", "by hand");
     allocator::allocate(&test.db, Target::Pool(p.id), 6, 1).unwrap();
     allocator::allocate(&test.db, Target::Pool(p.id), 7, 1).unwrap();
     let sent = drain(&test);

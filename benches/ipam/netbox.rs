@@ -26,19 +26,24 @@ const PUSHED_EACH: u32 = 100;
 pub fn run() {
     println!("NetBox (a real NetBox 4.7.3 on loopback; issue 11)");
     let nb_env = real();
-    let nb = NetBox::new(&NetBoxSettings {
-        url: nb_env.url.clone(),
-        token: nb_env.token.clone(),
-        token_set: true,
-        timeout_ms: 30_000,
-        ..NetBoxSettings::default()
-    })
-    .expect("NetBox client");
+    let nb = client(&nb_env.url, &nb_env.token);
     let stamp = (std::process::id() % 200 + 20) as u8;
     allocation_against_netbox(&nb, stamp);
     full_push(&nb_env.url, &nb_env.token, stamp);
     per_change(&nb_env.url, &nb_env.token, stamp);
     println!();
+}
+
+/// A client with a long request timeout (bulk requests of 500 objects take seconds).
+fn client(url: &str, token: &str) -> NetBox {
+    NetBox::new(&NetBoxSettings {
+        url: url.into(),
+        token: token.into(),
+        token_set: true,
+        timeout_ms: 30_000,
+        ..NetBoxSettings::default()
+    })
+    .expect("NetBox client")
 }
 
 /// A NetBox prefix to allocate from, removed again afterwards with what was taken.
@@ -174,14 +179,7 @@ fn allocation_against_netbox(nb: &NetBox, stamp: u8) {
 fn full_push(url: &str, token: &str, stamp: u8) {
     let cidr = format!("10.{}.0.0/16", stamp.wrapping_add(1));
     let tag = format!("ipm-bench-{stamp}");
-    let nb = NetBox::new(&NetBoxSettings {
-        url: url.into(),
-        token: token.into(),
-        token_set: true,
-        timeout_ms: 30_000,
-        ..NetBoxSettings::default()
-    })
-    .expect("NetBox client");
+    let nb = client(url, token);
     remove_under(&nb, &cidr);
     let test = migrated("bench_netbox_push");
     whmcs_tables(&test);
@@ -190,22 +188,7 @@ fn full_push(url: &str, token: &str, stamp: u8) {
     for service in 1..=PUSHED_SERVICES {
         allocator::allocate(&test.db, Target::Pool(p.id), service, PUSHED_EACH).expect("fill");
     }
-    settings::save(
-        &test.db,
-        &NetBoxForm {
-            enabled: true,
-            url: url.into(),
-            token: token.into(),
-            verify_tls: true,
-            fingerprint: String::new(),
-            connect_timeout_ms: 3000,
-            timeout_ms: 30_000,
-            tag,
-            release_action: "deprecate".into(),
-            push_on_assign: true,
-        },
-    )
-    .expect("settings");
+    settings::save(&test.db, &mirror_form(url, token, &tag, true)).expect("settings");
     let assignments = PUSHED_SERVICES * PUSHED_EACH;
     let t = Instant::now();
     let first = push(&test.db);
@@ -255,14 +238,7 @@ fn mirror_form(url: &str, token: &str, tag: &str, enabled: bool) -> NetBoxForm {
 fn per_change(url: &str, token: &str, stamp: u8) {
     let cidr = format!("10.{}.0.0/16", stamp.wrapping_add(2));
     let tag = format!("ipm-bench-mirror-{stamp}");
-    let nb = NetBox::new(&NetBoxSettings {
-        url: url.into(),
-        token: token.into(),
-        token_set: true,
-        timeout_ms: 30_000,
-        ..NetBoxSettings::default()
-    })
-    .expect("NetBox client");
+    let nb = client(url, token);
     remove_under(&nb, &cidr);
     let test = migrated("bench_netbox_mirror");
     whmcs_tables(&test);

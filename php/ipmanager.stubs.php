@@ -106,12 +106,28 @@ namespace {
     function ipmanager_settings(): array {}
 
     /**
-     * One client's services with their IPs (dedicated first), for the client area.
+     * The client area: what clients may give back ('policy': nothing, additional or any;
+     * the addon setting client_unassign) and the client's services with what IP Manager
+     * assigned to each, lowest first.
      *
      * @param int $client_id $_SESSION['uid']
-     * @return list<array{id:int, domain:string, product:string, status:string, ips:list<string>}>
+     * @return array{policy:string, services:list<array{id:int, domain:string, product:string, status:string,
+     *   addresses:list<array{id:int, address:string, prefix:bool, primary:bool, state:string, can_unassign:bool}>}>}
      */
     function ipmanager_client_services(int $client_id): array {}
+
+    /**
+     * The client gives assignment `id` back: refused (NotFound, logged, nothing changed)
+     * unless it is one of the client's own services' and still assigned; refused (Conflict)
+     * when the setting does not allow it (nothing, or the service's main IP under
+     * "additional"); then exactly an admin's unassign (the server first, quarantine, WHMCS's
+     * dedicated/assigned IPs). `error` is the server's refusal (the address stays releasing).
+     *
+     * @return array{address:string, error:?string}
+     * @throws \IpManager\Exception\NotFound
+     * @throws \IpManager\Exception\Conflict
+     */
+    function ipmanager_client_unassign(int $client_id, int $id): array {}
 
     // ---------------------------------------------------------------- subnets
 

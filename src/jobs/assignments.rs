@@ -408,6 +408,7 @@ pub fn unassign(
         client_id: request.client_id,
         orphan_only: false,
         stale_only: false,
+        keep_primary: false,
         mode: request.mode.resolve(|| Ok(quarantine_hours))?,
     };
     unassign::unassign(db, request, integrations)

@@ -134,6 +134,7 @@ fn mark_free(
         client_id: None,
         orphan_only: false,
         stale_only: true,
+        keep_primary: false,
         mode: ReleaseMode::Free,
     };
     match unassign::unassign(db, request, integrations) {

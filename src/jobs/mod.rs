@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod assignments;
 pub mod cleaner;
+pub mod client_ips;
 pub mod orphans;
 pub mod sync;
 pub mod unassign;

@@ -133,6 +133,7 @@ pub fn release(
             client_id: None,
             orphan_only: true,
             stale_only: false,
+            keep_primary: false,
             mode,
         };
         match unassign::unassign(db, request, integrations) {

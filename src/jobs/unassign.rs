@@ -40,6 +40,8 @@ pub struct Request {
     pub orphan_only: bool,
     /// IP Cleaner: only while WHMCS still does not list the address for the service.
     pub stale_only: bool,
+    /// Client area (by the addon's setting): never the service's main (dedicated) IP.
+    pub keep_primary: bool,
     pub mode: ReleaseMode,
 }
 
@@ -133,6 +135,14 @@ fn prepare(
     if request.orphan_only && crate::choices::LIVE_STATUSES.contains(&status.as_str()) {
         return Err(Error::Conflict(format!(
             "{} is no longer an orphan: service #{service_id} is {status} again; nothing was released.",
+            row.display()
+        ))
+        .into());
+    }
+    if request.keep_primary && services::dedicated_ip(tx, service_id)?.trim() == row.display() {
+        return Err(Error::Conflict(format!(
+            "{} is the main IP of service #{service_id}; only additional IPs can be given back here. \
+             Please contact support to change it.",
             row.display()
         ))
         .into());

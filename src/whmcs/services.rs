@@ -1,59 +1,7 @@
-//! A client's services as WHMCS records them (`tblhosting`).
+//! Services as WHMCS records them (`tblhosting`).
 
-use crate::error::{Error, Result};
-use crate::store::{Db, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
-use serde::Serialize;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClientService {
-    pub id: u64,
-    pub domain: String,
-    pub product: String,
-    pub status: String,
-    /// The dedicated IP first, then the assigned IPs, without blanks or repeats.
-    pub ips: Vec<String>,
-}
-
-/// id, domain, product name, status, dedicated IP, assigned IPs.
-type ServiceRow = (
-    u64,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
-/// Only the services of `client_id`: the client area must never show another client's.
-pub fn for_client(db: &Db, client_id: i64) -> Result<Vec<ClientService>> {
-    if client_id <= 0 {
-        return Err(Error::invalid(format!(
-            "Client id must be a positive whole number, got {client_id}."
-        )));
-    }
-    db.run(RetryPolicy::Transient, |conn| {
-        let rows: Vec<ServiceRow> = conn.exec(
-            "SELECT h.id, h.domain, p.name, h.domainstatus, h.dedicatedip, h.assignedips \
-             FROM tblhosting h LEFT JOIN tblproducts p ON p.id = h.packageid \
-             WHERE h.userid = :client ORDER BY h.id",
-            params! {"client" => client_id},
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, domain, product, status, dedicated, assigned)| ClientService {
-                    id,
-                    domain: domain.unwrap_or_default(),
-                    product: product.unwrap_or_default(),
-                    status,
-                    ips: ip_list(dedicated.as_deref(), assigned.as_deref()),
-                },
-            )
-            .collect())
-    })
-}
 
 /// WHMCS keeps one dedicated IP and a newline-separated list of further IPs.
 pub fn ip_list(dedicated: Option<&str>, assigned: Option<&str>) -> Vec<String> {
@@ -98,6 +46,15 @@ pub struct PanelFacts {
 }
 
 /// The service's panel facts; None when WHMCS has no such service any more.
+/// The service's dedicated (main) IP as WHMCS keeps it ('' for none).
+pub fn dedicated_ip(q: &mut impl Queryable, service_id: u32) -> crate::store::Outcome<String> {
+    let ip: Option<Option<String>> = q.exec_first(
+        "SELECT dedicatedip FROM tblhosting WHERE id = :id",
+        params! {"id" => service_id},
+    )?;
+    Ok(ip.flatten().unwrap_or_default())
+}
+
 pub fn panel_facts(
     q: &mut impl Queryable,
     service_id: u32,

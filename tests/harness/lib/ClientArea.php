@@ -2,7 +2,12 @@
 
 namespace Harness;
 
-/** index.php?m=ipmanager: `_clientarea`, requirelogin, Smarty 3 inside the theme layout. */
+/**
+ * index.php?m=ipmanager: `_clientarea`, requirelogin, Smarty 3 inside the theme layout; and
+ * clientarea.php?action=productdetails&id=N: the service's page with what
+ * ClientAreaProductDetailsOutput hooks return. The theme is Six (Bootstrap 3) or Twenty-One
+ * (Bootstrap 4), chosen with `?systpl=` and remembered in the session as WHMCS does.
+ */
 final class ClientArea
 {
     public const MODULE_LINK = 'index.php?m=ipmanager';
@@ -29,13 +34,43 @@ final class ClientArea
         $smarty->assign('modulelink', self::MODULE_LINK);
         $content = $smarty->fetch($template);
 
-        $theme = self::smarty(ROOTDIR . '/templates/six');
-        $theme->assign('pagetitle', (string) ($result['pagetitle'] ?? ''));
-        $theme->assign('breadcrumb', (array) ($result['breadcrumb'] ?? []));
+        return new Response(200, self::layout((string) ($result['pagetitle'] ?? ''), (array) ($result['breadcrumb'] ?? []), $content));
+    }
+
+    /** The service's own page: WHMCS shows it to the client who owns it only. */
+    public static function productDetails(int $serviceId): Response
+    {
+        $clientId = (int) ($_SESSION['uid'] ?? 0);
+        if ($clientId <= 0) {
+            return new Response(302, '', 'login.php');
+        }
+        $row = Db::one('SELECT h.id, h.userid, h.domain, h.domainstatus, p.name FROM tblhosting h JOIN tblproducts p ON p.id = h.packageid WHERE h.id = ?', [$serviceId]);
+        if ($row === null || (int) $row['userid'] !== $clientId) {
+            return new Response(302, '', 'clientarea.php?action=services');
+        }
+        AddonModule::load();
+        // WHMCS passes a \WHMCS\Service\Service model; the harness gives the attributes the
+        // addon reads (camel-cased as the model's accessors are).
+        $service = (object) ['id' => (int) $row['id'], 'clientId' => (int) $row['userid'], 'domain' => $row['domain'], 'status' => $row['domainstatus']];
+        $outputs = Hooks::run('ClientAreaProductDetailsOutput', ['service' => $service]);
+        $content = '<div class="product-details" id="harness-product-details"><p>' . htmlspecialchars($row['name'] . ' - ' . $row['domain'])
+            . '</p>' . implode('', array_map('strval', $outputs)) . '</div>';
+        return new Response(200, self::layout('Manage Product', ['clientarea.php?action=productdetails&id=' . $serviceId => 'Product Details'], $content));
+    }
+
+    private static function layout(string $title, array $breadcrumb, string $content): string
+    {
+        if (isset($_GET['systpl']) && in_array($_GET['systpl'], ['six', 'twentyone'], true)) {
+            $_SESSION['harness_systpl'] = $_GET['systpl'];
+        }
+        $clientId = (int) ($_SESSION['uid'] ?? 0);
+        $theme = self::smarty(ROOTDIR . '/templates/' . ($_SESSION['harness_systpl'] ?? 'six'));
+        $theme->assign('pagetitle', $title);
+        $theme->assign('breadcrumb', $breadcrumb);
         $theme->assign('navbar', self::navbar($clientId));
         $theme->assign('loggedin', $clientId > 0);
         $theme->assign('content', $content);
-        return new Response(200, $theme->fetch('layout.tpl'));
+        return $theme->fetch('layout.tpl');
     }
 
     private static function navbar(int $clientId): array

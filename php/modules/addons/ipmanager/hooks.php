@@ -79,3 +79,13 @@ add_hook('ClientAreaPrimaryNavbar', 10, static function ($navbar) {
         'order' => 90,
     ]);
 });
+
+// The service's own page in the client area: the IPs IP Manager assigned to it, shown to
+// the client who owns it only.
+add_hook('ClientAreaProductDetailsOutput', 1, static function ($vars) {
+    $service = $vars['service'] ?? null;
+    if (!is_object($service)) {
+        return '';
+    }
+    return \IpManager\Addon\ClientArea::productDetails((int) $service->id, (int) $service->clientId);
+});

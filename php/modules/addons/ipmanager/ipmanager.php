@@ -50,6 +50,13 @@ function ipmanager_config()
                 'Type' => 'yesno',
                 'Description' => 'Write IPs to the custom field a configuration names, instead of Assigned IPs.',
             ],
+            'client_unassign' => [
+                'FriendlyName' => 'Clients may give back',
+                'Type' => 'dropdown',
+                'Options' => ['none' => 'Nothing', 'additional' => 'Additional IPs only', 'any' => 'Any IP, the main one included'],
+                'Default' => 'additional',
+                'Description' => 'What a client may unassign from their own services in the client area.',
+            ],
             'release_quarantine_hours' => [
                 'FriendlyName' => 'Release quarantine (hours)',
                 'Type' => 'text',

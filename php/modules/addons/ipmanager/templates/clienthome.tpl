@@ -1,6 +1,9 @@
-{* Client area: plain Bootstrap markup that renders in Six, Twenty-One and Lagom. *}
+{* Client area: plain Bootstrap markup that renders in Six (Bootstrap 3), Twenty-One (Bootstrap 4) and Lagom. *}
 <div class="ipmanager-client">
     <p>{$lang.client_intro|escape}</p>
+    {foreach $messages as $m}
+        <div class="alert alert-{$m[0]|escape} ipm-client-message" role="alert">{$m[1]|escape}</div>
+    {/foreach}
     {if $error}
         <div class="alert alert-danger" role="alert">{$error|escape}</div>
     {elseif $services|@count == 0}
@@ -19,14 +22,25 @@
                 <tbody>
                     {foreach $services as $service}
                         <tr data-service-id="{$service.id|escape}">
-                            <td>{$service.domain|escape}</td>
+                            <td>#{$service.id|escape} {$service.domain|escape}</td>
                             <td>{$service.product|escape}</td>
                             <td>{$service.status|escape}</td>
                             <td>
-                                {if $service.ips|@count == 0}
+                                {if $service.addresses|@count == 0}
                                     {$lang.client_no_ips|escape}
                                 {else}
-                                    {foreach $service.ips as $ip}<code>{$ip|escape}</code>{if !$ip@last}<br>{/if}{/foreach}
+                                    <ul class="list-unstyled ipm-addresses">
+                                    {foreach $service.addresses as $a}
+                                        <li data-assignment-id="{$a.id|escape}" data-state="{$a.state|escape}">
+                                            <code>{$a.address|escape}</code>
+                                            {if $a.primary} <span class="label label-primary badge badge-primary">{$lang.client_primary|escape}</span>{/if}
+                                            {if $a.state == 'releasing'} <span class="label label-warning badge badge-warning">{$lang.client_releasing|escape}</span>{/if}
+                                            {if $a.can_unassign}
+                                                <a class="btn btn-default btn-outline-secondary btn-xs btn-sm ipm-unassign" href="{$modulelink|escape}&amp;a=unassign&amp;id={$a.id|escape}">{$lang.client_unassign|escape}</a>
+                                            {/if}
+                                        </li>
+                                    {/foreach}
+                                    </ul>
                                 {/if}
                             </td>
                         </tr>

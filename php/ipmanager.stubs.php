@@ -112,7 +112,8 @@ namespace {
      *
      * @param int $client_id $_SESSION['uid']
      * @return array{policy:string, services:list<array{id:int, domain:string, product:string, status:string,
-     *   addresses:list<array{id:int, address:string, prefix:bool, primary:bool, state:string, can_unassign:bool}>}>}
+     *   addresses:list<array{id:int, address:string, prefix:bool, primary:bool, state:string, can_unassign:bool}>,
+     *   order_more:list<array{url:string, name:string}>}>}
      */
     function ipmanager_client_services(int $client_id): array {}
 
@@ -128,6 +129,18 @@ namespace {
      * @throws \IpManager\Exception\Conflict
      */
     function ipmanager_client_unassign(int $client_id, int $id): array {}
+
+    /**
+     * "Order additional IPs" once WHMCS completed it: AfterConfigOptionsUpgrade passes
+     * ['upgrade_id' => $vars['upgradeid']], AddonActivation ['service_id' => $vars['serviceid']].
+     * The service gets what its relations now add up to (PreModuleCreate's plan), all or
+     * nothing; WHMCS's IP fields are written and the new IPs go to the panel and NetBox.
+     *
+     * @return array{service_id:int, addresses:list<string>, added:list<string>, panel_error:?string}
+     * @throws \IpManager\Exception\PoolExhausted when a pool cannot supply them (nothing taken)
+     * @throws \IpManager\Exception\NotFound for an unknown upgrade or service
+     */
+    function ipmanager_service_grow(array $request): array {}
 
     // ---------------------------------------------------------------- subnets
 

@@ -9,9 +9,9 @@ mod support;
 use ipmanager::audit::{self, Actor};
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::ipam::{api, pools, subnets};
-use ipmanager::jobs::{alerts, assignments, cleaner, orphans, sync, upkeep};
+use ipmanager::jobs::{alerts, assignments, cleaner, client_ips, orphans, sync, upkeep};
 use ipmanager::providers::Integrations;
-use ipmanager::provision::{configs, create};
+use ipmanager::provision::{configs, create, grow};
 use ipmanager::store::{Db, DbConfig};
 use mysql::prelude::Queryable;
 use serde_json::{Value, json};
@@ -145,6 +145,8 @@ fn mutate(db: &Db, which: usize) -> Value {
             .map(|r| json!(r)),
         22 => alerts::check(db).map(|r| json!(r.crossings)),
         23 => upkeep::run(db).map(|r| json!(r)),
+        24 => client_ips::unassign(db, 1, row_id(db, 3), &Integrations::none()).map(|r| json!(r)),
+        25 => grow::grow(db, 4, &Integrations::none()).map(|r| json!(r)),
         _ => unreachable!(),
     };
     match outcome {
@@ -153,7 +155,7 @@ fn mutate(db: &Db, which: usize) -> Value {
     }
 }
 
-const MUTATIONS: usize = 24;
+const MUTATIONS: usize = 26;
 
 fn row_id(db: &Db, service: u32) -> u64 {
     db.run(ipmanager::store::RetryPolicy::Transient, |c| {

@@ -61,6 +61,15 @@ pub struct ClientAddress {
     pub can_unassign: bool,
 }
 
+/// Where the client orders more IPs through WHMCS's own ordering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderMore {
+    /// WHMCS's page: the service's configurable-options upgrade, or the addons cart.
+    pub url: String,
+    /// The configurable option or product addon that adds IPs.
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClientService {
     pub id: u64,
@@ -68,6 +77,9 @@ pub struct ClientService {
     pub product: String,
     pub status: String,
     pub addresses: Vec<ClientAddress>,
+    /// For an active service whose product has a configurable option or addon related to
+    /// a pool: where to order more.
+    pub order_more: Vec<OrderMore>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -119,16 +131,51 @@ pub fn services(db: &Db, client_id: i64) -> Result<ClientView> {
                     address,
                 });
             }
+            let order_more = if status == "Active" {
+                order_more(conn, id)?
+            } else {
+                Vec::new()
+            };
             services.push(ClientService {
                 id,
                 domain,
                 product: product.unwrap_or_default(),
                 status,
                 addresses,
+                order_more,
             });
         }
         Ok(ClientView { policy, services })
     })
+}
+
+/// The configurable options (a quantity upgrade of the service) and product addons of the
+/// service's product that relations tie to a pool or subnet.
+fn order_more(conn: &mut impl Queryable, service_id: u64) -> crate::store::Outcome<Vec<OrderMore>> {
+    let options: Vec<String> = conn.exec(
+        "SELECT DISTINCT o.optionname FROM mod_ipmanager_relations r JOIN tblproductconfigoptions o ON o.id = r.target_id \
+         JOIN tblproductconfiglinks l ON l.gid = o.gid JOIN tblhosting h ON h.packageid = l.pid \
+         WHERE r.target_type = 'configoption' AND h.id = :s ORDER BY o.optionname",
+        params! {"s" => service_id},
+    )?;
+    let addons: Vec<String> = conn.exec(
+        "SELECT DISTINCT a.name FROM mod_ipmanager_relations r JOIN tbladdons a ON a.id = r.target_id \
+         JOIN tblhosting h ON FIND_IN_SET(h.packageid, a.packages) WHERE r.target_type = 'addon' AND h.id = :s \
+         ORDER BY a.name",
+        params! {"s" => service_id},
+    )?;
+    let upgrade = format!("upgrade.php?type=configoptions&id={service_id}");
+    Ok(options
+        .into_iter()
+        .map(|name| OrderMore {
+            url: upgrade.clone(),
+            name: name.split('|').next().unwrap_or_default().to_string(),
+        })
+        .chain(addons.into_iter().map(|name| OrderMore {
+            url: "cart.php?gid=addons".into(),
+            name,
+        }))
+        .collect())
 }
 
 /// The client gives assignment `row_id` back: the same path as an admin's unassign (the

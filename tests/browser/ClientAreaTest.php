@@ -82,6 +82,42 @@ final class ClientAreaTest extends BrowserTestCase
         $this->shot('client-product-details');
     }
 
+    public function testOrderingMoreIpsThroughAnUpgrade(): void
+    {
+        $this->natives();
+        $subnet = ipmanager_subnet_create(['cidr' => '198.18.9.0/24', 'name' => 'more']);
+        $pool = ipmanager_pool_create(['subnet_id' => $subnet['id'], 'name' => 'more', 'range' => '198.18.9.10-198.18.9.20']);
+        $config = ipmanager_configuration_save(['name' => 'VPS with extras', 'ipv4_count' => 1, 'ipv6_count' => 0]);
+        ipmanager_relation_add(['configuration_id' => $config, 'target_type' => 'product', 'target_id' => $this->ids['product_vps'], 'pool_id' => $pool['id']]);
+        ipmanager_relation_add(['configuration_id' => $config, 'target_type' => 'configoption', 'target_id' => $this->ids['option_extra_ips'],
+            'extra_count' => 1, 'pool_id' => $pool['id']]);
+        $vps = $this->ids['service_demo_vps'];
+        Harness\Db::run("UPDATE tblhosting SET dedicatedip = '', assignedips = '', domainstatus = 'Pending' WHERE id = ?", [$vps]);
+        $this->assertSame('success', Harness\Provisioning::create($vps)['result']);
+
+        $this->loginClient();
+        $this->open('/index.php?m=ipmanager');
+        $link = $this->el('tr[data-service-id="' . $vps . '"] .ipm-order-more');
+        $this->assertSame('Order additional IPs (Extra IPs)', trim($link->text()));
+        $this->assertStringEndsWith('upgrade.php?type=configoptions&id=' . $vps, (string) $link->attribute('href'));
+        $this->assertSame(['198.18.9.10'], $this->addressesOf($vps));
+
+        // The client ordered two more; WHMCS completes the upgrade once the invoice is paid.
+        $invoice = Harness\Orders::upgradeQuantity($vps, $this->ids['option_extra_ips'], 2);
+        $this->open('/index.php?m=ipmanager');
+        $this->assertSame(['198.18.9.10'], $this->addressesOf($vps), 'not before the invoice is paid');
+        Harness\Orders::pay($invoice);
+        $this->open('/index.php?m=ipmanager');
+        $this->assertSame(['198.18.9.10', '198.18.9.11', '198.18.9.12'], $this->addressesOf($vps));
+        $this->shot('client-ordered-more');
+    }
+
+    /** @return list<string> the addresses the page lists for the service */
+    private function addressesOf(int $service): array
+    {
+        return $this->texts('tr[data-service-id="' . $service . '"] li[data-assignment-id] code');
+    }
+
     private function mainId(): int
     {
         return ipmanager_address_list(['search' => $this->held[0]])['items'][0]['id'];

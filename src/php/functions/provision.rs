@@ -7,7 +7,7 @@ use crate::providers::configured::{self, CALL_BUDGET};
 use crate::providers::servers;
 use crate::provision::config_form::{ConfigurationForm, RelationForm};
 use crate::provision::params::ModuleParams;
-use crate::provision::{after_create, configs, create};
+use crate::provision::{after_create, configs, create, grow};
 use crate::store::registry;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
@@ -33,6 +33,34 @@ pub fn ipmanager_after_module_create(params: &Zval) -> PhpResult<Zval> {
         after_create::after_module_create(&db, &params, integrations)
     })?;
     Ok(to_php(&report)?)
+}
+
+/// AfterConfigOptionsUpgrade (`upgradeid`) or AddonActivation (`serviceid`): the service
+/// gets what its relations now add up to, all or nothing, told to its panel and NetBox.
+/// `request`: `['upgrade_id' => n]` or `['service_id' => n]`.
+#[php_function]
+pub fn ipmanager_service_grow(request: &Zval) -> PhpResult<Zval> {
+    let request = args::array(request, "The request")?;
+    let f = crate::php::loose::Fields::new("grow request", &request)?;
+    f.allow_only(&["upgrade_id", "service_id"])?;
+    let db = registry::db()?;
+    let service_id = match (
+        f.optional_int("upgrade_id", 1, i64::MAX)?,
+        f.optional_int("service_id", 1, i64::from(u32::MAX))?,
+    ) {
+        (Some(upgrade), None) => grow::service_of_upgrade(&db, upgrade as u64)?,
+        (None, Some(service)) => service as u32,
+        _ => {
+            return Err(crate::Error::invalid(
+                "Give either 'upgrade_id' (AfterConfigOptionsUpgrade) or 'service_id' (AddonActivation).",
+            )
+            .into());
+        }
+    };
+    let grown = configured::with(&db, Some(CALL_BUDGET), |integrations| {
+        grow::grow(&db, service_id, integrations)
+    })?;
+    Ok(to_php(&grown)?)
 }
 
 /// Creates (no 'id') or edits a configuration; returns its id.
@@ -97,6 +125,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .function(wrap_function!(ipmanager_premodule_create))
         .function(wrap_function!(ipmanager_after_module_create))
+        .function(wrap_function!(ipmanager_service_grow))
         .function(wrap_function!(ipmanager_configuration_validate))
         .function(wrap_function!(ipmanager_relation_validate))
         .function(wrap_function!(ipmanager_configuration_save))

@@ -2,7 +2,7 @@
 // Loads the harness: WHMCS's globals and the classes that imitate WHMCS around the addon.
 
 foreach (['Config', 'Db', 'Hooks', 'LocalApi', 'Crypto', 'Csrf', 'Logs', 'MenuItem', 'Response',
-    'Session', 'TestDatabase', 'AddonModule', 'AdminChrome', 'AdminArea', 'AddonModulesPage', 'ClientArea', 'Seed', 'Provisioning'] as $class) {
+    'Session', 'TestDatabase', 'AddonModule', 'AdminChrome', 'AdminArea', 'AddonModulesPage', 'ClientArea', 'Seed', 'Provisioning', 'Orders'] as $class) {
     require_once __DIR__ . "/$class.php";
 }
 require_once __DIR__ . '/functions.php';

@@ -62,6 +62,26 @@ CREATE TABLE IF NOT EXISTS tblhostingconfigoptions (
   optionid INT(10) NOT NULL, qty INT(10) NOT NULL DEFAULT 0, KEY relid (relid)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
+-- Orders of upgrades and addons, and their invoices (observed WHMCS 8.x columns, see
+-- shared/whmcs.md "Orders, invoices and what paying one runs").
+CREATE TABLE IF NOT EXISTS tblupgrades (
+  id INT(10) NOT NULL AUTO_INCREMENT PRIMARY KEY, userid INT(10) NOT NULL, orderid INT(10) NOT NULL DEFAULT 0,
+  type ENUM('package','configoptions') NOT NULL, date DATE NULL, relid INT(10) NOT NULL,
+  originalvalue TEXT NOT NULL, newvalue TEXT NOT NULL, amount DECIMAL(16,2) NOT NULL DEFAULT 0,
+  recurringchange DECIMAL(16,2) NOT NULL DEFAULT 0, status ENUM('Pending','Completed') NOT NULL DEFAULT 'Pending',
+  paid ENUM('Y','N') NOT NULL DEFAULT 'N', KEY relid (relid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+CREATE TABLE IF NOT EXISTS tblinvoices (
+  id INT(10) NOT NULL AUTO_INCREMENT PRIMARY KEY, userid INT(10) NOT NULL, date DATE NULL, duedate DATE NULL,
+  datepaid DATETIME NULL, total DECIMAL(16,2) NOT NULL DEFAULT 0,
+  status ENUM('Draft','Unpaid','Paid','Cancelled','Refunded','Collections','Payment Pending') NOT NULL DEFAULT 'Unpaid'
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+CREATE TABLE IF NOT EXISTS tblinvoiceitems (
+  id INT(10) NOT NULL AUTO_INCREMENT PRIMARY KEY, invoiceid INT(10) NOT NULL, userid INT(10) NOT NULL,
+  type VARCHAR(30) NOT NULL, relid INT(10) NOT NULL, description TEXT NOT NULL, amount DECIMAL(16,2) NOT NULL DEFAULT 0,
+  KEY invoiceid (invoiceid)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+
 CREATE TABLE IF NOT EXISTS tblservers (
   id INT(10) NOT NULL AUTO_INCREMENT PRIMARY KEY,
   name TEXT NOT NULL, ipaddress TEXT NOT NULL DEFAULT '', assignedips TEXT NOT NULL DEFAULT '',

@@ -46,6 +46,15 @@ add_hook('AfterModuleCreate', 1, static function ($vars) {
     }
 });
 
+// "Order additional IPs": a completed configurable-options upgrade or an activated product
+// addon gives the service the IPs its relations now add up to (IpManager\Addon\Grow).
+add_hook('AfterConfigOptionsUpgrade', 1, static function ($vars) {
+    \IpManager\Addon\Grow::run(['upgrade_id' => (int) ($vars['upgradeid'] ?? 0)], 0);
+});
+add_hook('AddonActivation', 1, static function ($vars) {
+    \IpManager\Addon\Grow::run(['service_id' => (int) ($vars['serviceid'] ?? 0)], (int) ($vars['userid'] ?? 0));
+});
+
 // After every run of WHMCS's cron (usually every 5 minutes): deliver the panel changes that
 // are due.
 add_hook('AfterCronJob', 10, static function () {

@@ -43,6 +43,7 @@ $_ADDONLANG = [
     'client_cancel' => 'Cancel',
     'client_unassigned' => '%s was given back.',
     'client_unassign_pending' => '%s is being removed from your server; it disappears from this list once that is done.',
+    'client_order_more' => 'Order additional IPs (%s)',
     'client_cannot_unassign' => 'That IP address cannot be given back here. Please contact support.',
     'nav_subnets' => 'IP Subnets',
     'nav_pools' => 'IP Pools',

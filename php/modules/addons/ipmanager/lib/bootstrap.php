@@ -8,6 +8,7 @@ if (!defined('WHMCS')) {
 require_once __DIR__ . '/Html.php';
 require_once __DIR__ . '/Runtime.php';
 require_once __DIR__ . '/Panels.php';
+require_once __DIR__ . '/Grow.php';
 require_once __DIR__ . '/Admin/View.php';
 require_once __DIR__ . '/Admin/Page.php';
 require_once __DIR__ . '/Admin/Request.php';

@@ -42,6 +42,9 @@
                                     {/foreach}
                                     </ul>
                                 {/if}
+                                {foreach $service.order_more as $o}
+                                    <a class="btn btn-primary btn-xs btn-sm ipm-order-more" href="{$o.url|escape}">{$lang.client_order_more|sprintf:$o.name|escape}</a>
+                                {/foreach}
                             </td>
                         </tr>
                     {/foreach}

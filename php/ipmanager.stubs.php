@@ -142,6 +142,37 @@ namespace {
      */
     function ipmanager_service_grow(array $request): array {}
 
+    /**
+     * Writes an export to `$path` (a temporary file the page then streams): 'format' csv,
+     * xml or json; 'what' all (default), subnets (with their rules and pools) or assignments;
+     * 'subnet_id' for that subnet and the subnets inside it. Rows are read a page at a time and
+     * written as they come.
+     *
+     * @return array{subnets:int, pools:int, assignments:int}
+     */
+    function ipmanager_export(array $options, string $path): array {}
+
+    /**
+     * What importing the file at `$path` would do, in the same statements rolled back: each
+     * line added, already there, or refused with its reason (overlaps, outside its subnet,
+     * duplicates, unknown services, anything an assignment holds). A file that cannot be read
+     * at all (too large, BOM, not UTF-8, a DTD or entity in XML, broken syntax) is refused
+     * with where.
+     *
+     * @return array{dry_run:bool, added:list<array{line:int, what:string, reason:string}>,
+     *   already:list<array{line:int, what:string, reason:string}>, refused:list<array{line:int, what:string, reason:string}>}
+     * @throws \IpManager\Exception\InvalidInput
+     */
+    function ipmanager_import_preview(string $path, string $format): array {}
+
+    /**
+     * Imports the file at `$path` all or nothing: refused (InvalidInput, nothing changed) when
+     * any line is refused. Returns the report as the preview gives it.
+     *
+     * @throws \IpManager\Exception\InvalidInput
+     */
+    function ipmanager_import_apply(string $path, string $format): array {}
+
     // ---------------------------------------------------------------- subnets
 
     /**

@@ -18,6 +18,7 @@ pub mod providers;
 pub mod provision;
 pub mod status;
 pub mod store;
+pub mod transfer;
 pub mod whmcs;
 
 pub use error::{Error, Result};

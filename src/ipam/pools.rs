@@ -8,7 +8,7 @@ use super::{addresses, subnets};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::net::{AddrRange, Cidr};
-use crate::store::{Db, Failure, Outcome, RetryPolicy};
+use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
 use mysql::params;
 use mysql::prelude::Queryable;
 use serde_json::{Value, json};
@@ -50,6 +50,15 @@ pub fn spec(
     form: &PoolForm,
     existing: Option<&Pool>,
 ) -> Result<std::result::Result<PoolSpec, FieldErrors>> {
+    db.run(RetryPolicy::Transient, |conn| spec_in(conn, form, existing))
+}
+
+/// `spec` read through `q` (an import checks pools against subnets it has just added).
+pub fn spec_in(
+    q: &mut impl Queryable,
+    form: &PoolForm,
+    existing: Option<&Pool>,
+) -> Outcome<std::result::Result<PoolSpec, FieldErrors>> {
     let mut errors = form.unreadable.clone();
     if errors.has("form") {
         return Ok(Err(errors));
@@ -66,9 +75,9 @@ pub fn spec(
             }
         },
     };
-    let subnet = match subnet_id.map(|id| subnets::get(db, id)) {
+    let subnet = match subnet_id.map(|id| subnets::load(q, id)) {
         Some(Ok(s)) => Some(s),
-        Some(Err(Error::NotFound(m))) => {
+        Some(Err(Failure::Domain(Error::NotFound(m)))) => {
             errors.add("subnet_id", m);
             None
         }
@@ -85,7 +94,7 @@ pub fn spec(
             ),
         )
         .unwrap_or_default();
-    if !name.is_empty() && name_taken(db, &name, existing.map(|p| p.id))? {
+    if !name.is_empty() && name_taken(q, &name, existing.map(|p| p.id))? {
         errors.add(
             "name",
             format!("A pool named \"{name}\" already exists; pool names are unique."),
@@ -209,19 +218,23 @@ fn unit_prefix_len(
     Some(wanted)
 }
 
-fn name_taken(db: &Db, name: &str, except: Option<u64>) -> Result<bool> {
-    db.run(RetryPolicy::Transient, |conn| {
-        let id: Option<u64> = conn.exec_first(
-            "SELECT id FROM mod_ipmanager_pools WHERE name = :name",
-            params! {"name" => name},
-        )?;
-        Ok(id.is_some_and(|id| Some(id) != except))
-    })
+fn name_taken(q: &mut impl Queryable, name: &str, except: Option<u64>) -> Outcome<bool> {
+    let id: Option<u64> = q.exec_first(
+        "SELECT id FROM mod_ipmanager_pools WHERE name = :name",
+        params! {"name" => name},
+    )?;
+    Ok(id.is_some_and(|id| Some(id) != except))
 }
 
 pub fn create(db: &Db, form: &PoolForm) -> Result<Pool> {
     let spec = spec(db, form, None)?.map_err(FieldErrors::into_error)?;
-    let id = db.transaction(RetryPolicy::Transient, |tx| {
+    let id = db.transaction(RetryPolicy::Transient, |tx| create_in(tx, &spec))?;
+    get(db, id)
+}
+
+/// Adds a checked pool in the caller's transaction; its id.
+pub fn create_in(tx: &mut Tx<'_>, spec: &PoolSpec) -> Outcome<u64> {
+    {
         release::lock_subnet(tx, spec.subnet_id)?;
         tx.exec_drop(
             "INSERT INTO mod_ipmanager_pools (subnet_id, name, range_start, range_end, unit_prefix_len, description, created_at, updated_at) \
@@ -232,11 +245,19 @@ pub fn create(db: &Db, form: &PoolForm) -> Result<Pool> {
             },
         )
         .map_err(|e| duplicate_name(e, &spec.name))?;
-        let id = tx.last_insert_id().ok_or_else(|| Failure::Domain(Error::Internal("The new pool got no id.".into())))?;
-        audit::record(tx, "pool.create", ("pool", id), None, Some(&spec_json(&spec)), &format!("Pool \"{}\" ({}) added.", spec.name, spec.range))?;
+        let id = tx
+            .last_insert_id()
+            .ok_or_else(|| Failure::Domain(Error::Internal("The new pool got no id.".into())))?;
+        audit::record(
+            tx,
+            "pool.create",
+            ("pool", id),
+            None,
+            Some(&spec_json(spec)),
+            &format!("Pool \"{}\" ({}) added.", spec.name, spec.range),
+        )?;
         Ok(id)
-    })?;
-    get(db, id)
+    }
 }
 
 pub fn update(db: &Db, id: u64, form: &PoolForm) -> Result<Pool> {

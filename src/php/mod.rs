@@ -25,5 +25,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = functions::jobs::register(module);
     let module = functions::integrations::register(module);
     let module = functions::netbox::register(module);
+    let module = functions::transfer::register(module);
     exceptions::register(module)
 }

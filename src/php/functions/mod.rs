@@ -8,3 +8,4 @@ pub mod jobs;
 pub mod netbox;
 pub mod provision;
 pub mod system;
+pub mod transfer;

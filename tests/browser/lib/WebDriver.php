@@ -71,6 +71,13 @@ final class WebDriver
         return $this->sessionCall('POST', '/execute/sync', ['script' => $js, 'args' => $args]);
     }
 
+    /** The browser's cookies as a Cookie request header (to fetch what a click would download). */
+    public function cookieHeader(): string
+    {
+        $pairs = array_map(fn (array $c) => $c['name'] . '=' . $c['value'], (array) $this->sessionCall('GET', '/cookie'));
+        return implode('; ', $pairs);
+    }
+
     /** The text of an open alert/confirm dialog, or null. */
     public function dialogText(): ?string
     {

@@ -22,6 +22,7 @@ final class Router
         'orphans' => OrphansPage::class,
         'integrations' => IntegrationsPage::class,
         'netbox' => NetBoxPage::class,
+        'transfer' => TransferPage::class,
         'settings' => SettingsPage::class,
         'logs' => LogsPage::class,
     ];

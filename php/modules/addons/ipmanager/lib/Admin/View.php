@@ -23,6 +23,7 @@ final class View
         'orphans' => 'nav_orphans',
         'integrations' => 'nav_integrations',
         'netbox' => 'nav_netbox',
+        'transfer' => 'nav_transfer',
         'settings' => 'nav_settings',
         'logs' => 'nav_logs',
     ];

@@ -18,6 +18,8 @@ mod provisioning;
 mod stored;
 #[path = "ipam/synchronize.rs"]
 mod synchronize;
+#[path = "ipam/transfer.rs"]
+mod transfer;
 #[path = "ipam/utilization.rs"]
 mod utilization;
 
@@ -83,6 +85,9 @@ fn main() {
     }
     if wanted("netbox") {
         netbox::run();
+    }
+    if wanted("transfer") {
+        transfer::run();
     }
 
     admin

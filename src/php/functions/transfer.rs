@@ -23,7 +23,7 @@ fn text(value: &Zval, what: &str) -> crate::Result<String> {
 /// assignments; default all), `subnet_id` (that subnet and those inside it). Returns the
 /// counts written.
 #[php_function]
-pub fn ipmanager_export(options: &Zval, path_to: &Zval) -> PhpResult<Zval> {
+pub fn ipmanager_export(options: &Zval, path: &Zval) -> PhpResult<Zval> {
     let options = args::array(options, "The export options")?;
     let f = Fields::new("export options", &options)?;
     f.allow_only(&["format", "what", "subnet_id"])?;
@@ -46,7 +46,7 @@ pub fn ipmanager_export(options: &Zval, path_to: &Zval) -> PhpResult<Zval> {
         subnets,
         assignments,
     };
-    let to = text(path_to, "The export file")?;
+    let to = text(path, "The export file")?;
     Ok(to_php(&transfer::export::to_file(
         &*registry::db()?,
         scope,
@@ -73,8 +73,8 @@ fn read_upload(from: &str) -> crate::Result<Vec<u8>> {
 /// What importing the file would do (`added`, `already`, `refused` lines with their line
 /// numbers); nothing is kept.
 #[php_function]
-pub fn ipmanager_import_preview(path_from: &Zval, format: &Zval) -> PhpResult<Zval> {
-    let bytes = read_upload(&text(path_from, "The import file")?)?;
+pub fn ipmanager_import_preview(path: &Zval, format: &Zval) -> PhpResult<Zval> {
+    let bytes = read_upload(&text(path, "The import file")?)?;
     let format = Format::parse(&text(format, "The format")?)?;
     Ok(to_php(&transfer::import::preview(
         &*registry::db()?,
@@ -85,8 +85,8 @@ pub fn ipmanager_import_preview(path_from: &Zval, format: &Zval) -> PhpResult<Zv
 
 /// Imports the file, all or nothing (refused when any line is).
 #[php_function]
-pub fn ipmanager_import_apply(path_from: &Zval, format: &Zval) -> PhpResult<Zval> {
-    let bytes = read_upload(&text(path_from, "The import file")?)?;
+pub fn ipmanager_import_apply(path: &Zval, format: &Zval) -> PhpResult<Zval> {
+    let bytes = read_upload(&text(path, "The import file")?)?;
     let format = Format::parse(&text(format, "The format")?)?;
     let db = registry::db()?;
     let report = transfer::import::apply(&db, &bytes, format)?;

@@ -268,6 +268,18 @@ fn subnet_exists(tx: &mut Tx<'_>, id: u64) -> Outcome<bool> {
     Ok(found.is_some())
 }
 
+/// The subnet with exactly this CIDR, if IP Manager has it.
+pub fn with_cidr(q: &mut impl Queryable, cidr: &crate::net::Cidr) -> Outcome<Option<Subnet>> {
+    let row: Option<mysql::Row> = q.exec_first(
+        format!(
+            "SELECT {SUBNET_COLUMNS} FROM mod_ipmanager_subnets WHERE family = :f AND network = :n AND prefix_len = :l"
+        ),
+        params! {"f" => cidr.family().number(), "n" => cidr.network().to_bytes(), "l" => cidr.prefix_len()},
+    )?;
+    row.map(|r| Subnet::from_row(r).map_err(Failure::Domain))
+        .transpose()
+}
+
 pub fn get(db: &Db, id: u64) -> Result<Subnet> {
     db.run(RetryPolicy::Transient, |conn| load(conn, id))
 }

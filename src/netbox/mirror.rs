@@ -256,18 +256,11 @@ fn wanted_at(q: &mut impl Queryable, keys: &[String], tag: &str) -> Outcome<Vec<
     for key in keys {
         let cidr = parse_key(key)?;
         let (family, network) = (cidr.family().number(), cidr.network().to_bytes());
-        if key.contains('/') {
-            let found: Vec<Row> = q.exec(
-                format!(
-                    "SELECT {SUBNET_COLUMNS} FROM mod_ipmanager_subnets WHERE family = :f AND network = :n AND prefix_len = :l"
-                ),
-                params! {"f" => family, "n" => &network, "l" => cidr.prefix_len()},
-            )?;
-            for row in found {
-                let subnet = Subnet::from_row(row).map_err(Failure::Domain)?;
-                out.push(push::subnet_wanted(&subnet, scopes.get(&subnet.id), tag));
-                subnets.insert(subnet.id, subnet);
-            }
+        if key.contains('/')
+            && let Some(subnet) = crate::ipam::subnets::with_cidr(q, &cidr)?
+        {
+            out.push(push::subnet_wanted(&subnet, scopes.get(&subnet.id), tag));
+            subnets.insert(subnet.id, subnet);
         }
         rows.extend(q.exec::<Row, _, _>(
             format!(

@@ -18,15 +18,15 @@
 use super::settings;
 use crate::error::Result;
 use crate::ipam::addresses;
-use crate::ipam::model::{SUBNET_COLUMNS, Subnet};
+use crate::ipam::model::Subnet;
 use crate::ipam::release;
 use crate::ipam::subnet_spec::{SubnetForm, SubnetSpec};
 use crate::ipam::subnets;
 use crate::jobs::sync::{Entry, Verdict, import_chunk};
 use crate::net::{Addr, AddrRange, Cidr};
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
+use mysql::params;
 use mysql::prelude::Queryable;
-use mysql::{Row, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -218,20 +218,9 @@ fn read_address(object: &Value) -> std::result::Result<Address, Line> {
     })
 }
 
-fn subnet_with_cidr(q: &mut impl Queryable, cidr: &Cidr) -> Outcome<Option<Subnet>> {
-    let row: Option<Row> = q.exec_first(
-        format!(
-            "SELECT {SUBNET_COLUMNS} FROM mod_ipmanager_subnets WHERE family = :f AND network = :n AND prefix_len = :l"
-        ),
-        params! {"f" => cidr.family().number(), "n" => cidr.network().to_bytes(), "l" => cidr.prefix_len()},
-    )?;
-    row.map(|r| Subnet::from_row(r).map_err(Failure::Domain))
-        .transpose()
-}
-
 fn add_subnets(tx: &mut Tx<'_>, prefixes: &[Prefix], report: &mut SyncReport) -> Outcome<()> {
     for p in prefixes {
-        if let Some(existing) = subnet_with_cidr(tx, &p.cidr)? {
+        if let Some(existing) = subnets::with_cidr(tx, &p.cidr)? {
             report.unchanged.push(line(
                 &p.text,
                 format!("subnet \"{}\" already", existing.name),

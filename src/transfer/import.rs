@@ -126,17 +126,6 @@ fn run(tx: &mut Tx<'_>, records: &[Numbered], unreadable: &[LineError]) -> Outco
     Ok(report)
 }
 
-fn with_cidr(q: &mut impl Queryable, cidr: &Cidr) -> Outcome<Option<Subnet>> {
-    let row: Option<Row> = q.exec_first(
-        format!(
-            "SELECT {SUBNET_COLUMNS} FROM mod_ipmanager_subnets WHERE family = :f AND network = :n AND prefix_len = :l"
-        ),
-        params! {"f" => cidr.family().number(), "n" => cidr.network().to_bytes(), "l" => cidr.prefix_len()},
-    )?;
-    row.map(|r| Subnet::from_row(r).map_err(Failure::Domain))
-        .transpose()
-}
-
 fn subnet(
     tx: &mut Tx<'_>,
     at: u64,
@@ -162,7 +151,7 @@ fn subnet(
             .push(line(at, what, format!("a duplicate of line {first}")));
         return Ok(());
     }
-    if let Some(existing) = with_cidr(tx, &cidr)? {
+    if let Some(existing) = subnets::with_cidr(tx, &cidr)? {
         report.already.push(line(
             at,
             what,
@@ -175,7 +164,7 @@ fn subnet(
     } else {
         let parent = Cidr::parse(&s.parent).ok();
         match parent {
-            Some(p) => match with_cidr(tx, &p)? {
+            Some(p) => match subnets::with_cidr(tx, &p)? {
                 Some(found) => Some(found.id as i64),
                 None => {
                     report.refused.push(line(
@@ -237,7 +226,7 @@ fn subnet(
 fn pool(tx: &mut Tx<'_>, at: u64, p: &PoolRecord, report: &mut ImportReport) -> Outcome<()> {
     let what = format!("pool \"{}\"", p.name);
     let subnet = match Cidr::parse(&p.subnet).ok() {
-        Some(cidr) => with_cidr(tx, &cidr)?,
+        Some(cidr) => subnets::with_cidr(tx, &cidr)?,
         None => None,
     };
     let Some(subnet) = subnet else {

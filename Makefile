@@ -5,7 +5,8 @@
 #   make bench   the same set-up, then the benchmarks (figures printed, nothing asserted)
 #   make screenshots   full-page screenshots of every page, taken by the browser tests
 #   make netbox  start the private NetBox the NetBox layer runs against
-#   make stop    stop the demo web server, the Galera test cluster, NetBox and the private MariaDB
+#   make pdns    start the private PowerDNS the reverse-DNS layer runs against
+#   make stop    stop the demo web server, the Galera test cluster, NetBox, PowerDNS and the private MariaDB
 #   make install WHMCS_ROOT=/path/to/whmcs   install the addon and the extension
 
 SHELL := /bin/bash
@@ -13,7 +14,7 @@ EXT := $(CURDIR)/target/release/libipmanager.so
 PHP_EXT := php -d extension=$(EXT)
 PHPUNIT_DB := ipm_test_phpunit
 
-.PHONY: all bootstrap packages build db galera netbox harness demo test lint test-rust test-php test-browser screenshots test-scripts test-galera bench stop install
+.PHONY: all bootstrap packages build db galera netbox pdns harness demo test lint test-rust test-php test-browser screenshots test-scripts test-galera bench stop install
 
 all: build
 
@@ -35,6 +36,10 @@ galera: db
 netbox: packages
 	@bash scripts/netbox.sh start
 
+# A private, real PowerDNS Authoritative (SQLite backend, HTTP API) for reverse DNS.
+pdns: packages
+	@bash scripts/pdns.sh start
+
 harness: build db
 	@bash scripts/assets.sh
 	@bash scripts/harness.sh setup
@@ -44,7 +49,7 @@ bootstrap: harness
 demo: bootstrap
 	@bash scripts/demo.sh
 
-test: bootstrap netbox lint test-rust test-php test-browser test-scripts test-galera
+test: bootstrap netbox pdns lint test-rust test-php test-browser test-scripts test-galera
 
 lint:
 	cargo fmt --check

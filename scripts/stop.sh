@@ -13,6 +13,9 @@ else
 fi
 rm -f "$PID_FILE"
 bash "$ROOT/scripts/galera.sh" stop
+if [ -d "$VAR/pdns" ]; then
+  bash "$ROOT/scripts/pdns.sh" stop
+fi
 if [ -d "$VAR/netbox" ]; then
   bash "$ROOT/scripts/netbox.sh" stop
 fi

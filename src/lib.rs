@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod choices;
 pub mod dashboard;
+pub mod dns;
 pub mod error;
 pub mod input;
 pub mod ipam;

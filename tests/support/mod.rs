@@ -11,6 +11,7 @@ pub mod http_server;
 pub mod ipam;
 pub mod netbox;
 pub mod panels;
+pub mod pdns;
 pub mod proxy;
 
 use ipmanager::store::{Db, DbConfig};

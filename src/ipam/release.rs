@@ -202,6 +202,13 @@ pub fn release_row(
         row.service_id.unwrap_or(0),
         &[row.display()],
     )?;
+    crate::dns::mirror::enqueue(
+        tx,
+        crate::providers::outbox::Operation::Remove,
+        locked.subnet.id,
+        row.service_id.unwrap_or(0),
+        &[row.display()],
+    )?;
     Ok(Released {
         address: row.display(),
         subnet_id: locked.subnet.id,

@@ -195,6 +195,7 @@ pub fn assign(
 ) -> Result<Assigned> {
     let assigned = assign_and_tell_panel(db, request, integrations)?;
     crate::netbox::mirror::after_commit(db, request.service_id, integrations.deadline)?;
+    crate::dns::mirror::after_commit(db, request.service_id, integrations.deadline)?;
     Ok(assigned)
 }
 

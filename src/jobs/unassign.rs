@@ -96,6 +96,7 @@ pub fn unassign(
     }
     // NetBox hears of the release once it happened (its change was written with it).
     crate::netbox::mirror::after_commit(db, prepared.service_id, integrations.deadline)?;
+    crate::dns::mirror::after_commit(db, prepared.service_id, integrations.deadline)?;
     Ok(Unassigned {
         address: prepared.address,
         error,

@@ -415,6 +415,8 @@ pub fn after_call(db: &Db, services: &[u32]) {
     let deadline = Some(Instant::now() + crate::providers::configured::CALL_BUDGET);
     let mut seen = BTreeSet::new();
     for service in services.iter().filter(|s| seen.insert(**s)) {
+        // Reverse DNS rides along: its PTR changes are written by the same changes.
+        let _ = crate::dns::mirror::after_commit(db, *service, deadline);
         if after_commit(db, *service, deadline).is_err() {
             return;
         }

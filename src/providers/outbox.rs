@@ -56,6 +56,7 @@ impl Operation {
 pub enum Target {
     Panel,
     NetBox,
+    Dns,
 }
 
 impl Target {
@@ -63,6 +64,7 @@ impl Target {
         match self {
             Target::Panel => "panel",
             Target::NetBox => "netbox",
+            Target::Dns => "dns",
         }
     }
 
@@ -70,6 +72,7 @@ impl Target {
         match text {
             "panel" => Ok(Target::Panel),
             "netbox" => Ok(Target::NetBox),
+            "dns" => Ok(Target::Dns),
             other => Err(Error::Internal(format!("Unknown outbox target '{other}'."))),
         }
     }
@@ -276,6 +279,10 @@ pub fn deliver(
     };
     if queued.job.target == Target::NetBox {
         let asked = crate::netbox::mirror::deliver(db, &queued.job, delivery.deadline);
+        return record_delivery(db, queued, asked).map(Some);
+    }
+    if queued.job.target == Target::Dns {
+        let asked = crate::dns::mirror::deliver(db, &queued.job, delivery.deadline);
         return record_delivery(db, queued, asked).map(Some);
     }
     if queued.job.operation == Operation::Add {

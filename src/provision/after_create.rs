@@ -39,6 +39,7 @@ pub fn after_module_create(
     let report = tell_panel(db, params, integrations)?;
     // NetBox after the panel: the checkout's own server comes first within the bound.
     crate::netbox::mirror::after_commit(db, params.service_id, integrations.deadline)?;
+    crate::dns::mirror::after_commit(db, params.service_id, integrations.deadline)?;
     Ok(report)
 }
 

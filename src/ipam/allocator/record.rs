@@ -34,6 +34,9 @@ pub fn taken(
     script.append(counters(subnet.id, pool_id, taken));
     let keys: Vec<String> = taken.iter().map(Cidr::unit_text).collect();
     script.append(crate::netbox::mirror::enqueue_script(service_id, &keys));
+    script.append(crate::dns::mirror::enqueue_script(
+        subnet.id, service_id, &keys,
+    ));
     tx.defer(script);
 }
 

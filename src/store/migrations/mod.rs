@@ -18,6 +18,7 @@ mod v010_outbox_notes;
 mod v011_netbox;
 mod v012_netbox_scopes;
 mod v013_outbox_targets;
+mod v014_reverse_dns;
 
 use super::db::{Db, Outcome};
 use super::retry::RetryPolicy;
@@ -49,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     v011_netbox::MIGRATION,
     v012_netbox_scopes::MIGRATION,
     v013_outbox_targets::MIGRATION,
+    v014_reverse_dns::MIGRATION,
 ];
 
 pub const TABLE_PREFIX: &str = "mod_ipmanager_";

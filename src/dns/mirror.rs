@@ -1,0 +1,229 @@
+//! PTRs kept in step through the outbox, like NetBox: the change that assigns or releases
+//! an address in a subnet whose reverse zone IP Manager manages writes a `dns` row in its
+//! own transaction (an `INSERT … SELECT` that is empty unless reverse DNS is on and the
+//! subnet managed — in the allocator's commit packet, no extra round trip), delivered after
+//! COMMIT, retried with backoff. A delivery sets each address's PTR to what IP Manager says
+//! now — a PTR set by hand for the service holding it, else the default template — or, once
+//! nobody holds it, deletes it (or sets the release template); repeats and order are
+//! harmless, and it goes round again if the address changed while PowerDNS was being told.
+
+use super::client::{PowerDns, PtrChange};
+use super::names;
+use super::settings::{self, DnsSettings};
+use crate::error::{Error, Result};
+use crate::ipam::addresses;
+use crate::net::Addr;
+use crate::providers::outbox::{self, Delivered, Job, Operation};
+use crate::store::script::{Script, literal};
+use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
+use mysql::params;
+use mysql::prelude::Queryable;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+const ROUNDS: usize = 3;
+
+const COLUMNS: &str = "INSERT INTO mod_ipmanager_outbox (target, operation, service_id, server_id, module, \
+     addresses, next_attempt_at, created_at, updated_at)";
+
+fn when_managed(subnet: &str) -> String {
+    format!(
+        "FROM DUAL WHERE EXISTS (SELECT 1 FROM mod_ipmanager_dns_settings WHERE setting = 'enabled' AND value = '1') \
+         AND EXISTS (SELECT 1 FROM mod_ipmanager_dns_subnets WHERE subnet_id = {subnet} AND enabled = 1)"
+    )
+}
+
+/// Single addresses only: a prefix unit's PTRs are the ones set inside it by hand.
+fn addresses_only(keys: &[String]) -> Vec<String> {
+    keys.iter().filter(|k| !k.contains('/')).cloned().collect()
+}
+
+/// The PTR change for the allocator's commit packet.
+pub fn enqueue_script(subnet_id: u64, service_id: u32, keys: &[String]) -> Script {
+    let mut script = Script::default();
+    let keys = addresses_only(keys);
+    if !keys.is_empty() {
+        script.push(format!(
+            "{COLUMNS} SELECT 'dns', 'add', {}, 0, 'dns', {}, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) {}",
+            literal(service_id),
+            literal(Value::from(keys).to_string()),
+            when_managed(&literal(subnet_id))
+        ));
+    }
+    script
+}
+
+/// The PTR change in the caller's transaction.
+pub fn enqueue(
+    tx: &mut Tx<'_>,
+    operation: Operation,
+    subnet_id: u64,
+    service_id: u32,
+    keys: &[String],
+) -> Outcome<()> {
+    let keys = addresses_only(keys);
+    if keys.is_empty() {
+        return Ok(());
+    }
+    tx.exec_drop(
+        format!(
+            "{COLUMNS} SELECT 'dns', :op, :service, 0, 'dns', :keys, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) {}",
+            when_managed(":subnet")
+        ),
+        params! {
+            "op" => match operation { Operation::Add => "add", Operation::Remove => "remove" },
+            "service" => service_id, "keys" => Value::from(keys).to_string(), "subnet" => subnet_id,
+        },
+    )?;
+    Ok(())
+}
+
+/// Delivers one PTR change (the outbox holds the claim): Ok, or the error in words.
+pub fn deliver(
+    db: &Db,
+    job: &Job,
+    deadline: Option<Instant>,
+) -> std::result::Result<Option<String>, String> {
+    converge(db, &job.addresses, deadline)
+        .map(|()| None)
+        .map_err(|e| e.to_string())
+}
+
+fn client(settings: &DnsSettings, deadline: Option<Instant>) -> Result<PowerDns> {
+    if !settings.enabled || settings.url.is_empty() || !settings.key_set {
+        return Err(Error::NotConfigured(
+            "Reverse DNS is turned off (Reverse DNS settings); turn it on to send this change, or close it with Force.".into(),
+        ));
+    }
+    let options = crate::providers::http::HttpOptions {
+        deadline,
+        ..crate::providers::http::HttpOptions::default()
+    };
+    PowerDns::new(
+        &settings.url,
+        &settings.api_key,
+        &settings.server_id,
+        &options,
+    )
+}
+
+fn converge(db: &Db, keys: &[String], deadline: Option<Instant>) -> Result<()> {
+    let settings = settings::read(db)?;
+    let pdns = client(&settings, deadline)?;
+    let read = || db.run(RetryPolicy::Transient, |conn| wanted(conn, keys, &settings));
+    let mut want = read()?;
+    for _ in 0..ROUNDS {
+        let mut by_zone: BTreeMap<String, Vec<PtrChange>> = BTreeMap::new();
+        for (zone, change) in &want {
+            by_zone
+                .entry(zone.clone())
+                .or_default()
+                .push(change.clone());
+        }
+        for (zone, changes) in by_zone {
+            pdns.ensure_zone(&zone, &settings.nameservers)?;
+            pdns.patch(&zone, &changes, settings.ttl)?;
+        }
+        let now = read()?;
+        if now == want {
+            return Ok(());
+        }
+        want = now;
+    }
+    Err(Error::Integration(format!(
+        "IP Manager kept changing {} while PowerDNS was being told; the change will be sent again.",
+        keys.join(", ")
+    )))
+}
+
+/// Each key's zone and PTR as IP Manager wants it now (keys outside a managed subnet are
+/// left out).
+fn wanted(
+    q: &mut impl Queryable,
+    keys: &[String],
+    settings: &DnsSettings,
+) -> Outcome<Vec<(String, PtrChange)>> {
+    let mut out = Vec::new();
+    for key in keys {
+        let addr = Addr::parse(key, "Address").map_err(Failure::Domain)?;
+        let Some(subnet_id) = addresses::subnet_of(q, addr)? else {
+            continue;
+        };
+        let managed: Option<u8> = q.exec_first(
+            "SELECT enabled FROM mod_ipmanager_dns_subnets WHERE subnet_id = :s",
+            params! {"s" => subnet_id},
+        )?;
+        if managed != Some(1) {
+            continue;
+        }
+        let subnet = crate::ipam::subnets::load(q, subnet_id)?;
+        let zone = names::zone_of(&subnet.cidr).map_err(Failure::Domain)?;
+        let hostname = match addresses::held_at(q, subnet_id, addr)? {
+            Some(row) if row.state.counts_as_assigned() && row.service_id.is_some() => {
+                let service = row.service_id.unwrap_or(0);
+                let custom: Option<String> = q.exec_first(
+                    "SELECT hostname FROM mod_ipmanager_ptrs WHERE family = :f AND address = :a AND service_id = :s",
+                    params! {"f" => addr.family.number(), "a" => addr.to_bytes(), "s" => service},
+                )?;
+                match custom {
+                    Some(host) => Some(host),
+                    None if row.prefix_len == addr.family.bits() => {
+                        let domain: Option<String> = q.exec_first(
+                            "SELECT domain FROM tblhosting WHERE id = :id",
+                            params! {"id" => service},
+                        )?;
+                        names::from_template(
+                            &settings.template,
+                            addr,
+                            &domain.unwrap_or_default(),
+                            service,
+                        )
+                        .ok()
+                    }
+                    None => None,
+                }
+            }
+            _ if !settings.release_template.is_empty() => {
+                names::from_template(&settings.release_template, addr, "", 0).ok()
+            }
+            _ => None,
+        };
+        out.push((
+            zone,
+            PtrChange {
+                name: names::ptr_name(addr),
+                hostname,
+            },
+        ));
+    }
+    Ok(out)
+}
+
+/// Sends the due PTR changes of `service_id` right after its change committed; failures
+/// wait in the queue.
+pub fn after_commit(db: &Db, service_id: u32, deadline: Option<Instant>) -> Result<Vec<Delivered>> {
+    let due: Vec<u64> = db.run(RetryPolicy::Transient, |conn| {
+        Ok(conn.exec(
+            "SELECT id FROM mod_ipmanager_outbox WHERE target = 'dns' AND service_id = :s AND status = 'pending' \
+             AND next_attempt_at <= UTC_TIMESTAMP(3) ORDER BY id LIMIT 20",
+            params! {"s" => service_id},
+        )?)
+    })?;
+    let delivery = outbox::Delivery {
+        panels: &crate::providers::NoIntegrations,
+        servers: &|_| Ok(None),
+        deadline,
+    };
+    let mut out = Vec::new();
+    for id in due {
+        if let Some(done) = outbox::deliver(db, id, &delivery, &outbox::nothing_follows)? {
+            let failed = done.error.is_some();
+            out.push(done);
+            if failed {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}

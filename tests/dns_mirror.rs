@@ -1,0 +1,215 @@
+//! PTRs kept in step with assignments through the outbox, against the real PowerDNS make
+//! test starts, checked with `dig -x`: set to the default on assign (the service's domain,
+//! or a template), removed (or set to the release template) on release, in a /24, a /26 (in
+//! its /24's zone) and IPv6; nothing for subnets whose reverse DNS is not managed; PowerDNS
+//! down → the assignment stands, the change waits with the error, and converges once it is
+//! back.
+
+mod support;
+
+use ipmanager::dns::mirror;
+use ipmanager::dns::settings::{self, DnsForm};
+use ipmanager::ipam::allocator::{self, Target};
+use ipmanager::ipam::release::{self, ReleaseMode};
+use ipmanager::providers::outbox;
+use mysql::prelude::Queryable;
+use serde_json::json;
+use support::TestDb;
+use support::http_faults::{HttpFaults, Mode};
+use support::ipam::{migrated, pool, subnet, whmcs_tables};
+use support::pdns::real;
+
+fn base() -> String {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        % 40000;
+    format!("10.{}.{}", 60 + n / 256 % 40, n % 256)
+}
+
+fn scene(label: &str, url: &str) -> TestDb {
+    let r = real();
+    let test = migrated(label);
+    whmcs_tables(&test);
+    let mut c = test.conn();
+    for id in 5..=8 {
+        c.exec_drop(
+            "INSERT INTO tblhosting (id, userid, packageid, domain, domainstatus) VALUES (?, 1, 1, ?, 'Active')",
+            (id, format!("vps{id}.example.net")),
+        )
+        .unwrap();
+    }
+    settings::save(
+        &test.db,
+        &DnsForm {
+            enabled: true,
+            url: url.into(),
+            api_key: r.key.clone(),
+            server_id: r.server_id.clone(),
+            ttl: 300,
+            template: "{domain}".into(),
+            release_template: String::new(),
+            nameservers: "ns1.example.net".into(),
+        },
+    )
+    .unwrap();
+    test
+}
+
+fn waiting(test: &TestDb) -> Vec<(u64, Option<String>)> {
+    test.conn()
+        .query("SELECT id, last_error FROM mod_ipmanager_outbox WHERE target = 'dns' AND status = 'pending' ORDER BY id")
+        .unwrap()
+}
+
+#[test]
+fn ptrs_follow_assignments_and_releases() {
+    let r = real();
+    let test = scene("dnsm_flow", &r.url);
+    let b = base();
+    let s = subnet(&test, json!({"cidr": format!("{b}.0/24"), "name": "dns"}));
+    let p = pool(&test, json!({"subnet_id": s.id, "name": "dns pool"}));
+    let unmanaged = allocator::allocate(&test.db, Target::Pool(p.id), 8, 1).unwrap()[0]
+        .address
+        .clone();
+    assert!(
+        waiting(&test).is_empty(),
+        "nothing while the subnet is not managed"
+    );
+    settings::manage_subnet(&test.db, s.id, true).unwrap();
+
+    let a = allocator::allocate(&test.db, Target::Pool(p.id), 5, 1).unwrap()[0]
+        .address
+        .clone();
+    assert_eq!(waiting(&test).len(), 1);
+    let sent = mirror::after_commit(&test.db, 5, None).unwrap();
+    assert_eq!(sent[0].error, None);
+    assert_eq!(r.dig_x(&a), Ok(vec!["vps5.example.net.".to_string()]));
+    assert_eq!(r.dig_x(&unmanaged), Err("NXDOMAIN".to_string()));
+
+    // A template instead of the domain; after release: deleted, or the release template.
+    let mut form = DnsForm {
+        enabled: true,
+        url: r.url.clone(),
+        api_key: String::new(),
+        server_id: r.server_id.clone(),
+        ttl: 300,
+        template: "{ip-dashed}.static.example.net".into(),
+        release_template: String::new(),
+        nameservers: "ns1.example.net".into(),
+    };
+    settings::save(&test.db, &form).unwrap();
+    let t = allocator::allocate(&test.db, Target::Pool(p.id), 6, 1).unwrap()[0]
+        .address
+        .clone();
+    mirror::after_commit(&test.db, 6, None).unwrap();
+    assert_eq!(
+        r.dig_x(&t),
+        Ok(vec![format!("{}.static.example.net.", t.replace('.', "-"))])
+    );
+    release::release_address(&test.db, &a, ReleaseMode::Free).unwrap();
+    mirror::after_commit(&test.db, 5, None).unwrap();
+    assert_eq!(r.dig_x(&a), Err("NXDOMAIN".to_string()));
+    form.release_template = "unused-{ip-dashed}.example.net".into();
+    settings::save(&test.db, &form).unwrap();
+    release::release_address(&test.db, &t, ReleaseMode::Free).unwrap();
+    mirror::after_commit(&test.db, 6, None).unwrap();
+    assert_eq!(
+        r.dig_x(&t),
+        Ok(vec![format!("unused-{}.example.net.", t.replace('.', "-"))])
+    );
+    assert!(waiting(&test).is_empty());
+}
+
+#[test]
+fn a_26_lives_in_its_24s_zone_and_ipv6_gets_its_ptrs() {
+    let r = real();
+    let test = scene("dnsm_26", &r.url);
+    let b = base();
+    let quarter = subnet(
+        &test,
+        json!({"cidr": format!("{b}.64/26"), "name": "quarter"}),
+    );
+    let qp = pool(
+        &test,
+        json!({"subnet_id": quarter.id, "name": "quarter pool"}),
+    );
+    let v6 = subnet(
+        &test,
+        json!({"cidr": format!("2001:db8:{:x}::/48", 0x2000 + b.len() as u32 * 97 + b.rsplit('.').next().unwrap().parse::<u32>().unwrap()), "name": "v6"}),
+    );
+    let v6p = pool(&test, json!({"subnet_id": v6.id, "name": "v6 pool"}));
+    for id in [quarter.id, v6.id] {
+        settings::manage_subnet(&test.db, id, true).unwrap();
+    }
+    let q = allocator::allocate(&test.db, Target::Pool(qp.id), 7, 1).unwrap()[0]
+        .address
+        .clone();
+    let six = allocator::allocate(&test.db, Target::Pool(v6p.id), 7, 1).unwrap()[0]
+        .address
+        .clone();
+    let sent = mirror::after_commit(&test.db, 7, None).unwrap();
+    assert!(sent.iter().all(|d| d.error.is_none()), "{sent:?}");
+    assert_eq!(r.dig_x(&q), Ok(vec!["vps7.example.net.".to_string()]));
+    assert_eq!(r.dig_x(&six), Ok(vec!["vps7.example.net.".to_string()]));
+}
+
+#[test]
+fn powerdns_down_never_blocks_an_assignment_and_the_queue_converges() {
+    let r = real();
+    let proxy = HttpFaults::start(&r.url);
+    let test = scene("dnsm_down", &proxy.url());
+    let b = base();
+    let s = subnet(&test, json!({"cidr": format!("{b}.0/24"), "name": "down"}));
+    let p = pool(&test, json!({"subnet_id": s.id, "name": "down pool"}));
+    settings::manage_subnet(&test.db, s.id, true).unwrap();
+    proxy.set(Mode::Down);
+    let a = allocator::allocate(&test.db, Target::Pool(p.id), 5, 1).unwrap()[0]
+        .address
+        .clone();
+    let sent = mirror::after_commit(&test.db, 5, None).unwrap();
+    assert!(
+        sent[0]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("PowerDNS"),
+        "{sent:?}"
+    );
+    assert!(
+        !sent[0]
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&r.key),
+        "the key never shows"
+    );
+    let rows = waiting(&test);
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].1.is_some());
+    // Released while PowerDNS is away, then back: the queue ends with what holds now.
+    release::release_address(&test.db, &a, ReleaseMode::Free).unwrap();
+    let again = allocator::allocate(&test.db, Target::Pool(p.id), 6, 1).unwrap()[0]
+        .address
+        .clone();
+    assert_eq!(again, a);
+    proxy.set(Mode::Pass);
+    test.conn()
+        .query_drop("UPDATE mod_ipmanager_outbox SET next_attempt_at = UTC_TIMESTAMP(3) WHERE status = 'pending'")
+        .unwrap();
+    let done = outbox::deliver_due(
+        &test.db,
+        &outbox::Delivery {
+            panels: &ipmanager::providers::NoIntegrations,
+            servers: &|_| Ok(None),
+            deadline: None,
+        },
+        100,
+        &outbox::nothing_follows,
+    )
+    .unwrap();
+    assert!(done.iter().all(|d| d.error.is_none()), "{done:?}");
+    assert!(waiting(&test).is_empty(), "{:?}", waiting(&test));
+    assert_eq!(r.dig_x(&a), Ok(vec!["vps6.example.net.".to_string()]));
+}

@@ -51,6 +51,7 @@ fn scene(label: &str, url: &str) -> TestDb {
             template: "{domain}".into(),
             release_template: String::new(),
             nameservers: "ns1.example.net".into(),
+            forward_confirm: false,
         },
     )
     .unwrap();
@@ -98,6 +99,7 @@ fn ptrs_follow_assignments_and_releases() {
         template: "{ip-dashed}.static.example.net".into(),
         release_template: String::new(),
         nameservers: "ns1.example.net".into(),
+        forward_confirm: false,
     };
     settings::save(&test.db, &form).unwrap();
     let t = allocator::allocate(&test.db, Target::Pool(p.id), 6, 1).unwrap()[0]

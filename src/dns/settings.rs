@@ -26,6 +26,8 @@ pub struct DnsSettings {
     pub release_template: String,
     /// Nameservers of the reverse zones IP Manager creates (absolute names).
     pub nameservers: Vec<String>,
+    /// A hand-set PTR must resolve back to its address.
+    pub forward_confirm: bool,
 }
 
 // Hand-written so the key never reaches a log line.
@@ -50,6 +52,7 @@ pub struct DnsForm {
     pub template: String,
     pub release_template: String,
     pub nameservers: String,
+    pub forward_confirm: bool,
 }
 
 pub fn read(db: &Db) -> Result<DnsSettings> {
@@ -75,6 +78,7 @@ pub fn read_in(q: &mut impl Queryable) -> Outcome<DnsSettings> {
             .split_whitespace()
             .map(str::to_string)
             .collect(),
+        forward_confirm: text("forward_confirm", "0") == "1",
     })
 }
 
@@ -130,6 +134,7 @@ pub fn save(db: &Db, form: &DnsForm) -> Result<DnsSettings> {
             ("template", form.template.trim().to_string()),
             ("release_template", form.release_template.trim().to_string()),
             ("nameservers", nameservers.join(" ")),
+            ("forward_confirm", if form.forward_confirm { "1" } else { "0" }.to_string()),
         ];
         for (setting, value) in values {
             tx.exec_drop(

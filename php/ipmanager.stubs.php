@@ -173,6 +173,49 @@ namespace {
      */
     function ipmanager_import_apply(string $path, string $format): array {}
 
+    /** The reverse-DNS settings as the page shows them (`key_set` instead of the key). */
+    function ipmanager_dns_settings(): array {}
+
+    /**
+     * Saves the reverse-DNS settings: 'enabled', 'url', 'api_key' ('' keeps it), 'server_id',
+     * 'ttl', 'template' ({domain}, {ip-dashed}, {ip}, {service}), 'release_template' ('' deletes
+     * the PTR on release), 'nameservers', 'forward_confirm'. A bad value changes nothing.
+     */
+    function ipmanager_dns_settings_save(array $input): array {}
+
+    /** "Test connection": PowerDNS's version, or its exact refusal (never the key). */
+    function ipmanager_dns_test(): string {}
+
+    /**
+     * The Reverse DNS page and the dashboard box: settings, 'reachable' (null without URL or
+     * key), 'message' (the version or the error), the queue's 'waiting'/'failing', and every
+     * subnet with 'managed' and its reverse 'zone'.
+     */
+    function ipmanager_dns_status(): array {}
+
+    /** Turns reverse-DNS management of a subnet on or off. */
+    function ipmanager_dns_subnet(int $id, bool $managed): void {}
+
+    /** Resets every PTR of a subnet to the defaults (hand-set names dropped); how many. */
+    function ipmanager_dns_reset(int $id): int {}
+
+    /**
+     * An admin sets the PTR of an assigned address ($host), or with null sets it back to the
+     * default. Hostnames are checked (RFC 1123); the change is logged and sent to PowerDNS.
+     *
+     * @return array{address:string, hostname:?string, service_id:int}
+     */
+    function ipmanager_ptr_set(string $address, ?string $host = null): array {}
+
+    /**
+     * The session's client sets (or clears) the PTR of an address they hold, or of an address
+     * inside an IPv6 prefix they hold: refused (NotFound, logged, nothing changed) for another
+     * client's; hostnames checked; optional forward confirmation; 30 changes an hour at most.
+     *
+     * @return array{address:string, hostname:?string, service_id:int}
+     */
+    function ipmanager_client_ptr_set(int $client_id, string $address, ?string $host = null): array {}
+
     // ---------------------------------------------------------------- subnets
 
     /**

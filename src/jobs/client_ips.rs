@@ -59,6 +59,18 @@ pub struct ClientAddress {
     /// assigned, or releasing (being removed from the server).
     pub state: String,
     pub can_unassign: bool,
+    /// Whether the client can set reverse DNS here (IP Manager manages the subnet's zone).
+    pub reverse_dns: bool,
+    /// The PTR the client set ('' for the default); for a prefix, see `ptrs`.
+    pub ptr: String,
+    /// Inside a prefix: the single addresses the client gave PTRs.
+    pub ptrs: Vec<HandSetPtr>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HandSetPtr {
+    pub address: String,
+    pub hostname: String,
 }
 
 /// Where the client orders more IPs through WHMCS's own ordering.
@@ -99,6 +111,10 @@ fn checked_client(client_id: i64) -> Result<u32> {
         })
 }
 
+/// An assignment as the client page reads it: row id, service, address, prefix length,
+/// state, and whether its subnet's reverse DNS is managed.
+type HeldRow = (u64, u64, Vec<u8>, u8, String, Option<u8>);
+
 /// Services of the client, each with what IP Manager assigned to it (lowest first).
 pub fn services(db: &Db, client_id: i64) -> Result<ClientView> {
     let client = checked_client(client_id)?;
@@ -109,26 +125,46 @@ pub fn services(db: &Db, client_id: i64) -> Result<ClientView> {
              LEFT JOIN tblproducts p ON p.id = h.packageid WHERE h.userid = :client ORDER BY h.id",
             params! {"client" => client},
         )?;
-        let held: Vec<(u64, u64, Vec<u8>, u8, String)> = conn.exec(
-            "SELECT a.id, a.service_id, a.address, a.prefix_len, a.state FROM mod_ipmanager_addresses a \
-             JOIN tblhosting h ON h.id = a.service_id WHERE h.userid = :client \
-             AND a.state IN ('assigned', 'releasing') ORDER BY a.service_id, LENGTH(a.address), a.address",
+        let held: Vec<HeldRow> = conn.exec(
+            "SELECT a.id, a.service_id, a.address, a.prefix_len, a.state, d.enabled FROM mod_ipmanager_addresses a \
+             JOIN tblhosting h ON h.id = a.service_id LEFT JOIN mod_ipmanager_dns_subnets d ON d.subnet_id = a.subnet_id \
+             WHERE h.userid = :client AND a.state IN ('assigned', 'releasing') ORDER BY a.service_id, LENGTH(a.address), a.address",
+            params! {"client" => client},
+        )?;
+        let dns_on = crate::dns::settings::read_in(conn)?.enabled;
+        let hand_set: Vec<(u64, Vec<u8>, String)> = conn.exec(
+            "SELECT p.service_id, p.address, p.hostname FROM mod_ipmanager_ptrs p JOIN tblhosting h ON h.id = p.service_id \
+             WHERE h.userid = :client ORDER BY p.address",
             params! {"client" => client},
         )?;
         let mut services = Vec::with_capacity(rows.len());
         for (id, domain, product, status, dedicated) in rows {
             let mut addresses = Vec::new();
-            for (row_id, _, bytes, len, state) in held.iter().filter(|h| h.1 == id) {
+            for (row_id, _, bytes, len, state, managed) in held.iter().filter(|h| h.1 == id) {
                 let addr = crate::net::Addr::from_bytes(bytes)?;
-                let address = crate::ipam::allocator::unit_text(addr, *len)?;
+                let cidr = crate::net::Cidr::containing(addr, *len)?;
+                let address = cidr.unit_text();
                 let primary = address == dedicated.trim();
+                let mut ptr = String::new();
+                let mut ptrs = Vec::new();
+                for (_, at, host) in hand_set.iter().filter(|p| p.0 == id) {
+                    let at = crate::net::Addr::from_bytes(at)?;
+                    if at == addr && *len == addr.family.bits() {
+                        ptr = host.trim_end_matches('.').to_string();
+                    } else if *len < addr.family.bits() && at.family == addr.family && cidr.contains(at) {
+                        ptrs.push(HandSetPtr { address: at.to_string(), hostname: host.trim_end_matches('.').to_string() });
+                    }
+                }
                 addresses.push(ClientAddress {
                     id: *row_id,
                     prefix: address.contains('/'),
                     can_unassign: state == "assigned" && policy.allows(primary),
+                    reverse_dns: dns_on && *managed == Some(1) && state == "assigned",
                     primary,
                     state: state.clone(),
                     address,
+                    ptr,
+                    ptrs,
                 });
             }
             let order_more = if status == "Active" {

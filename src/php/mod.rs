@@ -26,5 +26,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = functions::integrations::register(module);
     let module = functions::netbox::register(module);
     let module = functions::transfer::register(module);
+    let module = functions::dns::register(module);
     exceptions::register(module)
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod client;
+pub mod dns;
 pub mod integrations;
 pub mod ipam;
 pub mod jobs;

@@ -52,9 +52,38 @@ final class ClientArea
                 $page['vars']['messages'][] = ['danger', $e->getMessage()];
             }
         }
+        if ($action === 'ptr' && ($_SERVER['REQUEST_METHOD'] ?? 'GET') === 'POST') {
+            check_token('WHMCS.default');
+            $host = trim((string) ($_POST['hostname'] ?? ''));
+            try {
+                $done = ipmanager_client_ptr_set($clientId, (string) ($_POST['address'] ?? ''), $host === '' ? null : $host);
+                $page['vars']['messages'][] = ['success', $done['hostname'] === null
+                    ? sprintf($lang['client_ptr_default'], $done['address'])
+                    : sprintf($lang['client_ptr_set'], $done['address'], rtrim($done['hostname'], '.'))];
+            } catch (\IpManager\Exception $e) {
+                logActivity('IP Manager client area (reverse DNS): ' . $e->getMessage(), $clientId);
+                $page['vars']['messages'][] = ['danger', $e->getMessage()];
+            }
+        }
         $view = ipmanager_client_services($clientId);
         $page['vars']['services'] = $view['services'];
         $page['vars']['policy'] = $view['policy'];
+        if ($action === 'ptr') {
+            foreach ($view['services'] as $service) {
+                foreach ($service['addresses'] as $address) {
+                    if ($address['id'] === $id && $address['reverse_dns']) {
+                        $page['template'] = 'clientptr';
+                        $page['vars']['service'] = $service;
+                        $page['vars']['address'] = $address;
+                        return $page;
+                    }
+                }
+            }
+            if (($_SERVER['REQUEST_METHOD'] ?? 'GET') !== 'POST') {
+                $page['vars']['messages'][] = ['danger', $lang['client_cannot_ptr']];
+            }
+            return $page;
+        }
         if ($action === 'unassign' && ($_SERVER['REQUEST_METHOD'] ?? 'GET') !== 'POST') {
             foreach ($view['services'] as $service) {
                 foreach ($service['addresses'] as $address) {

@@ -35,6 +35,10 @@
                                             <code>{$a.address|escape}</code>
                                             {if $a.primary} <span class="label label-primary badge badge-primary">{$lang.client_primary|escape}</span>{/if}
                                             {if $a.state == 'releasing'} <span class="label label-warning badge badge-warning">{$lang.client_releasing|escape}</span>{/if}
+                                            {if $a.reverse_dns}
+                                                <small class="text-muted ipm-ptr">{if $a.prefix}{$lang.client_ptr_inside|sprintf:($a.ptrs|@count)|escape}{elseif $a.ptr}{$lang.client_ptr_is|sprintf:$a.ptr|escape}{else}{$lang.client_ptr_default_name|escape}{/if}</small>
+                                                <a class="btn btn-default btn-outline-secondary btn-xs btn-sm ipm-edit-ptr" href="{$modulelink|escape}&amp;a=ptr&amp;id={$a.id|escape}">{$lang.client_ptr_edit|escape}</a>
+                                            {/if}
                                             {if $a.can_unassign}
                                                 <a class="btn btn-default btn-outline-secondary btn-xs btn-sm ipm-unassign" href="{$modulelink|escape}&amp;a=unassign&amp;id={$a.id|escape}">{$lang.client_unassign|escape}</a>
                                             {/if}

@@ -27,6 +27,7 @@ require_once __DIR__ . '/Admin/AssignmentsPage.php';
 require_once __DIR__ . '/Admin/IntegrationsPage.php';
 require_once __DIR__ . '/Admin/NetBoxPage.php';
 require_once __DIR__ . '/Admin/TransferPage.php';
+require_once __DIR__ . '/Admin/ReverseDnsPage.php';
 require_once __DIR__ . '/Cron.php';
 require_once __DIR__ . '/Admin/Router.php';
 require_once __DIR__ . '/ClientArea.php';

@@ -23,6 +23,7 @@ final class Router
         'integrations' => IntegrationsPage::class,
         'netbox' => NetBoxPage::class,
         'transfer' => TransferPage::class,
+        'rdns' => ReverseDnsPage::class,
         'settings' => SettingsPage::class,
         'logs' => LogsPage::class,
     ];

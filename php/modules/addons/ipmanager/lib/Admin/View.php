@@ -24,6 +24,7 @@ final class View
         'integrations' => 'nav_integrations',
         'netbox' => 'nav_netbox',
         'transfer' => 'nav_transfer',
+        'rdns' => 'nav_rdns',
         'settings' => 'nav_settings',
         'logs' => 'nav_logs',
     ];

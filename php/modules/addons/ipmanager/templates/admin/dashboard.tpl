@@ -9,6 +9,13 @@
         <a id="ipm-fig-cleaner" href="{url action=settings}">{$lang.dash_last_cleaner}</a>: {if $figures.last_cleaner}{$figures.last_cleaner.at} UTC{else}{$lang.dash_never}{/if}
     </div>
 </div>
+{if $rdns}
+<div class="panel panel-default" id="ipm-dash-rdns"><div class="panel-body">
+    <a href="{url action=rdns}">{$lang.nav_rdns}</a>:
+    {if $rdns.reachable}<span class="label label-success">{$lang.netbox_connected}</span>{else}<span class="label label-danger">{$lang.netbox_unreachable}</span>{/if}
+    {$rdns.message} · {$lang.rdns_queue|sprintf:$rdns.waiting:$rdns.failing}
+</div></div>
+{/if}
 <div class="row">
     <div class="col-md-6">
         <h3>{$lang.dash_fullest_subnets}</h3>

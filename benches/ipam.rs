@@ -14,6 +14,8 @@ mod netbox;
 mod panels;
 #[path = "ipam/provisioning.rs"]
 mod provisioning;
+#[path = "ipam/rdns.rs"]
+mod rdns;
 #[path = "ipam/stored.rs"]
 mod stored;
 #[path = "ipam/synchronize.rs"]
@@ -88,6 +90,9 @@ fn main() {
     }
     if wanted("transfer") {
         transfer::run();
+    }
+    if wanted("rdns") {
+        rdns::run();
     }
 
     admin

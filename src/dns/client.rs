@@ -8,6 +8,8 @@ use crate::providers::http::{Body, Client, HttpOptions};
 use serde_json::{Value, json};
 
 pub const NAME: &str = "PowerDNS";
+/// PTRs per PATCH: about 0.5 MB of JSON, well under PowerDNS's default 2 MB body limit.
+const PATCH_RRSETS: usize = 4000;
 
 pub struct PowerDns {
     client: Client,
@@ -124,11 +126,16 @@ impl PowerDns {
         }
     }
 
-    /// Sets or deletes PTRs in one zone, in one request.
+    /// Sets or deletes PTRs in one zone: one request per `PATCH_RRSETS` (PowerDNS refuses
+    /// a body over its webserver-max-bodysize, 2 MB by default — about 15,000 PTRs).
     pub fn patch(&self, zone: &str, changes: &[PtrChange], ttl: u32) -> Result<()> {
-        if changes.is_empty() {
-            return Ok(());
+        for chunk in changes.chunks(PATCH_RRSETS) {
+            self.patch_once(zone, chunk, ttl)?;
         }
+        Ok(())
+    }
+
+    fn patch_once(&self, zone: &str, changes: &[PtrChange], ttl: u32) -> Result<()> {
         let rrsets: Vec<Value> = changes
             .iter()
             .map(|c| match &c.hostname {

@@ -11,7 +11,6 @@ use super::client::{PowerDns, PtrChange};
 use super::names;
 use super::settings::{self, DnsSettings};
 use crate::error::{Error, Result};
-use crate::ipam::addresses;
 use crate::net::Addr;
 use crate::providers::outbox::{self, Delivered, Job, Operation};
 use crate::store::script::{Script, literal};
@@ -138,64 +137,118 @@ fn converge(db: &Db, keys: &[String], deadline: Option<Instant>) -> Result<()> {
 }
 
 /// Each key's zone and PTR as IP Manager wants it now (keys outside a managed subnet are
-/// left out).
+/// left out). Read a subnet at a time — the rows over the keys' range, the hand-set names
+/// and the services' domains in one query each — so a subnet's reset of 65,536 addresses
+/// costs a handful of queries, not a few per address.
 fn wanted(
     q: &mut impl Queryable,
     keys: &[String],
     settings: &DnsSettings,
 ) -> Outcome<Vec<(String, PtrChange)>> {
-    let mut out = Vec::new();
+    let all: Vec<crate::ipam::model::Subnet> = {
+        let rows: Vec<mysql::Row> = q.query(format!(
+            "SELECT {} FROM mod_ipmanager_subnets",
+            crate::ipam::model::SUBNET_COLUMNS
+        ))?;
+        rows.into_iter()
+            .map(|r| crate::ipam::model::Subnet::from_row(r).map_err(Failure::Domain))
+            .collect::<Outcome<_>>()?
+    };
+    let managed: Vec<u64> =
+        q.query("SELECT subnet_id FROM mod_ipmanager_dns_subnets WHERE enabled = 1")?;
+    // Each key in the most specific subnet holding it, if that one is managed.
+    let mut by_subnet: BTreeMap<u64, Vec<Addr>> = BTreeMap::new();
     for key in keys {
         let addr = Addr::parse(key, "Address").map_err(Failure::Domain)?;
-        let Some(subnet_id) = addresses::subnet_of(q, addr)? else {
-            continue;
-        };
-        let managed: Option<u8> = q.exec_first(
-            "SELECT enabled FROM mod_ipmanager_dns_subnets WHERE subnet_id = :s",
-            params! {"s" => subnet_id},
-        )?;
-        if managed != Some(1) {
-            continue;
+        let holder = all
+            .iter()
+            .filter(|s| s.family() == addr.family && s.cidr.contains(addr))
+            .max_by_key(|s| s.cidr.prefix_len());
+        if let Some(h) = holder.filter(|h| managed.contains(&h.id)) {
+            by_subnet.entry(h.id).or_default().push(addr);
         }
-        let subnet = crate::ipam::subnets::load(q, subnet_id)?;
-        let zone = names::zone_of(&subnet.cidr).map_err(Failure::Domain)?;
-        let hostname = match addresses::held_at(q, subnet_id, addr)? {
-            Some(row) if row.state.counts_as_assigned() && row.service_id.is_some() => {
-                let service = row.service_id.unwrap_or(0);
-                let custom: Option<String> = q.exec_first(
-                    "SELECT hostname FROM mod_ipmanager_ptrs WHERE family = :f AND address = :a AND service_id = :s",
-                    params! {"f" => addr.family.number(), "a" => addr.to_bytes(), "s" => service},
-                )?;
-                match custom {
-                    Some(host) => Some(host),
-                    None if row.prefix_len == addr.family.bits() => {
-                        let domain: Option<String> = q.exec_first(
-                            "SELECT domain FROM tblhosting WHERE id = :id",
-                            params! {"id" => service},
-                        )?;
-                        names::from_template(
-                            &settings.template,
-                            addr,
-                            &domain.unwrap_or_default(),
-                            service,
-                        )
-                        .ok()
-                    }
-                    None => None,
-                }
-            }
-            _ if !settings.release_template.is_empty() => {
-                names::from_template(&settings.release_template, addr, "", 0).ok()
-            }
-            _ => None,
+    }
+    let mut out = Vec::new();
+    for (subnet_id, mut addrs) in by_subnet {
+        addrs.sort_by_key(|a| a.value);
+        let Some(subnet) = all.iter().find(|s| s.id == subnet_id) else {
+            continue;
         };
-        out.push((
-            zone,
-            PtrChange {
-                name: names::ptr_name(addr),
-                hostname,
-            },
-        ));
+        let zone = names::zone_of(&subnet.cidr).map_err(Failure::Domain)?;
+        let (lo, hi) = (addrs[0], addrs[addrs.len() - 1]);
+        // Held rows reaching into the range (one may start below it: a prefix).
+        let rows: Vec<(Vec<u8>, Vec<u8>, u8, Option<u32>)> = q.exec(
+            "(SELECT address, last_address, prefix_len, service_id FROM mod_ipmanager_addresses WHERE subnet_id = :s \
+               AND address < :lo AND state IN ('assigned', 'releasing') ORDER BY address DESC LIMIT 1) \
+             UNION ALL (SELECT address, last_address, prefix_len, service_id FROM mod_ipmanager_addresses \
+               WHERE subnet_id = :s AND address BETWEEN :lo AND :hi AND state IN ('assigned', 'releasing'))",
+            params! {"s" => subnet_id, "lo" => lo.to_bytes(), "hi" => hi.to_bytes()},
+        )?;
+        let mut held: Vec<(u128, u128, u8, u32)> = Vec::with_capacity(rows.len());
+        for (first, last, len, service) in rows {
+            let (first, last) = (
+                Addr::from_bytes(&first).map_err(Failure::Domain)?,
+                Addr::from_bytes(&last).map_err(Failure::Domain)?,
+            );
+            if let Some(service) = service {
+                held.push((first.value, last.value, len, service));
+            }
+        }
+        held.sort_unstable();
+        let custom: Vec<(Vec<u8>, u32, String)> = q.exec(
+            "SELECT address, service_id, hostname FROM mod_ipmanager_ptrs WHERE family = :f AND address BETWEEN :lo AND :hi",
+            params! {"f" => lo.family.number(), "lo" => lo.to_bytes(), "hi" => hi.to_bytes()},
+        )?;
+        let custom: BTreeMap<(u128, u32), String> = custom
+            .into_iter()
+            .map(|(a, s, h)| Ok(((Addr::from_bytes(&a)?.value, s), h)))
+            .collect::<Result<_>>()
+            .map_err(Failure::Domain)?;
+        let mut services: Vec<u32> = held.iter().map(|h| h.3).collect();
+        services.sort_unstable();
+        services.dedup();
+        let mut domains: BTreeMap<u32, String> = BTreeMap::new();
+        for chunk in services.chunks(1000) {
+            let rows: Vec<(u32, String)> = q.exec(
+                format!(
+                    "SELECT id, domain FROM tblhosting WHERE id IN ({})",
+                    vec!["?"; chunk.len()].join(", ")
+                ),
+                chunk.to_vec(),
+            )?;
+            domains.extend(rows);
+        }
+        for addr in addrs {
+            let at = held.partition_point(|h| h.0 <= addr.value);
+            let holder = at
+                .checked_sub(1)
+                .map(|i| held[i])
+                .filter(|h| h.1 >= addr.value);
+            let hostname = match holder {
+                Some((_, _, len, service)) => match custom.get(&(addr.value, service)) {
+                    Some(host) => Some(host.clone()),
+                    None if len == addr.family.bits() => names::from_template(
+                        &settings.template,
+                        addr,
+                        domains.get(&service).map_or("", String::as_str),
+                        service,
+                    )
+                    .ok(),
+                    None => None,
+                },
+                None if !settings.release_template.is_empty() => {
+                    names::from_template(&settings.release_template, addr, "", 0).ok()
+                }
+                None => None,
+            };
+            out.push((
+                zone.clone(),
+                PtrChange {
+                    name: names::ptr_name(addr),
+                    hostname,
+                },
+            ));
+        }
     }
     Ok(out)
 }

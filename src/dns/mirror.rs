@@ -136,6 +136,9 @@ fn converge(db: &Db, keys: &[String], deadline: Option<Instant>) -> Result<()> {
     )))
 }
 
+/// A held row as the PTRs need it: first and last address, prefix length, service.
+type HeldRange = (Vec<u8>, Vec<u8>, u8, Option<u32>);
+
 /// Each key's zone and PTR as IP Manager wants it now (keys outside a managed subnet are
 /// left out). Read a subnet at a time — the rows over the keys' range, the hand-set names
 /// and the services' domains in one query each — so a subnet's reset of 65,536 addresses
@@ -177,7 +180,7 @@ fn wanted(
         let zone = names::zone_of(&subnet.cidr).map_err(Failure::Domain)?;
         let (lo, hi) = (addrs[0], addrs[addrs.len() - 1]);
         // Held rows reaching into the range (one may start below it: a prefix).
-        let rows: Vec<(Vec<u8>, Vec<u8>, u8, Option<u32>)> = q.exec(
+        let rows: Vec<HeldRange> = q.exec(
             "(SELECT address, last_address, prefix_len, service_id FROM mod_ipmanager_addresses WHERE subnet_id = :s \
                AND address < :lo AND state IN ('assigned', 'releasing') ORDER BY address DESC LIMIT 1) \
              UNION ALL (SELECT address, last_address, prefix_len, service_id FROM mod_ipmanager_addresses \

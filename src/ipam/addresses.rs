@@ -91,6 +91,7 @@ impl AddressRow {
                 None
             },
             note: self.note.clone(),
+            ptr: None,
         }
     }
 }
@@ -113,6 +114,8 @@ pub struct AddressView {
     pub pool: Option<String>,
     pub quarantine_until: Option<String>,
     pub note: String,
+    /// A PTR set by hand for the holding service, filled in by `list`.
+    pub ptr: Option<String>,
 }
 
 /// Fills in the service ("#12 vps4.example — Client Name") and pool names of a page of
@@ -149,7 +152,35 @@ fn name_holders(q: &mut impl Queryable, items: &mut [AddressView]) -> Outcome<()
             pools.clone(),
         )?
     };
+    // PTRs set by hand for the service holding the address (reverse DNS).
+    let singles: Vec<Vec<u8>> = items
+        .iter()
+        .filter(|a| a.service_id.is_some() && !a.address.contains('/'))
+        .filter_map(|a| crate::net::Addr::parse(&a.ip, "Address").ok())
+        .map(|a| a.to_bytes())
+        .collect();
+    let ptrs: Vec<(Vec<u8>, u32, String)> = if singles.is_empty() {
+        Vec::new()
+    } else {
+        q.exec(
+            format!(
+                "SELECT address, service_id, hostname FROM mod_ipmanager_ptrs WHERE address IN ({})",
+                marks(singles.len())
+            ),
+            singles,
+        )?
+    };
     for item in items {
+        if let (Some(service), Ok(addr)) = (
+            item.service_id,
+            crate::net::Addr::parse(&item.ip, "Address"),
+        ) {
+            let bytes = addr.to_bytes();
+            item.ptr = ptrs
+                .iter()
+                .find(|(a, s, _)| *a == bytes && *s == service && !item.address.contains('/'))
+                .map(|(_, _, h)| h.trim_end_matches('.').to_string());
+        }
         item.service = item.service_id.map(|id| {
             service_names
                 .iter()

@@ -61,6 +61,11 @@ final class ReverseDnsPageTest extends HarnessTestCase
         $html = $this->page(['do' => 'ptr', 'address' => $address, 'hostname' => 'router.example.net']);
         $this->assertStringContainsString("The reverse DNS of $address is now router.example.net.", $html);
         $this->assertSame('router.example.net.', $this->dig($address));
+        // The Addresses page shows it, with a link to change it.
+        $list = AdminArea::request(['module' => 'ipmanager', 'action' => 'addresses', 'subnet_id' => (string) $subnet['id']])->body;
+        $this->assertStringContainsString('PTR router.example.net', $list);
+        $this->assertStringContainsString('action=rdns&amp;address=' . $address, $list);
+        $this->assertStringContainsString('value="' . $address . '"', AdminArea::request(['module' => 'ipmanager', 'action' => 'rdns', 'address' => $address])->body);
         $this->assertStringContainsString('is not a hostname', $this->page(['do' => 'ptr', 'address' => $address, 'hostname' => 'bad name']));
         $html = $this->page(['do' => 'reset', 'id' => (string) $subnet['id'], 'subnet_id' => (string) $subnet['id']]);
         $this->assertStringContainsString('PTRs of 1 address(es) set back to the default.', $html);

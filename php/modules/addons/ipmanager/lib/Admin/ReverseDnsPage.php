@@ -16,7 +16,7 @@ final class ReverseDnsPage
         $status = ipmanager_dns_status();
         // Lists as the page shows them (Smarty's implode modifier takes its arguments the other way round).
         $status['settings']['nameservers_text'] = implode(' ', $status['settings']['nameservers']);
-        return new Page('rdns.tpl', ['status' => $status], $messages);
+        return new Page('rdns.tpl', ['status' => $status, 'address' => Request::get('address')], $messages);
     }
 
     private static function act(array $lang): array

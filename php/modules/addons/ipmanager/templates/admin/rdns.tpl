@@ -51,7 +51,7 @@
 <h3>{$lang.rdns_ptr_title}</h3>
 <form method="post" action="{url action=rdns}" id="ipm-rdns-ptr" class="form-inline">
     <input type="hidden" name="token" value="{$token}"><input type="hidden" name="do" value="ptr">
-    <input type="text" class="form-control" name="address" id="ipm-rdns-address" placeholder="{$lang.client_ptr_address}">
+    <input type="text" class="form-control" name="address" id="ipm-rdns-address" value="{$address}" placeholder="{$lang.client_ptr_address}">
     <input type="text" class="form-control" name="hostname" id="ipm-rdns-hostname" placeholder="{$lang.rdns_ptr_placeholder}">
     <button class="btn btn-default" type="submit" id="ipm-rdns-ptr-save">{$lang.save}</button>
 </form>

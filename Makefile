@@ -77,7 +77,7 @@ test-scripts:
 test-galera: build galera
 	IPMANAGER_EXT=$(EXT) $(PHP_EXT) tests/galera/race.php "$$(bash scripts/galera.sh env)"
 
-bench: bootstrap galera netbox
+bench: bootstrap galera netbox pdns
 	@bash scripts/bench.sh
 
 stop:

@@ -25,9 +25,9 @@ pub const MIGRATION: Migration = Migration {
             PRIMARY KEY (family, address),
             KEY service (service_id)
         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
-        "ALTER TABLE mod_ipmanager_outbox MODIFY target ENUM('panel','netbox','dns') NOT NULL DEFAULT 'panel'",
+        "ALTER TABLE mod_ipmanager_outbox MODIFY COLUMN IF EXISTS target ENUM('panel','netbox','dns') NOT NULL DEFAULT 'panel'",
         // A reset of a whole subnet's PTRs is one change naming every address.
-        "ALTER TABLE mod_ipmanager_outbox MODIFY addresses MEDIUMTEXT NOT NULL",
+        "ALTER TABLE mod_ipmanager_outbox MODIFY COLUMN IF EXISTS addresses MEDIUMTEXT NOT NULL",
     ],
     rebuild: None,
 };

@@ -18,3 +18,19 @@ as_root() {
 }
 
 db_admin() { mariadb --no-defaults -S "$DB_SOCKET" -u"$(id -un)" "$@"; }
+
+# ensure_packages WHAT PKG...: installs the Debian packages that are missing (none: apt is
+# not touched), waiting for another apt to finish rather than failing.
+ensure_packages() {
+  local what=$1 missing=()
+  shift
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "$what: installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+      --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}

@@ -23,16 +23,7 @@ NB_PID="$NB_DIR/gunicorn.pid"
 DUMP="$VAR/cache/netbox-$NB_VERSION.dump"
 
 packages() {
-  local missing=()
-  for pkg in postgresql redis-server libpq-dev gcc; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "netbox: installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-      --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  ensure_packages netbox postgresql redis-server libpq-dev gcc
 }
 
 python312() {

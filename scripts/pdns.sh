@@ -17,16 +17,7 @@ API_PORT="${IPMANAGER_PDNS_API_PORT:-8083}"
 SCHEMA=/usr/share/doc/pdns-backend-sqlite3/schema.sqlite3.sql
 
 packages() {
-  local missing=()
-  for pkg in pdns-server pdns-backend-sqlite3 dnsutils sqlite3; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    log "pdns: installing ${missing[*]}"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-      --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  ensure_packages pdns pdns-server pdns-backend-sqlite3 dnsutils sqlite3
 }
 
 key() {

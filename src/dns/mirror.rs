@@ -259,27 +259,5 @@ fn wanted(
 /// Sends the due PTR changes of `service_id` right after its change committed; failures
 /// wait in the queue.
 pub fn after_commit(db: &Db, service_id: u32, deadline: Option<Instant>) -> Result<Vec<Delivered>> {
-    let due: Vec<u64> = db.run(RetryPolicy::Transient, |conn| {
-        Ok(conn.exec(
-            "SELECT id FROM mod_ipmanager_outbox WHERE target = 'dns' AND service_id = :s AND status = 'pending' \
-             AND next_attempt_at <= UTC_TIMESTAMP(3) ORDER BY id LIMIT 20",
-            params! {"s" => service_id},
-        )?)
-    })?;
-    let delivery = outbox::Delivery {
-        panels: &crate::providers::NoIntegrations,
-        servers: &|_| Ok(None),
-        deadline,
-    };
-    let mut out = Vec::new();
-    for id in due {
-        if let Some(done) = outbox::deliver(db, id, &delivery, &outbox::nothing_follows)? {
-            let failed = done.error.is_some();
-            out.push(done);
-            if failed {
-                break;
-            }
-        }
-    }
-    Ok(out)
+    outbox::deliver_service_due(db, outbox::Target::Dns, service_id, deadline)
 }

@@ -356,16 +356,7 @@ pub fn settings_changed() {
 /// retries and stops the round (NetBox is likely down); only a database failure is
 /// returned.
 pub fn after_commit(db: &Db, service_id: u32, deadline: Option<Instant>) -> Result<Vec<Delivered>> {
-    // Asked exactly (one indexed read), not from the cached setting: right after NetBox was
-    // turned on, a change written by the database must not wait for the cron.
-    let due: Vec<u64> = db.run(RetryPolicy::Transient, |conn| {
-        Ok(conn.exec(
-            "SELECT id FROM mod_ipmanager_outbox WHERE target = 'netbox' AND service_id = :s AND status = 'pending' \
-             AND next_attempt_at <= UTC_TIMESTAMP(3) ORDER BY id LIMIT 20",
-            params! {"s" => service_id},
-        )?)
-    })?;
-    deliver_until_failure(db, &due, deadline)
+    outbox::deliver_service_due(db, Target::NetBox, service_id, deadline)
 }
 
 /// Delivers up to `limit` due NetBox changes, oldest first (after an admin action that
@@ -379,32 +370,6 @@ pub fn drain(db: &Db, limit: u32, deadline: Option<Instant>) -> Result<Vec<Deliv
         )?)
     })?;
     send(db, &due, deadline)
-}
-
-fn deliver_until_failure(
-    db: &Db,
-    ids: &[u64],
-    deadline: Option<Instant>,
-) -> Result<Vec<Delivered>> {
-    let delivery = outbox::Delivery {
-        panels: &crate::providers::NoIntegrations,
-        servers: &|_| Ok(None),
-        deadline,
-    };
-    let mut out = Vec::new();
-    for id in ids {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            break;
-        }
-        if let Some(done) = outbox::deliver(db, *id, &delivery, &outbox::nothing_follows)? {
-            let failed = done.error.is_some();
-            out.push(done);
-            if failed {
-                break;
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// After an admin action or a native call has committed: its NetBox changes are sent

@@ -457,6 +457,43 @@ pub fn nothing_follows(_: &mut Tx<'_>, _: &Queued) -> Outcome<()> {
     Ok(())
 }
 
+/// Delivers the due changes of one service for `target` (NetBox, reverse DNS) right after
+/// the change that wrote them committed, oldest first, stopping at the first failure (the
+/// rest would wait out the same timeout); what fails waits for the retries.
+pub fn deliver_service_due(
+    db: &Db,
+    target: Target,
+    service_id: u32,
+    deadline: Option<Instant>,
+) -> Result<Vec<Delivered>> {
+    let due: Vec<u64> = db.run(RetryPolicy::Transient, |conn| {
+        Ok(conn.exec(
+            "SELECT id FROM mod_ipmanager_outbox WHERE target = :t AND service_id = :s AND status = 'pending' \
+             AND next_attempt_at <= UTC_TIMESTAMP(3) ORDER BY id LIMIT 20",
+            params! {"t" => target.as_str(), "s" => service_id},
+        )?)
+    })?;
+    let delivery = Delivery {
+        panels: &super::NoIntegrations,
+        servers: &|_| Ok(None),
+        deadline,
+    };
+    let mut out = Vec::new();
+    for id in due {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        if let Some(done) = deliver(db, id, &delivery, &nothing_follows)? {
+            let failed = done.error.is_some();
+            out.push(done);
+            if failed {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Records what became of a claimed change that needs no follow-up (a NetBox change).
 pub fn record_delivery(
     db: &Db,

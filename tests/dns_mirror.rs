@@ -40,21 +40,7 @@ fn scene(label: &str, url: &str) -> TestDb {
         )
         .unwrap();
     }
-    settings::save(
-        &test.db,
-        &DnsForm {
-            enabled: true,
-            url: url.into(),
-            api_key: r.key.clone(),
-            server_id: r.server_id.clone(),
-            ttl: 300,
-            template: "{domain}".into(),
-            release_template: String::new(),
-            nameservers: "ns1.example.net".into(),
-            forward_confirm: false,
-        },
-    )
-    .unwrap();
+    settings::save(&test.db, &r.form(url)).unwrap();
     test
 }
 
@@ -91,15 +77,9 @@ fn ptrs_follow_assignments_and_releases() {
 
     // A template instead of the domain; after release: deleted, or the release template.
     let mut form = DnsForm {
-        enabled: true,
-        url: r.url.clone(),
         api_key: String::new(),
-        server_id: r.server_id.clone(),
-        ttl: 300,
         template: "{ip-dashed}.static.example.net".into(),
-        release_template: String::new(),
-        nameservers: "ns1.example.net".into(),
-        forward_confirm: false,
+        ..r.form(&r.url)
     };
     settings::save(&test.db, &form).unwrap();
     let t = allocator::allocate(&test.db, Target::Pool(p.id), 6, 1).unwrap()[0]

@@ -11,7 +11,7 @@ use ipmanager::Error;
 use ipmanager::audit::{self, Actor};
 use ipmanager::dns::mirror;
 use ipmanager::dns::ptrs::{self, CLIENT_CHANGES_PER_HOUR, Editor};
-use ipmanager::dns::settings::{self, DnsForm};
+use ipmanager::dns::settings;
 use ipmanager::ipam::allocator::{self, Target};
 use mysql::prelude::Queryable;
 use serde_json::json;
@@ -31,17 +31,7 @@ fn clients_and_admins_set_ptrs_within_the_rules() {
         )
         .unwrap();
     }
-    let mut form = DnsForm {
-        enabled: true,
-        url: r.url.clone(),
-        api_key: r.key.clone(),
-        server_id: r.server_id.clone(),
-        ttl: 300,
-        template: "{domain}".into(),
-        release_template: String::new(),
-        nameservers: "ns1.example.net".into(),
-        forward_confirm: false,
-    };
+    let mut form = r.form(&r.url);
     settings::save(&test.db, &form).unwrap();
     let n = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -7,7 +7,7 @@ use super::measure::{row, stats};
 use crate::support::ipam::{migrated, pool, subnet, whmcs_tables};
 use crate::support::pdns::real;
 use ipmanager::dns::client::{PowerDns, PtrChange};
-use ipmanager::dns::settings::{self, DnsForm};
+use ipmanager::dns::settings;
 use ipmanager::dns::{mirror, names, ptrs};
 use ipmanager::ipam::allocator::{self, Target};
 use mysql::prelude::Queryable;
@@ -24,21 +24,7 @@ pub fn run() {
     test.conn()
         .query_drop("INSERT INTO tblhosting (id, userid, packageid, domain, domainstatus) SELECT seq, 1, 1, CONCAT('vps', seq, '.example.net'), 'Active' FROM seq_1_to_70000")
         .expect("services");
-    settings::save(
-        &test.db,
-        &DnsForm {
-            enabled: true,
-            url: r.url.clone(),
-            api_key: r.key.clone(),
-            server_id: r.server_id.clone(),
-            ttl: 300,
-            template: "{domain}".into(),
-            release_template: String::new(),
-            nameservers: "ns1.example.net".into(),
-            forward_confirm: false,
-        },
-    )
-    .expect("settings");
+    settings::save(&test.db, &r.form(&r.url)).expect("settings");
     let stamp = std::process::id() % 200 + 20;
     let s = subnet(
         &test,

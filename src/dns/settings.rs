@@ -8,7 +8,6 @@ use crate::store::{Db, Outcome, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct DnsSettings {
@@ -55,14 +54,14 @@ pub struct DnsForm {
     pub forward_confirm: bool,
 }
 
+const TABLE: &str = "mod_ipmanager_dns_settings";
+
 pub fn read(db: &Db) -> Result<DnsSettings> {
     db.run(RetryPolicy::Transient, read_in)
 }
 
 pub fn read_in(q: &mut impl Queryable) -> Outcome<DnsSettings> {
-    let rows: Vec<(String, String)> =
-        q.query("SELECT setting, value FROM mod_ipmanager_dns_settings")?;
-    let s: BTreeMap<String, String> = rows.into_iter().collect();
+    let s = crate::store::key_values::read(q, TABLE)?;
     let text = |k: &str, d: &str| s.get(k).cloned().unwrap_or_else(|| d.to_string());
     let api_key = text("api_key", "");
     Ok(DnsSettings {
@@ -136,13 +135,7 @@ pub fn save(db: &Db, form: &DnsForm) -> Result<DnsSettings> {
             ("nameservers", nameservers.join(" ")),
             ("forward_confirm", if form.forward_confirm { "1" } else { "0" }.to_string()),
         ];
-        for (setting, value) in values {
-            tx.exec_drop(
-                "INSERT INTO mod_ipmanager_dns_settings (setting, value) VALUES (:s, :v) \
-                 ON DUPLICATE KEY UPDATE value = VALUES(value)",
-                params! {"s" => setting, "v" => value},
-            )?;
-        }
+        crate::store::key_values::write(tx, TABLE, &values)?;
         crate::audit::record(
             tx,
             "dns.saved",

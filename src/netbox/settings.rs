@@ -8,7 +8,6 @@ use crate::store::{Db, Outcome, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -84,14 +83,14 @@ pub struct NetBoxForm {
     pub push_on_assign: bool,
 }
 
+const TABLE: &str = "mod_ipmanager_netbox_settings";
+
 pub fn read(db: &Db) -> Result<NetBoxSettings> {
     db.run(RetryPolicy::Transient, read_in)
 }
 
 pub fn read_in(q: &mut impl Queryable) -> Outcome<NetBoxSettings> {
-    let rows: Vec<(String, String)> =
-        q.query("SELECT setting, value FROM mod_ipmanager_netbox_settings")?;
-    let stored: BTreeMap<String, String> = rows.into_iter().collect();
+    let stored = crate::store::key_values::read(q, TABLE)?;
     let mut s = NetBoxSettings::default();
     let flag = |key: &str, default: bool| stored.get(key).map_or(default, |v| v == "1");
     let number = |key: &str, default: u32| {
@@ -190,13 +189,7 @@ pub fn save(db: &Db, form: &NetBoxForm) -> Result<NetBoxSettings> {
             ("release_action", release_action.to_string()),
             ("push_on_assign", flag(form.push_on_assign)),
         ];
-        for (setting, value) in values {
-            tx.exec_drop(
-                "INSERT INTO mod_ipmanager_netbox_settings (setting, value) VALUES (:s, :v) \
-                 ON DUPLICATE KEY UPDATE value = VALUES(value)",
-                params! {"s" => setting, "v" => value},
-            )?;
-        }
+        crate::store::key_values::write(tx, TABLE, &values)?;
         crate::audit::record(
             tx,
             "netbox.saved",
@@ -226,12 +219,7 @@ pub fn keep_run(
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let value = serde_json::json!({"at": at, "report": report}).to_string();
-    tx.exec_drop(
-        "INSERT INTO mod_ipmanager_netbox_settings (setting, value) VALUES (:s, :v) \
-         ON DUPLICATE KEY UPDATE value = VALUES(value)",
-        params! {"s" => key, "v" => value},
-    )?;
-    Ok(())
+    crate::store::key_values::write(tx, TABLE, &[(key, value)])
 }
 
 /// What the last run of `key` reported: `{at: seconds since the epoch, report}`, if any.

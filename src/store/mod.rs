@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod db;
+pub mod key_values;
 pub mod migrations;
 pub mod registry;
 pub mod retry;

@@ -195,6 +195,15 @@ fn attr(value: &str) -> String {
         .replace('\t', "&#9;")
 }
 
+/// One item of a JSON list, on its own line, with the comma before all but the first.
+fn json_item(out: &mut dyn Write, first: &mut bool, item: &impl Serialize) -> Result<()> {
+    let text =
+        serde_json::to_string(item).map_err(|e| Error::Internal(format!("JSON export: {e}")))?;
+    write!(out, "{}\n{text}", if *first { "" } else { "," }).map_err(io)?;
+    *first = false;
+    Ok(())
+}
+
 impl<'a> Sink<'a> {
     fn open(format: Format, out: &'a mut dyn Write) -> Result<Sink<'a>> {
         Ok(match format {
@@ -231,10 +240,7 @@ impl<'a> Sink<'a> {
                     pools: pools.iter().map(|(_, p)| p.clone()).collect(),
                     ..s.clone()
                 };
-                let text = serde_json::to_string(&record)
-                    .map_err(|e| Error::Internal(format!("JSON export: {e}")))?;
-                write!(out, "{}\n{text}", if *first { "" } else { "," }).map_err(io)?;
-                *first = false;
+                json_item(out, first, &record)?;
             }
             Sink::Xml(out) => {
                 write!(
@@ -294,10 +300,7 @@ impl<'a> Sink<'a> {
         match self {
             Sink::Csv(w) => w.write_record(a.csv_row()).map_err(csv_error)?,
             Sink::Json { out, first } => {
-                let text = serde_json::to_string(a)
-                    .map_err(|e| Error::Internal(format!("JSON export: {e}")))?;
-                write!(out, "{}\n{text}", if *first { "" } else { "," }).map_err(io)?;
-                *first = false;
+                json_item(out, first, a)?;
             }
             Sink::Xml(out) => writeln!(
                 out,

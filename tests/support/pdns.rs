@@ -60,3 +60,21 @@ impl RealPowerDns {
             .collect())
     }
 }
+
+impl RealPowerDns {
+    /// The settings form as an admin fills it in: on, this server at `url` (its own, or a
+    /// proxy in front of it), the service's domain as the default PTR, deleted on release.
+    pub fn form(&self, url: &str) -> ipmanager::dns::settings::DnsForm {
+        ipmanager::dns::settings::DnsForm {
+            enabled: true,
+            url: url.into(),
+            api_key: self.key.clone(),
+            server_id: self.server_id.clone(),
+            ttl: 300,
+            template: "{domain}".into(),
+            release_template: String::new(),
+            nameservers: "ns1.example.net".into(),
+            forward_confirm: false,
+        }
+    }
+}

@@ -28,8 +28,9 @@ fn unique(n: u32) -> (String, String) {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos() as u32
-        % 40;
-    let third = stamp * 6 + n;
+        % 30;
+    // Eight networks per stamp: tests running at once never share one.
+    let third = stamp * 8 + n;
     (
         format!("10.{salt}.{third}.0/24"),
         format!("ipm-mirror-{salt}-{third}"),
@@ -473,6 +474,65 @@ fn a_panel_outage_and_a_netbox_outage_do_not_hold_each_other_back() {
         .query("SELECT id FROM mod_ipmanager_outbox WHERE target = 'panel' AND status = 'pending'")
         .unwrap();
     assert_eq!(panel_waits.len(), 1);
+    clean_up(&nb, &cidr);
+}
+
+/// A service's many waiting changes go in one round (the cron's, "Send due changes now"),
+/// not one per round: a single drain empties the queue.
+#[test]
+fn one_round_sends_every_waiting_change_of_a_service() {
+    let real = real();
+    let (cidr, tag) = unique(7);
+    let test = scene("nbm_chain");
+    settings::save(&test.db, &form(&real.url, &real.token, &tag, "deprecate")).unwrap();
+    let nb = netbox_of(&test);
+    let s = subnet(&test, json!({"cidr": cidr, "name": "chain"}));
+    let p = pool(&test, json!({"subnet_id": s.id, "name": "vps"}));
+    // Service 5: given, released, given again twice over (five changes); service 6 one.
+    let mut given = Vec::new();
+    for round in 0..3 {
+        if round > 0 {
+            release::release_service(&test.db, 5, None, ReleaseMode::Free).unwrap();
+        }
+        given.push(
+            allocator::allocate(&test.db, Target::Pool(p.id), 5, 1 + round).unwrap()[0]
+                .address
+                .clone(),
+        );
+    }
+    allocator::allocate(&test.db, Target::Pool(p.id), 6, 1).unwrap();
+    let services: Vec<u32> = waiting(&test)
+        .iter()
+        .map(|w| {
+            test.conn()
+                .exec_first(
+                    "SELECT service_id FROM mod_ipmanager_outbox WHERE id = ?",
+                    (w.0,),
+                )
+                .unwrap()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        services.iter().filter(|s| **s == 5).count() >= 5,
+        "{services:?}"
+    );
+    drain(&test);
+    assert!(waiting(&test).is_empty(), "{:?}", waiting(&test));
+    let held: Vec<Vec<u8>> = test
+        .conn()
+        .query("SELECT address FROM mod_ipmanager_addresses WHERE state = 'assigned'")
+        .unwrap();
+    let held: Vec<String> = held
+        .iter()
+        .map(|a| ipmanager::net::Addr::from_bytes(a).unwrap().to_string())
+        .collect();
+    assert_eq!(held.len(), 4, "{held:?}");
+    for a in &held {
+        let found = ips(&nb, a);
+        assert_eq!(found.len(), 1, "{a}: {found:?}");
+        assert_eq!(status(&found[0]), "active", "{a}");
+    }
     clean_up(&nb, &cidr);
 }
 

@@ -16,7 +16,7 @@ use super::settings::{self, NetBoxSettings};
 use crate::error::{Error, Result};
 use crate::ipam::model::{SUBNET_COLUMNS, Subnet};
 use crate::net::Cidr;
-use crate::providers::outbox::{self, Delivered, Job, Operation, Target};
+use crate::providers::outbox::{self, Delivered, Job, Operation, Queued, Target};
 use crate::store::script::{Script, literal};
 use crate::store::{Db, Failure, Outcome, RetryPolicy, Tx};
 use mysql::prelude::Queryable;
@@ -134,9 +134,13 @@ pub fn send(db: &Db, ids: &[u64], deadline: Option<Instant>) -> Result<Vec<Deliv
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break;
         }
-        let mut claimed = Vec::new();
+        let mut claimed: Vec<Queued> = Vec::new();
+        let mut held = Vec::new();
         for id in round {
-            if let Some(queued) = outbox::claim(db, *id)? {
+            // A service's later changes ride in the same round as its earlier ones (else a
+            // round would move each service by one change only).
+            if let Some(queued) = outbox::claim_behind(db, *id, &held)? {
+                held.push(queued.id);
                 claimed.push(queued);
             }
         }

@@ -523,15 +523,23 @@ pub fn record_delivery(
 /// NetBox outage never holds back a panel's). The lease lets another
 /// worker take over a job whose worker died.
 pub fn claim(db: &Db, id: u64) -> Result<Option<Queued>> {
+    claim_behind(db, id, &[])
+}
+
+/// `claim`, where the earlier changes of the same service may also be ones this worker
+/// already holds (`held`) and delivers together with this one (NetBox's rounds: they set
+/// the state at their keys, so one round keeps their order).
+pub fn claim_behind(db: &Db, id: u64, held: &[u64]) -> Result<Option<Queued>> {
     db.run(RetryPolicy::Transient, |conn| {
         // Ids only grow and a closed job never reopens, so a check made before the update
         // cannot miss an earlier job.
-        let earlier: Option<u64> = conn.exec_first(
+        let earlier: Vec<u64> = conn.exec(
             "SELECT e.id FROM mod_ipmanager_outbox e JOIN mod_ipmanager_outbox o ON o.id = :id \
-             WHERE e.service_id = o.service_id AND e.target = o.target AND e.status = 'pending' AND e.id < o.id LIMIT 1",
-            params! {"id" => id},
+             WHERE e.service_id = o.service_id AND e.target = o.target AND e.status = 'pending' AND e.id < o.id \
+             ORDER BY e.id LIMIT :n",
+            params! {"id" => id, "n" => held.len() + 1},
         )?;
-        if earlier.is_some() {
+        if earlier.iter().any(|e| !held.contains(e)) {
             return Ok(None);
         }
         conn.exec_drop(

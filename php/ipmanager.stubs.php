@@ -242,7 +242,8 @@ namespace {
 
     /**
      * Edits name, gateway, VLAN, description, reservation rules and exclusions; re-applies
-     * the rules. CIDR, parent and storage cannot change.
+     * the rules. CIDR, parent and storage cannot change. A field left out of $input keeps
+     * its value; one sent empty ("reserved" => "") is cleared.
      *
      * @return array{subnet: array, conflicts: list<string>} conflicts: addresses in use that
      *         now fall inside a reserved or excluded range (left as they are)

@@ -220,6 +220,50 @@ fn changing_rules_reapplies_them_and_reports_but_keeps_assigned_addresses() {
     assert_eq!(take(&test, &p, 3), "10.5.0.2");
 }
 
+/// An edit names only what it changes (an API caller renaming a subnet): reserved and
+/// excluded ranges, gateway, VLAN and description stay, and none of the blocked addresses
+/// is handed out afterwards; a field sent empty is cleared. Stored and sparse alike.
+#[test]
+fn an_edit_keeps_every_field_it_does_not_send() {
+    let test = migrated("sub_partial");
+    for (cidr, stored) in [("10.7.0.0/28", true), ("10.7.1.0/28", false)] {
+        let base = cidr.trim_end_matches(".0/28");
+        let s = subnet(
+            &test,
+            json!({"cidr": cidr, "name": "edge", "store_free_ips": stored,
+                   "gateway": format!("{base}.1"), "vlan": 120, "description": "rack 4",
+                   "reserved": format!("{base}.2"), "excluded": format!("{base}.3-{base}.4")}),
+        );
+        let p = pool(
+            &test,
+            json!({"subnet_id": s.id, "name": format!("p {cidr}")}),
+        );
+        subnets::update(&test.db, s.id, &req(json!({"name": "renamed"}))).unwrap();
+        let view = api::subnet_view(&test.db, s.id).unwrap();
+        assert_eq!(view.name, "renamed");
+        assert_eq!(view.reserved, format!("{base}.2"));
+        assert_eq!(view.excluded, format!("{base}.3-{base}.4"));
+        assert_eq!(view.gateway.as_deref(), Some(format!("{base}.1").as_str()));
+        assert_eq!(view.vlan, Some(120));
+        assert_eq!(view.description, "rack 4");
+        // .1 gateway, .2 reserved, .3-.4 excluded, .15 broadcast: .5-.14 only.
+        let given: Vec<String> = (1..=10).map(|service| take(&test, &p, service)).collect();
+        assert_eq!(given.first().unwrap(), &format!("{base}.5"));
+        assert_eq!(given.last().unwrap(), &format!("{base}.14"));
+        assert!(allocator::allocate(&test.db, Target::Pool(p.id), 11, 1).is_err());
+
+        // Sent empty: cleared, and the reserved address is handed out again.
+        subnets::update(&test.db, s.id, &req(json!({"reserved": "", "vlan": ""}))).unwrap();
+        let view = api::subnet_view(&test.db, s.id).unwrap();
+        assert_eq!(
+            (view.name.as_str(), view.reserved.as_str(), view.vlan),
+            ("renamed", "", None)
+        );
+        assert_eq!(view.excluded, format!("{base}.3-{base}.4"));
+        assert_eq!(take(&test, &p, 11), format!("{base}.2"));
+    }
+}
+
 #[test]
 fn cidr_and_storage_cannot_change_on_edit() {
     let test = migrated("sub_fixed");

@@ -50,6 +50,9 @@ pub struct SubnetForm {
     pub reserve_anycast: Option<bool>,
     pub reserve_first: Option<i64>,
     pub reserve_last: Option<i64>,
+    /// The fields the caller sent: an edit keeps the others as they are (an API caller
+    /// renaming a subnet must not clear its reserved ranges).
+    pub given: Vec<&'static str>,
     pub unreadable: FieldErrors,
 }
 
@@ -111,6 +114,9 @@ impl SubnetSpec {
             return Err(errors);
         }
         let text = |value: &Option<String>| value.clone().filter(|t| !t.trim().is_empty());
+        // On edit, what the caller left out stays as saved.
+        let saved = existing.map(SubnetSpec::from);
+        let kept = |key: &str| saved.as_ref().filter(|_| !form.given.contains(&key));
 
         let cidr = match existing {
             Some(subnet) => {
@@ -138,16 +144,19 @@ impl SubnetSpec {
             },
         };
 
-        let name = errors
-            .check(
-                "name",
-                crate::input::name(
-                    form.name.as_deref().unwrap_or_default(),
-                    "subnet",
-                    "Frankfurt VPS",
-                ),
-            )
-            .unwrap_or_default();
+        let name = match kept("name") {
+            Some(saved) => saved.name.clone(),
+            None => errors
+                .check(
+                    "name",
+                    crate::input::name(
+                        form.name.as_deref().unwrap_or_default(),
+                        "subnet",
+                        "Frankfurt VPS",
+                    ),
+                )
+                .unwrap_or_default(),
+        };
 
         let parent_id = match existing {
             Some(subnet) => subnet.parent_id,
@@ -162,10 +171,16 @@ impl SubnetSpec {
                 .filter(|id| *id > 0)
                 .map(|id| id as u64),
         };
-        let vlan = errors
-            .within("vlan", form.vlan, 1, 4094, "The VLAN")
-            .map(|v| v as u16);
-        let description = form.description.clone().unwrap_or_default();
+        let vlan = match kept("vlan") {
+            Some(saved) => saved.vlan,
+            None => errors
+                .within("vlan", form.vlan, 1, 4094, "The VLAN")
+                .map(|v| v as u16),
+        };
+        let description = match kept("description") {
+            Some(saved) => saved.description.clone(),
+            None => form.description.clone().unwrap_or_default(),
+        };
 
         let defaults = existing.map(|s| s.rules.clone()).unwrap_or_default();
         let mut count = |key: &'static str, value: Option<i64>, default: u32, what: &str| {
@@ -212,16 +227,26 @@ impl SubnetSpec {
                 .unwrap_or(false),
         };
 
-        let gateway =
-            text(&form.gateway).and_then(|g| errors.check("gateway", check_gateway(&cidr, &g)));
+        let gateway = match kept("gateway") {
+            Some(saved) => saved.gateway,
+            None => {
+                text(&form.gateway).and_then(|g| errors.check("gateway", check_gateway(&cidr, &g)))
+            }
+        };
         let mut ranges = |key: &'static str, value: &Option<String>, what: &str| match value {
             Some(list) => errors
                 .check(key, AddrRange::parse_list(list, &cidr, what))
                 .unwrap_or_default(),
             None => Vec::new(),
         };
-        let excluded = ranges("excluded", &form.excluded, "Excluded address");
-        let reserved = ranges("reserved", &form.reserved, "Reserved address");
+        let excluded = match kept("excluded") {
+            Some(saved) => saved.excluded.clone(),
+            None => ranges("excluded", &form.excluded, "Excluded address"),
+        };
+        let reserved = match kept("reserved") {
+            Some(saved) => saved.reserved.clone(),
+            None => ranges("reserved", &form.reserved, "Reserved address"),
+        };
 
         if !errors.is_empty() {
             return Err(errors);

@@ -126,9 +126,14 @@ pub struct UpdateReport {
 /// Edits name, gateway, VLAN, description, reservations and exclusions, then re-applies the
 /// rules. Assigned or reserved addresses inside new blocked ranges are reported, not touched.
 pub fn update(db: &Db, id: u64, form: &SubnetForm) -> Result<(Subnet, UpdateReport)> {
-    let existing = get(db, id)?;
-    let spec = SubnetSpec::from_form(form, Some(&existing)).map_err(FieldErrors::into_error)?;
-    let conflicts = db.transaction(RetryPolicy::Transient, |tx| update_in(tx, id, &spec))?;
+    let conflicts = db.transaction(RetryPolicy::Transient, |tx| {
+        // What the form leaves out is taken from the subnet as it is under the lock, so an
+        // edit made meanwhile by someone else is not written back over.
+        let saved = release::lock_subnet(tx, id)?.subnet;
+        let spec = SubnetSpec::from_form(form, Some(&saved))
+            .map_err(|e| Failure::Domain(e.into_error()))?;
+        update_in(tx, id, &spec)
+    })?;
     Ok((get(db, id)?, UpdateReport { conflicts }))
 }
 

@@ -86,6 +86,11 @@ impl FromPhp for SubnetForm {
                 reserve_anycast: flag(f, e, "reserve_anycast"),
                 reserve_first: whole(f, e, "reserve_first", "\"Reserve first N addresses\""),
                 reserve_last: whole(f, e, "reserve_last", "\"Reserve last N addresses\""),
+                given: subnet_spec::FIELDS
+                    .iter()
+                    .copied()
+                    .filter(|k| f.has(k))
+                    .collect(),
                 unreadable: FieldErrors::default(),
             },
             |form| &mut form.unreadable,

@@ -304,7 +304,10 @@ namespace {
     /** @return array the pool, as ipmanager_pool_get() returns it */
     function ipmanager_pool_create(array $input): array {}
 
-    /** Edits a pool; the subnet cannot change, the range must keep what the pool handed out. */
+    /**
+     * Edits a pool; the subnet cannot change, the range must keep what the pool handed out.
+     * A field left out of $input keeps its value (no range and no cidr: the range stays).
+     */
     function ipmanager_pool_update(int $id, array $input): array {}
 
     /**

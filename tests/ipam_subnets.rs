@@ -264,6 +264,37 @@ fn an_edit_keeps_every_field_it_does_not_send() {
     }
 }
 
+/// A pool renamed through the API keeps its range and description: it never widens to
+/// the whole subnet and hands out addresses meant for elsewhere.
+#[test]
+fn a_pool_edit_keeps_the_range_it_does_not_send() {
+    let test = migrated("pool_partial");
+    let s = subnet(&test, json!({"cidr": "10.8.0.0/24", "name": "edge"}));
+    let p = pool(
+        &test,
+        json!({"subnet_id": s.id, "name": "small", "range": "10.8.0.10-10.8.0.11", "description": "two"}),
+    );
+    let renamed = pools::update(&test.db, p.id, &req(json!({"name": "renamed"}))).unwrap();
+    assert_eq!(renamed.name, "renamed");
+    assert_eq!(renamed.range.to_string(), "10.8.0.10-10.8.0.11");
+    assert_eq!(renamed.description, "two");
+    assert_eq!(take(&test, &p, 1), "10.8.0.10");
+    assert_eq!(take(&test, &p, 2), "10.8.0.11");
+    assert!(allocator::allocate(&test.db, Target::Pool(p.id), 3, 1).is_err());
+    // A new range given is taken (and checked as before).
+    let wider = pools::update(
+        &test.db,
+        p.id,
+        &req(json!({"range": "10.8.0.10-10.8.0.12"})),
+    )
+    .unwrap();
+    assert_eq!(
+        (wider.name.as_str(), wider.range.to_string().as_str()),
+        ("renamed", "10.8.0.10-10.8.0.12")
+    );
+    assert_eq!(take(&test, &p, 3), "10.8.0.12");
+}
+
 #[test]
 fn cidr_and_storage_cannot_change_on_edit() {
     let test = migrated("sub_fixed");

@@ -32,6 +32,9 @@ pub struct PoolForm {
     pub cidr: Option<String>,
     pub prefix_len: Option<i64>,
     pub description: Option<String>,
+    /// The fields the caller sent: an edit keeps the others as they are (an API caller
+    /// renaming a pool must not widen it to the whole subnet).
+    pub given: Vec<&'static str>,
     pub unreadable: FieldErrors,
 }
 
@@ -84,27 +87,38 @@ pub fn spec_in(
         Some(Err(e)) => return Err(e),
         None => None,
     };
-    let name = errors
-        .check(
-            "name",
-            crate::input::name(
-                form.name.as_deref().unwrap_or_default(),
-                "pool",
-                "Proxmox VPS pool",
-            ),
-        )
-        .unwrap_or_default();
+    // On edit, what the caller left out stays as saved.
+    let kept = |keys: &[&str]| existing.filter(|_| !keys.iter().any(|k| form.given.contains(k)));
+    let name = match kept(&["name"]) {
+        Some(saved) => saved.name.clone(),
+        None => errors
+            .check(
+                "name",
+                crate::input::name(
+                    form.name.as_deref().unwrap_or_default(),
+                    "pool",
+                    "Proxmox VPS pool",
+                ),
+            )
+            .unwrap_or_default(),
+    };
     if !name.is_empty() && name_taken(q, &name, existing.map(|p| p.id))? {
         errors.add(
             "name",
             format!("A pool named \"{name}\" already exists; pool names are unique."),
         );
     }
-    let description = form.description.clone().unwrap_or_default();
+    let description = match kept(&["description"]) {
+        Some(saved) => saved.description.clone(),
+        None => form.description.clone().unwrap_or_default(),
+    };
     let Some(subnet) = subnet else {
         return Ok(Err(errors));
     };
-    let range = pool_range(form, &subnet, &mut errors);
+    let range = match kept(&["range", "cidr"]) {
+        Some(saved) => Some(saved.range),
+        None => pool_range(form, &subnet, &mut errors),
+    };
     let unit = unit_prefix_len(form, &subnet, existing, &mut errors);
     if let (Some(range), Some(unit)) = (range, unit) {
         let host_bits = subnet.family().bits() - unit;
@@ -261,10 +275,13 @@ pub fn create_in(tx: &mut Tx<'_>, spec: &PoolSpec) -> Outcome<u64> {
 }
 
 pub fn update(db: &Db, id: u64, form: &PoolForm) -> Result<Pool> {
-    let existing = get(db, id)?;
-    let spec = spec(db, form, Some(&existing))?.map_err(FieldErrors::into_error)?;
+    let subnet_id = get(db, id)?.subnet_id;
     db.transaction(RetryPolicy::Transient, |tx| {
-        release::lock_subnet(tx, spec.subnet_id)?;
+        // A pool never changes subnet; what the form leaves out is taken from the pool as
+        // it is under the lock, so an edit made meanwhile is not written back over.
+        release::lock_subnet(tx, subnet_id)?;
+        let existing = load(tx, id)?;
+        let spec = spec_in(tx, form, Some(&existing))?.map_err(|e| Failure::Domain(e.into_error()))?;
         let outside: Option<Vec<u8>> = tx.exec_first(
             "SELECT address FROM mod_ipmanager_addresses WHERE pool_id = :id AND state IN ('assigned','releasing','quarantined') \
              AND (address < :start OR last_address > :end) LIMIT 1",

@@ -111,6 +111,7 @@ impl FromPhp for PoolForm {
                 cidr: text(f, e, "cidr"),
                 prefix_len: whole(f, e, "prefix_len", "The prefix length"),
                 description: text(f, e, "description"),
+                given: pools::FIELDS.iter().copied().filter(|k| f.has(k)).collect(),
                 unreadable: FieldErrors::default(),
             },
             |form| &mut form.unreadable,

@@ -8,9 +8,12 @@
 mod support;
 
 use ipmanager::dns::mirror;
+use ipmanager::dns::ptrs::{self, Editor};
 use ipmanager::dns::settings::{self, DnsForm};
 use ipmanager::ipam::allocator::{self, Target};
 use ipmanager::ipam::release::{self, ReleaseMode};
+use ipmanager::ipam::{pools, subnets};
+use ipmanager::jobs::sync;
 use ipmanager::providers::outbox;
 use mysql::prelude::Queryable;
 use serde_json::json;
@@ -18,6 +21,7 @@ use support::TestDb;
 use support::http_faults::{HttpFaults, Mode};
 use support::ipam::{migrated, pool, subnet, whmcs_tables};
 use support::pdns::real;
+use support::req;
 
 fn base() -> String {
     let n = std::time::SystemTime::now()
@@ -194,4 +198,76 @@ fn powerdns_down_never_blocks_an_assignment_and_the_queue_converges() {
     assert!(done.iter().all(|d| d.error.is_none()), "{done:?}");
     assert!(waiting(&test).is_empty(), "{:?}", waiting(&test));
     assert_eq!(r.dig_x(&a), Ok(vec!["vps6.example.net.".to_string()]));
+}
+
+/// The bulk ways addresses leave or enter IP Manager keep the PTRs in step too: a pool
+/// deleted with force, Synchronize importing what WHMCS records, and the subnet deleted —
+/// its PTRs, the hand-set ones included, are deleted where PowerDNS keeps them.
+#[test]
+fn pool_and_subnet_deletes_and_imports_keep_ptrs_in_step() {
+    let r = real();
+    let test = scene("dnsm_bulk", &r.url);
+    let b = base();
+    let s = subnet(&test, json!({"cidr": format!("{b}.0/24"), "name": "bulk"}));
+    settings::manage_subnet(&test.db, s.id, true).unwrap();
+    let doomed = pool(
+        &test,
+        json!({"subnet_id": s.id, "name": "doomed", "range": format!("{b}.10-{b}.19")}),
+    );
+    let stays = pool(
+        &test,
+        json!({"subnet_id": s.id, "name": "stays", "range": format!("{b}.20-{b}.29")}),
+    );
+    let first = |target, service| {
+        allocator::allocate(&test.db, target, service, 1).unwrap()[0]
+            .address
+            .clone()
+    };
+    let in_doomed = first(Target::Pool(doomed.id), 5);
+    let in_stays = first(Target::Pool(stays.id), 6);
+    mirror::after_commit(&test.db, 5, None).unwrap();
+    mirror::after_commit(&test.db, 6, None).unwrap();
+    assert_eq!(
+        r.dig_x(&in_doomed),
+        Ok(vec!["vps5.example.net.".to_string()])
+    );
+    ptrs::set(&test.db, Editor::Admin, &in_stays, Some("mail.example.org")).unwrap();
+    mirror::after_commit(&test.db, 6, None).unwrap();
+    assert_eq!(
+        r.dig_x(&in_stays),
+        Ok(vec!["mail.example.org.".to_string()])
+    );
+
+    pools::delete(&test.db, doomed.id, true).unwrap();
+    mirror::after_commit(&test.db, 0, None).unwrap();
+    assert_eq!(r.dig_x(&in_doomed), Err("NXDOMAIN".to_string()));
+
+    let imported = format!("{b}.40");
+    test.conn()
+        .exec_drop(
+            "UPDATE tblhosting SET dedicatedip = ? WHERE id = 7",
+            (&imported,),
+        )
+        .unwrap();
+    let run = sync::run(&test.db, &req(json!({"live_only": false}))).unwrap();
+    assert_eq!(run.imported.len(), 1, "{run:?}");
+    mirror::after_commit(&test.db, 0, None).unwrap();
+    assert_eq!(
+        r.dig_x(&imported),
+        Ok(vec!["vps7.example.net.".to_string()])
+    );
+
+    subnets::delete(&test.db, s.id, true).unwrap();
+    let sent = mirror::after_commit(&test.db, 0, None).unwrap();
+    assert!(sent.iter().all(|d| d.error.is_none()), "{sent:?}");
+    for gone in [&in_stays, &imported] {
+        assert_eq!(r.dig_x(gone), Err("NXDOMAIN".to_string()), "{gone}");
+    }
+    assert!(waiting(&test).is_empty(), "{:?}", waiting(&test));
+    let left: u64 = test
+        .conn()
+        .query_first("SELECT COUNT(*) FROM mod_ipmanager_ptrs")
+        .unwrap()
+        .unwrap();
+    assert_eq!(left, 0, "the deleted subnet's hand-set names are forgotten");
 }

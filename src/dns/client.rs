@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 pub const NAME: &str = "PowerDNS";
 /// PTRs per PATCH: about 0.5 MB of JSON, well under PowerDNS's default 2 MB body limit.
 const PATCH_RRSETS: usize = 4000;
+/// Further tries of a PATCH PowerDNS failed with a 5xx (each within the call's deadline).
+const PATCH_RETRIES: u32 = 3;
 
 pub struct PowerDns {
     client: Client,
@@ -111,6 +113,22 @@ impl PowerDns {
         }
     }
 
+    /// The zone PowerDNS holds `name` in (the longest zone it ends in), if any: where a PTR
+    /// of a subnet no longer in IP Manager lives.
+    pub fn zone_holding(&self, name: &str) -> Result<Option<String>> {
+        let (status, body) = self.call("GET", "/zones", None)?;
+        if status != 200 {
+            return Err(Self::refused("GET", "/zones", status, &body));
+        }
+        let zones = body.as_array().map(Vec::as_slice).unwrap_or_default();
+        Ok(zones
+            .iter()
+            .filter_map(|z| z.get("name").and_then(Value::as_str))
+            .filter(|zone| name == *zone || name.ends_with(&format!(".{zone}")))
+            .max_by_key(|zone| zone.len())
+            .map(str::to_string))
+    }
+
     /// Creates a Native zone with these nameservers (absolute names), unless it exists.
     pub fn ensure_zone(&self, zone: &str, nameservers: &[String]) -> Result<bool> {
         if self.zone_exists(zone)? {
@@ -147,10 +165,20 @@ impl PowerDns {
             })
             .collect();
         let path = format!("/zones/{zone}");
-        let (status, body) = self.call("PATCH", &path, Some(&json!({"rrsets": rrsets})))?;
-        match status {
-            200..=299 => Ok(()),
-            _ => Err(Self::refused("PATCH", &path, status, &body)),
+        let body = json!({"rrsets": rrsets});
+        let mut attempt = 0;
+        loop {
+            let (status, reply) = self.call("PATCH", &path, Some(&body))?;
+            match status {
+                200..=299 => return Ok(()),
+                // A backend busy for a moment (SQLite's "database is locked" comes back as
+                // HTTP 500); REPLACE and DELETE are safe to send again.
+                500..=599 if attempt < PATCH_RETRIES => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(150 * u64::from(attempt)));
+                }
+                _ => return Err(Self::refused("PATCH", &path, status, &reply)),
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ use super::client::{PowerDns, PtrChange};
 use super::names;
 use super::settings::{self, DnsSettings};
 use crate::error::{Error, Result};
+use crate::ipam::model::Subnet;
 use crate::net::Addr;
 use crate::providers::outbox::{self, Delivered, Job, Operation};
 use crate::store::script::{Script, literal};
@@ -78,13 +79,48 @@ pub fn enqueue(
     Ok(())
 }
 
+/// Writes, before a managed subnet is deleted, the removal of its PTRs — its single
+/// addresses in `keys` and every PTR set by hand inside it — and forgets its hand-set
+/// names and its reverse DNS choice. The delivery deletes them from the zone PowerDNS
+/// holds them in (the subnet, and with it the zone IP Manager would work out, is gone).
+pub fn forget_subnet(tx: &mut Tx<'_>, subnet: &Subnet, keys: &[String]) -> Outcome<()> {
+    let (lo, hi) = (subnet.cidr.network(), subnet.cidr.last());
+    let by_hand: Vec<Vec<u8>> = tx.exec(
+        "SELECT DISTINCT address FROM mod_ipmanager_ptrs WHERE family = :f AND address BETWEEN :lo AND :hi",
+        params! {"f" => lo.family.number(), "lo" => lo.to_bytes(), "hi" => hi.to_bytes()},
+    )?;
+    let mut gone: Vec<String> = addresses_only(keys);
+    for bytes in by_hand {
+        gone.push(
+            Addr::from_bytes(&bytes)
+                .map_err(Failure::Domain)?
+                .to_string(),
+        );
+    }
+    gone.sort();
+    gone.dedup();
+    enqueue(tx, Operation::Remove, subnet.id, 0, &gone)?;
+    tx.exec_drop(
+        "DELETE FROM mod_ipmanager_ptrs WHERE family = :f AND address BETWEEN :lo AND :hi",
+        params! {"f" => lo.family.number(), "lo" => lo.to_bytes(), "hi" => hi.to_bytes()},
+    )?;
+    tx.exec_drop(
+        "DELETE FROM mod_ipmanager_dns_subnets WHERE subnet_id = :s",
+        params! {"s" => subnet.id},
+    )?;
+    Ok(())
+}
+
 /// Delivers one PTR change (the outbox holds the claim): Ok, or the error in words.
 pub fn deliver(
     db: &Db,
     job: &Job,
     deadline: Option<Instant>,
 ) -> std::result::Result<Option<String>, String> {
-    converge(db, &job.addresses, deadline)
+    // A removal was written while its subnet was managed: an address no managed subnet
+    // holds any more (the subnet was deleted) has its PTR deleted where PowerDNS keeps it.
+    let outside = job.operation == Operation::Remove;
+    converge(db, &job.addresses, outside, deadline)
         .map(|()| None)
         .map_err(|e| e.to_string())
 }
@@ -107,22 +143,39 @@ fn client(settings: &DnsSettings, deadline: Option<Instant>) -> Result<PowerDns>
     )
 }
 
-fn converge(db: &Db, keys: &[String], deadline: Option<Instant>) -> Result<()> {
+fn converge(
+    db: &Db,
+    keys: &[String],
+    delete_outside: bool,
+    deadline: Option<Instant>,
+) -> Result<()> {
     let settings = settings::read(db)?;
     let pdns = client(&settings, deadline)?;
     let read = || db.run(RetryPolicy::Transient, |conn| wanted(conn, keys, &settings));
     let mut want = read()?;
     for _ in 0..ROUNDS {
         let mut by_zone: BTreeMap<String, Vec<PtrChange>> = BTreeMap::new();
-        for (zone, change) in &want {
+        for (zone, change) in &want.changes {
             by_zone
                 .entry(zone.clone())
                 .or_default()
                 .push(change.clone());
         }
-        for (zone, changes) in by_zone {
-            pdns.ensure_zone(&zone, &settings.nameservers)?;
-            pdns.patch(&zone, &changes, settings.ttl)?;
+        for (zone, changes) in &by_zone {
+            pdns.ensure_zone(zone, &settings.nameservers)?;
+            pdns.patch(zone, changes, settings.ttl)?;
+        }
+        if delete_outside {
+            for addr in &want.outside {
+                let name = names::ptr_name(*addr);
+                if let Some(zone) = pdns.zone_holding(&name)? {
+                    let change = PtrChange {
+                        name,
+                        hostname: None,
+                    };
+                    pdns.patch(&zone, &[change], settings.ttl)?;
+                }
+            }
         }
         let now = read()?;
         if now == want {
@@ -139,15 +192,20 @@ fn converge(db: &Db, keys: &[String], deadline: Option<Instant>) -> Result<()> {
 /// A held row as the PTRs need it: first and last address, prefix length, service.
 type HeldRange = (Vec<u8>, Vec<u8>, u8, Option<u32>);
 
+/// What IP Manager wants of PowerDNS for some keys now.
+#[derive(Debug, PartialEq, Eq)]
+struct Wanted {
+    /// Each key in a managed subnet: its zone and PTR.
+    changes: Vec<(String, PtrChange)>,
+    /// The keys no managed subnet holds.
+    outside: Vec<Addr>,
+}
+
 /// Each key's zone and PTR as IP Manager wants it now (keys outside a managed subnet are
-/// left out). Read a subnet at a time — the rows over the keys' range, the hand-set names
+/// listed apart). Read a subnet at a time — the rows over the keys' range, the hand-set names
 /// and the services' domains in one query each — so a subnet's reset of 65,536 addresses
 /// costs a handful of queries, not a few per address.
-fn wanted(
-    q: &mut impl Queryable,
-    keys: &[String],
-    settings: &DnsSettings,
-) -> Outcome<Vec<(String, PtrChange)>> {
+fn wanted(q: &mut impl Queryable, keys: &[String], settings: &DnsSettings) -> Outcome<Wanted> {
     let all: Vec<crate::ipam::model::Subnet> = {
         let rows: Vec<mysql::Row> = q.query(format!(
             "SELECT {} FROM mod_ipmanager_subnets",
@@ -161,14 +219,16 @@ fn wanted(
         q.query("SELECT subnet_id FROM mod_ipmanager_dns_subnets WHERE enabled = 1")?;
     // Each key in the most specific subnet holding it, if that one is managed.
     let mut by_subnet: BTreeMap<u64, Vec<Addr>> = BTreeMap::new();
+    let mut outside = Vec::new();
     for key in keys {
         let addr = Addr::parse(key, "Address").map_err(Failure::Domain)?;
         let holder = all
             .iter()
             .filter(|s| s.family() == addr.family && s.cidr.contains(addr))
             .max_by_key(|s| s.cidr.prefix_len());
-        if let Some(h) = holder.filter(|h| managed.contains(&h.id)) {
-            by_subnet.entry(h.id).or_default().push(addr);
+        match holder.filter(|h| managed.contains(&h.id)) {
+            Some(h) => by_subnet.entry(h.id).or_default().push(addr),
+            None => outside.push(addr),
         }
     }
     let mut out = Vec::new();
@@ -253,7 +313,10 @@ fn wanted(
             ));
         }
     }
-    Ok(out)
+    Ok(Wanted {
+        changes: out,
+        outside,
+    })
 }
 
 /// Sends the due PTR changes of `service_id` right after its change committed; failures

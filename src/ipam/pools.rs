@@ -329,6 +329,7 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<u64> {
         }
         let released: Vec<String> = rows.iter().filter(|r| r.state.counts_as_assigned()).map(|r| r.display()).collect();
         crate::netbox::mirror::enqueue(tx, crate::providers::outbox::Operation::Remove, 0, &released)?;
+        crate::dns::mirror::enqueue(tx, crate::providers::outbox::Operation::Remove, pool.subnet_id, 0, &released)?;
         tx.exec_drop("DELETE FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => id})?;
         audit::record(tx, "pool.delete", ("pool", id), Some(&spec_json(&PoolSpec::from(&pool))), None, &format!("Pool \"{}\" deleted; {in_use} address(es) released.", pool.name))?;
         Ok(in_use)

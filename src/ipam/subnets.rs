@@ -234,6 +234,8 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<DeleteReport> {
         }
         let pools: Option<u64> = tx.exec_first("SELECT COUNT(*) FROM mod_ipmanager_pools WHERE subnet_id = :id", params! {"id" => id})?;
         let mirrored = crate::netbox::mirror::subnet_keys(tx, id)?;
+        // Its PTRs go with it (written while the subnet still counts as managed).
+        crate::dns::mirror::forget_subnet(tx, &subnet, &mirrored)?;
         for table in ["mod_ipmanager_addresses", "mod_ipmanager_pools"] {
             tx.exec_drop(format!("DELETE FROM {table} WHERE subnet_id = :id"), params! {"id" => id})?;
         }

@@ -492,6 +492,13 @@ fn record(
     }
     let keys: Vec<String> = taken.iter().map(|(c, _)| c.unit_text()).collect();
     crate::netbox::mirror::enqueue(tx, crate::providers::outbox::Operation::Add, 0, &keys)?;
+    crate::dns::mirror::enqueue(
+        tx,
+        crate::providers::outbox::Operation::Add,
+        locked.subnet.id,
+        0,
+        &keys,
+    )?;
     // Imports are logged against the service they came from, one row each.
     let entries: Vec<(u64, Value, String)> = taken
         .iter()

@@ -319,6 +319,29 @@ fn wanted(q: &mut impl Queryable, keys: &[String], settings: &DnsSettings) -> Ou
     })
 }
 
+/// The PTR IP Manager keeps for each of `addresses` while reverse DNS is on — the name set
+/// by hand, else the default — keyed by address; addresses outside a managed subnet, or
+/// with no PTR, are left out (the Addresses page).
+pub fn intended(q: &mut impl Queryable, addresses: &[String]) -> Outcome<BTreeMap<String, String>> {
+    let settings = settings::read_in(q)?;
+    if !settings.enabled || addresses.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let by_name: BTreeMap<String, String> = wanted(q, addresses, &settings)?
+        .changes
+        .into_iter()
+        .filter_map(|(_, change)| change.hostname.map(|host| (change.name, host)))
+        .collect();
+    let mut out = BTreeMap::new();
+    for text in addresses {
+        let addr = Addr::parse(text, "Address").map_err(Failure::Domain)?;
+        if let Some(host) = by_name.get(&names::ptr_name(addr)) {
+            out.insert(text.clone(), host.trim_end_matches('.').to_string());
+        }
+    }
+    Ok(out)
+}
+
 /// Sends the due PTR changes of `service_id` right after its change committed; failures
 /// wait in the queue.
 pub fn after_commit(db: &Db, service_id: u32, deadline: Option<Instant>) -> Result<Vec<Delivered>> {

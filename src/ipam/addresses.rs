@@ -92,6 +92,7 @@ impl AddressRow {
             },
             note: self.note.clone(),
             ptr: None,
+            ptr_by_hand: false,
         }
     }
 }
@@ -114,8 +115,11 @@ pub struct AddressView {
     pub pool: Option<String>,
     pub quarantine_until: Option<String>,
     pub note: String,
-    /// A PTR set by hand for the holding service, filled in by `list`.
+    /// The PTR reverse DNS keeps for the address (hand-set or the default), filled in by
+    /// `list`; None when its subnet's reverse zone is not managed.
     pub ptr: Option<String>,
+    /// Whether `ptr` was set by hand for the holding service.
+    pub ptr_by_hand: bool,
 }
 
 /// Fills in the service ("#12 vps4.example — Client Name") and pool names of a page of
@@ -152,35 +156,44 @@ fn name_holders(q: &mut impl Queryable, items: &mut [AddressView]) -> Outcome<()
             pools.clone(),
         )?
     };
-    // PTRs set by hand for the service holding the address (reverse DNS).
-    let singles: Vec<Vec<u8>> = items
+    // PTRs: what reverse DNS keeps for each held single address, and which were set by
+    // hand for the service holding it.
+    let singles: Vec<String> = items
         .iter()
         .filter(|a| a.service_id.is_some() && !a.address.contains('/'))
-        .filter_map(|a| crate::net::Addr::parse(&a.ip, "Address").ok())
-        .map(|a| a.to_bytes())
+        .map(|a| a.ip.clone())
         .collect();
-    let ptrs: Vec<(Vec<u8>, u32, String)> = if singles.is_empty() {
+    let intended = crate::dns::mirror::intended(q, &singles)?;
+    let by_hand: Vec<(Vec<u8>, u32)> = if singles.is_empty() {
         Vec::new()
     } else {
+        let bytes: Vec<Vec<u8>> = singles
+            .iter()
+            .filter_map(|a| crate::net::Addr::parse(a, "Address").ok())
+            .map(|a| a.to_bytes())
+            .collect();
         q.exec(
             format!(
-                "SELECT address, service_id, hostname FROM mod_ipmanager_ptrs WHERE address IN ({})",
-                marks(singles.len())
+                "SELECT address, service_id FROM mod_ipmanager_ptrs WHERE address IN ({})",
+                marks(bytes.len())
             ),
-            singles,
+            bytes,
         )?
     };
-    for item in items {
+    for item in items.iter_mut() {
+        if item.service_id.is_none() || item.address.contains('/') {
+            continue;
+        }
+        item.ptr = intended.get(&item.ip).cloned();
         if let (Some(service), Ok(addr)) = (
             item.service_id,
             crate::net::Addr::parse(&item.ip, "Address"),
         ) {
             let bytes = addr.to_bytes();
-            item.ptr = ptrs
-                .iter()
-                .find(|(a, s, _)| *a == bytes && *s == service && !item.address.contains('/'))
-                .map(|(_, _, h)| h.trim_end_matches('.').to_string());
+            item.ptr_by_hand = by_hand.iter().any(|(a, s)| *a == bytes && *s == service);
         }
+    }
+    for item in items {
         item.service = item.service_id.map(|id| {
             service_names
                 .iter()

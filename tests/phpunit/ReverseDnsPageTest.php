@@ -56,14 +56,17 @@ final class ReverseDnsPageTest extends HarnessTestCase
         $html = $this->page(['do' => 'manage', 'subnet_id' => (string) $subnet['id'], 'managed' => '1']);
         $this->assertStringContainsString("$n.78.10.in-addr.arpa.", $html);
         $address = ipmanager_allocate(['pool_id' => $pool['id'], 'service_id' => $this->ids['service_demo_vps']])[0]['address'];
-        $this->assertSame(str_replace('.', '-', $address) . '.static.example.net.', $this->dig($address));
+        $default = str_replace('.', '-', $address) . '.static.example.net';
+        $this->assertSame("$default.", $this->dig($address));
+        $addresses = fn () => AdminArea::request(['module' => 'ipmanager', 'action' => 'addresses', 'subnet_id' => (string) $subnet['id']])->body;
+        $this->assertMatchesRegularExpression('/PTR <span class="ipm-ptr-name">' . preg_quote($default, '/') . '<\/span> <span class="text-muted">\(default\)/', $addresses(), 'the default PTR is shown as such');
 
         $html = $this->page(['do' => 'ptr', 'address' => $address, 'hostname' => 'router.example.net']);
         $this->assertStringContainsString("The reverse DNS of $address is now router.example.net.", $html);
         $this->assertSame('router.example.net.', $this->dig($address));
         // The Addresses page shows it, with a link to change it.
-        $list = AdminArea::request(['module' => 'ipmanager', 'action' => 'addresses', 'subnet_id' => (string) $subnet['id']])->body;
-        $this->assertStringContainsString('PTR router.example.net', $list);
+        $list = $addresses();
+        $this->assertMatchesRegularExpression('/PTR <span class="ipm-ptr-name">router\.example\.net<\/span> <a /', $list, 'set by hand: no "default"');
         $this->assertStringContainsString('action=rdns&amp;address=' . $address, $list);
         $this->assertStringContainsString('value="' . $address . '"', AdminArea::request(['module' => 'ipmanager', 'action' => 'rdns', 'address' => $address])->body);
         $this->assertStringContainsString('is not a hostname', $this->page(['do' => 'ptr', 'address' => $address, 'hostname' => 'bad name']));

@@ -44,6 +44,7 @@ $_ADDONLANG = [
     'client_unassigned' => '%s was given back.',
     'client_unassign_pending' => '%s is being removed from your server; it disappears from this list once that is done.',
     'client_ptr_edit' => 'Reverse DNS',
+    'ptr_default_marker' => 'default',
     'client_ptr_is' => 'PTR: %s',
     'client_ptr_default_name' => 'PTR: default',
     'client_ptr_inside' => '%d reverse DNS name(s) inside',

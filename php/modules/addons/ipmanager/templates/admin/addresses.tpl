@@ -22,7 +22,7 @@
             <td><code>{$a.address}</code></td>
             <td>{$a.state_label}</td>
             <td>{if $a.service_id}<a href="{url action=assignments service_id=$a.service_id}">{$a.service}</a>
-                {if $a.prefix_len == 32 || $a.prefix_len == 128}<br><small class="ipm-ptr">{if $a.ptr}PTR {$a.ptr}{/if} <a href="{url action=rdns address=$a.ip}" class="ipm-edit-ptr">{$lang.client_ptr_edit}</a></small>{/if}{/if}</td>
+                {if $a.prefix_len == 32 || $a.prefix_len == 128}<br><small class="ipm-ptr">{if $a.ptr}PTR <span class="ipm-ptr-name">{$a.ptr}</span>{if !$a.ptr_by_hand} <span class="text-muted">({$lang.ptr_default_marker})</span>{/if}{/if} <a href="{url action=rdns address=$a.ip}" class="ipm-edit-ptr">{$lang.client_ptr_edit}</a></small>{/if}{/if}</td>
             <td>{if $a.pool_id}<a href="{url action=addresses pool_id=$a.pool_id}">{$a.pool}</a>{/if}</td>
             <td>{if $a.quarantine_until}{$a.quarantine_until} UTC{/if}</td>
         </tr>

@@ -188,10 +188,13 @@ namespace {
 
     /**
      * The Reverse DNS page and the dashboard box: settings, 'reachable' (null without URL or
-     * key), 'message' (the version or the error), the queue's 'waiting'/'failing', and every
-     * subnet with 'managed' and its reverse 'zone'.
+     * key), 'message' (the version or the error), the queue's 'waiting'/'failing', every
+     * subnet with 'managed' and its reverse 'zone', and 'queue': a page of the changes for
+     * PowerDNS, newest first, as ipmanager_netbox_overview() lists NetBox's.
+     *
+     * @param array{page?:int, per_page?:int}|null $filters
      */
-    function ipmanager_dns_status(): array {}
+    function ipmanager_dns_status(?array $filters = null): array {}
 
     /** Turns reverse-DNS management of a subnet on or off. */
     function ipmanager_dns_subnet(int $id, bool $managed): void {}

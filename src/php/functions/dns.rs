@@ -90,6 +90,8 @@ struct Status {
     waiting: u64,
     failing: u64,
     subnets: Vec<ManagedSubnet>,
+    /// The changes for PowerDNS, newest first, a page at a time (with their errors).
+    queue: crate::paging::Page<crate::providers::outbox::Queued>,
 }
 
 #[derive(Serialize)]
@@ -102,9 +104,14 @@ struct ManagedSubnet {
 }
 
 /// The Reverse DNS page and the dashboard box: settings, whether PowerDNS answers (within
-/// 2 s), the queue's counts, and each subnet with whether IP Manager manages its zone.
+/// 2 s), the queue's counts and a page of it (`page`, `per_page`), and each subnet with
+/// whether IP Manager manages its zone.
 #[php_function]
-pub fn ipmanager_dns_status() -> PhpResult<Zval> {
+pub fn ipmanager_dns_status(filters: Option<&Zval>) -> PhpResult<Zval> {
+    let filters = args::optional_array(filters, "The filters")?;
+    let f = Fields::new("Reverse DNS queue filters", &filters)?;
+    f.allow_only(&["page", "per_page"])?;
+    let paging = crate::php::requests::paging(&f)?;
     let db = registry::db()?;
     let s = settings::read(&db)?;
     let (reachable, message) = if s.url.is_empty() || !s.key_set {
@@ -137,6 +144,7 @@ pub fn ipmanager_dns_status() -> PhpResult<Zval> {
             name: sub.name,
         })
         .collect();
+    let queue = crate::providers::outbox::list(&db, crate::providers::outbox::Target::Dns, paging)?;
     Ok(to_php(&Status {
         settings: s,
         reachable,
@@ -144,6 +152,7 @@ pub fn ipmanager_dns_status() -> PhpResult<Zval> {
         waiting,
         failing,
         subnets,
+        queue,
     })?)
 }
 

@@ -25,6 +25,7 @@ require_once __DIR__ . '/Admin/OrphansPage.php';
 require_once __DIR__ . '/Admin/SettingsPage.php';
 require_once __DIR__ . '/Admin/AssignmentsPage.php';
 require_once __DIR__ . '/Admin/IntegrationsPage.php';
+require_once __DIR__ . '/Admin/QueueActions.php';
 require_once __DIR__ . '/Admin/NetBoxPage.php';
 require_once __DIR__ . '/Admin/TransferPage.php';
 require_once __DIR__ . '/Admin/ReverseDnsPage.php';

@@ -2,7 +2,6 @@
 
 namespace IpManager\Addon\Admin;
 
-use IpManager\Addon\Runtime;
 
 /**
  * NetBox: where it is and how IP Manager reaches it (connection state, Test connection),
@@ -79,17 +78,8 @@ final class NetBoxPage
                     }
                     return [$messages, null];
                 case 'retry':
-                    $done = ipmanager_outbox_retry((int) Request::post('id'));
-                    if ($done === null) {
-                        return [[['info', sprintf($lang['netbox_change_busy'], Request::post('id'))]], null];
-                    }
-                    return [[$done['error'] === null
-                        ? ['success', sprintf($lang['netbox_change_delivered'], $done['id'])]
-                        : ['warning', sprintf($lang['netbox_change_failing'], $done['id'], $done['error'])]], null];
                 case 'force':
-                    $actor = Runtime::actor();
-                    $forced = ipmanager_outbox_force((int) Request::post('id'), 'admin #' . (int) ($actor['id'] ?? 0));
-                    return [[['warning', sprintf($lang['netbox_change_forced'], $forced['id'])]], null];
+                    return [QueueActions::act(Request::post('do'), $lang, 'netbox'), null];
             }
         } catch (\IpManager\Exception $e) {
             return [[['danger', $e->getMessage()]], null];

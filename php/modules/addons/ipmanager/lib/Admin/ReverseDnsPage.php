@@ -3,7 +3,8 @@
 namespace IpManager\Addon\Admin;
 
 /**
- * Reverse DNS: where PowerDNS is (settings, Test connection, whether it answers, the queue),
+ * Reverse DNS: where PowerDNS is (settings, Test connection, whether it answers, the queue
+ * with each change's error, Retry now and Force),
  * which subnets' reverse zones IP Manager manages, a PTR set by hand for any assigned
  * address, and "reset PTRs" for a subnet.
  */
@@ -13,9 +14,13 @@ final class ReverseDnsPage
     {
         $lang = $vars['_lang'];
         $messages = Request::isPost() ? self::act($lang) : [];
-        $status = ipmanager_dns_status();
+        $status = ipmanager_dns_status(['page' => Request::get('page'), 'per_page' => '25']);
         // Lists as the page shows them (Smarty's implode modifier takes its arguments the other way round).
         $status['settings']['nameservers_text'] = implode(' ', $status['settings']['nameservers']);
+        foreach ($status['queue']['items'] as &$change) {
+            $change['addresses_text'] = implode(', ', $change['job']['addresses']);
+        }
+        unset($change);
         return new Page('rdns.tpl', ['status' => $status, 'address' => Request::get('address')], $messages);
     }
 
@@ -40,6 +45,9 @@ final class ReverseDnsPage
                 case 'reset':
                     $n = ipmanager_dns_reset((int) Request::post('subnet_id'));
                     return [['success', sprintf($lang['rdns_reset_done'], $n)]];
+                case 'retry':
+                case 'force':
+                    return QueueActions::act(Request::post('do'), $lang, 'rdns');
                 case 'ptr':
                     $host = trim(Request::post('hostname'));
                     $done = ipmanager_ptr_set(Request::post('address'), $host === '' ? null : $host);

@@ -55,3 +55,7 @@
     <input type="text" class="form-control" name="hostname" id="ipm-rdns-hostname" placeholder="{$lang.rdns_ptr_placeholder}">
     <button class="btn btn-default" type="submit" id="ipm-rdns-ptr-save">{$lang.save}</button>
 </form>
+
+<h3>{$lang.rdns_queue_title}</h3>
+<p>{$lang.rdns_queue_help}</p>
+{include file="partials/outbox_queue.tpl" queue=$status.queue table_id="ipm-rdns-queue-list" words="rdns" action="rdns"}

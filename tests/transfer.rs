@@ -246,6 +246,51 @@ fn the_preview_judges_every_line_and_applying_a_refused_file_changes_nothing() {
     assert_eq!(exported(&test, Format::Csv, ALL), before, "nothing changed");
 }
 
+/// A file written by hand may list a child subnet before its parent (and a pool of the
+/// child before either): parents are taken first, the child lands under its parent, and
+/// the parent never hands out the child's addresses.
+#[test]
+fn a_child_subnet_before_its_parent_in_the_file_is_taken_under_it() {
+    let test = with_services("xfer_order");
+    let header = ipmanager::transfer::records::CSV_COLUMNS.join(",");
+    let file = format!(
+        "{header}\n\
+         pool,,child pool,,,,,,,,,,,,,,10.82.1.0/24,10.82.1.10-10.82.1.20,32,,,\n\
+         subnet,10.82.1.0/24,child,10.82.0.0/22,,,,,,1,1,1,1,0,0,0,,,,,,\n\
+         subnet,10.82.0.0/22,parent,,,,,,,1,1,1,1,0,0,0,,,,,,\n\
+         pool,,parent pool,,,,,,,,,,,,,,10.82.0.0/22,10.82.0.0-10.82.3.255,32,,,\n"
+    );
+    let preview = import::preview(&test.db, file.as_bytes(), Format::Csv).unwrap();
+    assert!(preview.refused.is_empty(), "{:?}", preview.refused);
+    let applied = import::apply(&test.db, file.as_bytes(), Format::Csv).unwrap();
+    assert_eq!(applied.added.len(), 4, "{applied:?}");
+    let (child_parent, parent_id): (Option<u64>, u64) = test
+        .conn()
+        .query_first(
+            "SELECT c.parent_id, p.id FROM mod_ipmanager_subnets c JOIN mod_ipmanager_subnets p \
+             ON p.network = (SELECT network FROM mod_ipmanager_subnets WHERE name = 'parent') \
+             WHERE c.name = 'child'",
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(child_parent, Some(parent_id));
+    let parent_pool: u64 = test
+        .conn()
+        .query_first("SELECT id FROM mod_ipmanager_pools WHERE name = 'parent pool'")
+        .unwrap()
+        .unwrap();
+    for service in 1..=300 {
+        let Ok(got) = allocator::allocate(&test.db, Target::Pool(parent_pool), service, 1) else {
+            break;
+        };
+        assert!(
+            !got[0].address.starts_with("10.82.1."),
+            "the parent handed out its child's {}",
+            got[0].address
+        );
+    }
+}
+
 #[test]
 fn unreadable_files_are_refused_as_a_whole_with_where() {
     let refused = |bytes: &[u8], format: Format| match parse::parse(bytes, format) {

@@ -104,10 +104,22 @@ fn run(tx: &mut Tx<'_>, records: &[Numbered], unreadable: &[LineError]) -> Outco
         report.refused.push(line(e.line, "line", e.reason.clone()));
     }
     let mut seen_subnets: BTreeMap<String, u64> = BTreeMap::new();
-    for n in records {
-        if let Record::Subnet(s) = &n.record {
-            subnet(tx, n.line, s, &mut seen_subnets, &mut report)?;
-        }
+    let mut subnet_records: Vec<(u64, &SubnetRecord)> = records
+        .iter()
+        .filter_map(|n| match &n.record {
+            Record::Subnet(s) => Some((n.line, s)),
+            _ => None,
+        })
+        .collect();
+    // Parents first whatever the file's order: a parent is always the shorter prefix.
+    subnet_records.sort_by_key(|(at, s)| {
+        (
+            Cidr::parse(&s.cidr).map_or(u8::MAX, |c| c.prefix_len()),
+            *at,
+        )
+    });
+    for (at, s) in subnet_records {
+        subnet(tx, at, s, &mut seen_subnets, &mut report)?;
     }
     for n in records {
         if let Record::Pool(p) = &n.record {
@@ -171,7 +183,7 @@ fn subnet(
                         at,
                         what,
                         format!(
-                            "its parent {} is not in IP Manager or earlier in the file",
+                            "its parent {} is neither in IP Manager nor in the file",
                             s.parent
                         ),
                     ));

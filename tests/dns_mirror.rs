@@ -271,3 +271,27 @@ fn pool_and_subnet_deletes_and_imports_keep_ptrs_in_step() {
         .unwrap();
     assert_eq!(left, 0, "the deleted subnet's hand-set names are forgotten");
 }
+
+/// A subnet with no reverse zone of its own (IPv4 larger than a /8, IPv6 larger than a
+/// /16) cannot be managed: refused with the reason, nothing written.
+#[test]
+fn a_subnet_without_a_zone_of_its_own_cannot_be_managed() {
+    let r = real();
+    let test = scene("dnsm_wide", &r.url);
+    for (cidr, words) in [
+        ("10.0.0.0/7", "larger than a /8"),
+        ("3000::/12", "larger than a /16"),
+    ] {
+        let s = subnet(&test, json!({"cidr": cidr, "name": cidr}));
+        let err = settings::manage_subnet(&test.db, s.id, true).unwrap_err();
+        assert!(err.to_string().contains(words), "{cidr}: {err}");
+        // Turning it off is always allowed.
+        settings::manage_subnet(&test.db, s.id, false).unwrap();
+    }
+    let managed: u64 = test
+        .conn()
+        .query_first("SELECT COUNT(*) FROM mod_ipmanager_dns_subnets WHERE enabled = 1")
+        .unwrap()
+        .unwrap();
+    assert_eq!(managed, 0);
+}

@@ -4,7 +4,7 @@
 
 use super::names;
 use crate::error::{Error, Result};
-use crate::store::{Db, Outcome, RetryPolicy};
+use crate::store::{Db, Failure, Outcome, RetryPolicy};
 use mysql::params;
 use mysql::prelude::Queryable;
 use serde::Serialize;
@@ -158,6 +158,12 @@ pub fn manage_subnet(db: &Db, subnet_id: u64, on: bool) -> Result<()> {
         let Some(name) = cidr else {
             return Err(Error::NotFound(format!("Subnet #{subnet_id} does not exist.")).into());
         };
+        if on {
+            // A subnet with no reverse zone of its own (an IPv4 one larger than a /8, an
+            // IPv6 one larger than a /16) is refused with the reason, never half-managed.
+            let subnet = crate::ipam::subnets::load(tx, subnet_id)?;
+            names::zone_of(&subnet.cidr).map_err(Failure::Domain)?;
+        }
         tx.exec_drop(
             "INSERT INTO mod_ipmanager_dns_subnets (subnet_id, enabled) VALUES (:s, :on) \
              ON DUPLICATE KEY UPDATE enabled = VALUES(enabled)",

@@ -226,7 +226,9 @@ fn wanted(q: &mut impl Queryable, keys: &[String], settings: &DnsSettings) -> Ou
             .iter()
             .filter(|s| s.family() == addr.family && s.cidr.contains(addr))
             .max_by_key(|s| s.cidr.prefix_len());
-        match holder.filter(|h| managed.contains(&h.id)) {
+        // A subnet with no zone of its own cannot be managed (refused since; a row from
+        // before counts as unmanaged).
+        match holder.filter(|h| managed.contains(&h.id) && names::zone_of(&h.cidr).is_ok()) {
             Some(h) => by_subnet.entry(h.id).or_default().push(addr),
             None => outside.push(addr),
         }

@@ -54,7 +54,7 @@ fn clients_and_admins_set_ptrs_within_the_rules() {
     );
     let unmanaged = subnet(
         &test,
-        json!({"cidr": format!("{b}.0/24").replace("10.", "172."), "name": "not managed"}),
+        json!({"cidr": format!("{b}.0/24").replacen("10.", "172.", 1), "name": "not managed"}),
     );
     let pu = pool(
         &test,

@@ -113,9 +113,8 @@ impl PowerDns {
         }
     }
 
-    /// The zone PowerDNS holds `name` in (the longest zone it ends in), if any: where a PTR
-    /// of a subnet no longer in IP Manager lives.
-    pub fn zone_holding(&self, name: &str) -> Result<Option<String>> {
+    /// The names of the zones PowerDNS holds (absolute).
+    pub fn zones(&self) -> Result<Vec<String>> {
         let (status, body) = self.call("GET", "/zones", None)?;
         if status != 200 {
             return Err(Self::refused("GET", "/zones", status, &body));
@@ -124,9 +123,8 @@ impl PowerDns {
         Ok(zones
             .iter()
             .filter_map(|z| z.get("name").and_then(Value::as_str))
-            .filter(|zone| name == *zone || name.ends_with(&format!(".{zone}")))
-            .max_by_key(|zone| zone.len())
-            .map(str::to_string))
+            .map(str::to_string)
+            .collect())
     }
 
     /// Creates a Native zone with these nameservers (absolute names), unless it exists.

@@ -165,16 +165,20 @@ fn converge(
             pdns.ensure_zone(zone, &settings.nameservers)?;
             pdns.patch(zone, changes, settings.ttl)?;
         }
-        if delete_outside {
+        if delete_outside && !want.outside.is_empty() {
+            let zones = pdns.zones()?;
+            let mut gone: BTreeMap<String, Vec<PtrChange>> = BTreeMap::new();
             for addr in &want.outside {
                 let name = names::ptr_name(*addr);
-                if let Some(zone) = pdns.zone_holding(&name)? {
-                    let change = PtrChange {
+                if let Some(zone) = names::zone_holding(&name, &zones) {
+                    gone.entry(zone).or_default().push(PtrChange {
                         name,
                         hostname: None,
-                    };
-                    pdns.patch(&zone, &[change], settings.ttl)?;
+                    });
                 }
+            }
+            for (zone, changes) in &gone {
+                pdns.patch(zone, changes, settings.ttl)?;
             }
         }
         let now = read()?;

@@ -30,6 +30,15 @@ pub fn ptr_name(addr: Addr) -> String {
     }
 }
 
+/// Of `zones`, the one a record `name` belongs in: the longest it ends in (absolute names).
+pub fn zone_holding(name: &str, zones: &[String]) -> Option<String> {
+    zones
+        .iter()
+        .filter(|zone| name == zone.as_str() || name.ends_with(&format!(".{zone}")))
+        .max_by_key(|zone| zone.len())
+        .cloned()
+}
+
 /// The reverse zone holding the PTRs of `subnet` (absolute name).
 pub fn zone_of(subnet: &Cidr) -> Result<String> {
     let addr = subnet.network();
@@ -134,6 +143,32 @@ mod tests {
 
     fn v4(s: &str) -> Addr {
         Addr::parse(s, "a").unwrap()
+    }
+
+    #[test]
+    fn a_name_belongs_in_the_longest_zone_it_ends_in() {
+        let zones: Vec<String> = [
+            "10.in-addr.arpa.",
+            "0.10.in-addr.arpa.",
+            "110.10.in-addr.arpa.",
+        ]
+        .map(String::from)
+        .to_vec();
+        let at = |n: &str| zone_holding(n, &zones);
+        assert_eq!(
+            at("5.1.0.10.in-addr.arpa.").as_deref(),
+            Some("0.10.in-addr.arpa.")
+        );
+        assert_eq!(
+            at("5.1.7.10.in-addr.arpa.").as_deref(),
+            Some("10.in-addr.arpa.")
+        );
+        // A label boundary, not a text suffix: 10.110… is not inside 0.10… .
+        assert_eq!(
+            at("5.1.110.10.in-addr.arpa.").as_deref(),
+            Some("110.10.in-addr.arpa.")
+        );
+        assert_eq!(at("5.1.0.11.in-addr.arpa."), None);
     }
 
     #[test]

@@ -81,7 +81,14 @@ CONF
 
 stop() {
   if [ -f "$PD_PID" ] && kill -0 "$(cat "$PD_PID")" 2>/dev/null; then
-    kill "$(cat "$PD_PID")"
+    local pid
+    pid=$(cat "$PD_PID")
+    kill "$pid"
+    # Gone before returning, so a start right after never finds the old one answering.
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
     log "pdns: stopped"
   fi
   rm -f "$PD_PID"

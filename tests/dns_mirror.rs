@@ -295,3 +295,62 @@ fn a_subnet_without_a_zone_of_its_own_cannot_be_managed() {
         .unwrap();
     assert_eq!(managed, 0);
 }
+
+/// A name set by hand lasts as long as the holding: released and handed out again — even to
+/// the same service — the address answers the default; a prefix given back takes the names
+/// set inside it out of PowerDNS.
+#[test]
+fn a_hand_set_name_ends_with_its_holding() {
+    let r = real();
+    let test = scene("dnsm_hand", &r.url);
+    let b = base();
+    let s = subnet(&test, json!({"cidr": format!("{b}.0/24"), "name": "hand"}));
+    let p = pool(&test, json!({"subnet_id": s.id, "name": "hand"}));
+    let n = std::process::id() % 0xfff;
+    let s6 = subnet(
+        &test,
+        json!({"cidr": format!("2001:db8:{:x}::/48", 0x8000 + n), "name": "hand v6"}),
+    );
+    let p6 = pool(
+        &test,
+        json!({"subnet_id": s6.id, "name": "hand v6", "prefix_len": 64}),
+    );
+    for id in [s.id, s6.id] {
+        settings::manage_subnet(&test.db, id, true).unwrap();
+    }
+    let take = |pool_id, service| {
+        allocator::allocate(&test.db, Target::Pool(pool_id), service, 1).unwrap()[0]
+            .address
+            .clone()
+    };
+    let a = take(p.id, 5);
+    ptrs::set(&test.db, Editor::Admin, &a, Some("mail.example.org")).unwrap();
+    mirror::after_commit(&test.db, 5, None).unwrap();
+    assert_eq!(r.dig_x(&a), Ok(vec!["mail.example.org.".to_string()]));
+    release::release_address(&test.db, &a, ReleaseMode::Free).unwrap();
+    mirror::after_commit(&test.db, 5, None).unwrap();
+    assert_eq!(r.dig_x(&a), Err("NXDOMAIN".to_string()));
+    assert_eq!(
+        take(p.id, 5),
+        a,
+        "the lowest free address, to the same service"
+    );
+    mirror::after_commit(&test.db, 5, None).unwrap();
+    assert_eq!(r.dig_x(&a), Ok(vec!["vps5.example.net.".to_string()]));
+
+    let prefix = take(p6.id, 6);
+    let inside = format!(
+        "{}::25",
+        prefix.trim_end_matches("/64").trim_end_matches("::")
+    );
+    ptrs::set(&test.db, Editor::Admin, &inside, Some("host25.example.org")).unwrap();
+    mirror::after_commit(&test.db, 6, None).unwrap();
+    assert_eq!(
+        r.dig_x(&inside),
+        Ok(vec!["host25.example.org.".to_string()])
+    );
+    release::release_address(&test.db, &prefix, ReleaseMode::Free).unwrap();
+    mirror::after_commit(&test.db, 6, None).unwrap();
+    assert_eq!(r.dig_x(&inside), Err("NXDOMAIN".to_string()));
+    assert!(waiting(&test).is_empty(), "{:?}", waiting(&test));
+}

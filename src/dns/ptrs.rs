@@ -182,6 +182,35 @@ fn confirm_forward(hostname: &str, addr: Addr) -> Result<()> {
 
 /// Sets every assigned address of a subnet back to the defaults (hand-set names dropped),
 /// in one change: PowerDNS gets one PATCH per zone.
+/// When `row` is released: the names its holder set by hand inside it are forgotten (a
+/// later holding starts from the default, even for the same service), and the addresses
+/// whose PTRs must go are returned — each hand-set one, which for a prefix are the only
+/// PTRs it has.
+pub fn forget_released(tx: &mut Tx<'_>, row: &addresses::AddressRow) -> Outcome<Vec<String>> {
+    let Some(service) = row.service_id else {
+        return Ok(Vec::new());
+    };
+    let inside = params! {
+        "f" => row.first.family.number(), "a" => row.first.to_bytes(), "b" => row.last.to_bytes(), "s" => service,
+    };
+    let by_hand: Vec<Vec<u8>> = tx.exec(
+        "SELECT address FROM mod_ipmanager_ptrs WHERE family = :f AND address BETWEEN :a AND :b AND service_id = :s",
+        inside.clone(),
+    )?;
+    if by_hand.is_empty() {
+        return Ok(Vec::new());
+    }
+    tx.exec_drop(
+        "DELETE FROM mod_ipmanager_ptrs WHERE family = :f AND address BETWEEN :a AND :b AND service_id = :s",
+        inside,
+    )?;
+    by_hand
+        .iter()
+        .map(|bytes| Ok(Addr::from_bytes(bytes)?.to_string()))
+        .collect::<Result<_>>()
+        .map_err(Failure::Domain)
+}
+
 pub fn reset_subnet(db: &Db, subnet_id: u64) -> Result<u64> {
     let count = db.transaction(RetryPolicy::Transient, |tx| {
         let locked = release::lock_subnet(tx, subnet_id)?;

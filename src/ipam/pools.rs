@@ -324,12 +324,15 @@ pub fn delete(db: &Db, id: u64, force: bool) -> Result<u64> {
             ))
             .into());
         }
+        let mut gone_ptrs = Vec::new();
         for row in &rows {
             give::free_row(tx, &locked.subnet, &locked.blocked, row)?;
+            gone_ptrs.extend(crate::dns::ptrs::forget_released(tx, row)?);
         }
         let released: Vec<String> = rows.iter().filter(|r| r.state.counts_as_assigned()).map(|r| r.display()).collect();
         crate::netbox::mirror::enqueue(tx, crate::providers::outbox::Operation::Remove, 0, &released)?;
-        crate::dns::mirror::enqueue(tx, crate::providers::outbox::Operation::Remove, pool.subnet_id, 0, &released)?;
+        gone_ptrs.extend(released.iter().cloned());
+        crate::dns::mirror::enqueue(tx, crate::providers::outbox::Operation::Remove, pool.subnet_id, 0, &gone_ptrs)?;
         tx.exec_drop("DELETE FROM mod_ipmanager_pools WHERE id = :id", params! {"id" => id})?;
         audit::record(tx, "pool.delete", ("pool", id), Some(&spec_json(&PoolSpec::from(&pool))), None, &format!("Pool \"{}\" deleted; {in_use} address(es) released.", pool.name))?;
         Ok(in_use)

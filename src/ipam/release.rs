@@ -202,12 +202,15 @@ pub fn release_row(
         row.service_id.unwrap_or(0),
         &[row.display()],
     )?;
+    let mut gone_ptrs = vec![row.display()];
+    gone_ptrs.extend(crate::dns::ptrs::forget_released(tx, row)?);
+    gone_ptrs.dedup();
     crate::dns::mirror::enqueue(
         tx,
         crate::providers::outbox::Operation::Remove,
         locked.subnet.id,
         row.service_id.unwrap_or(0),
-        &[row.display()],
+        &gone_ptrs,
     )?;
     Ok(Released {
         address: row.display(),

@@ -55,6 +55,26 @@ impl FieldErrors {
         }
     }
 
+    /// The "name" field of a subnet or pool form: `saved` when an edit leaves it out, else
+    /// `given` checked (`what` and `example` word the error), empty after an error.
+    pub fn name(
+        &mut self,
+        saved: Option<&str>,
+        given: Option<&str>,
+        what: &str,
+        example: &str,
+    ) -> String {
+        match saved {
+            Some(name) => name.to_string(),
+            None => self
+                .check(
+                    "name",
+                    crate::input::name(given.unwrap_or_default(), what, example),
+                )
+                .unwrap_or_default(),
+        }
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|e| e.field == field)
     }

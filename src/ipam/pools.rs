@@ -89,19 +89,12 @@ pub fn spec_in(
     };
     // On edit, what the caller left out stays as saved.
     let kept = |keys: &[&str]| existing.filter(|_| !keys.iter().any(|k| form.given.contains(k)));
-    let name = match kept(&["name"]) {
-        Some(saved) => saved.name.clone(),
-        None => errors
-            .check(
-                "name",
-                crate::input::name(
-                    form.name.as_deref().unwrap_or_default(),
-                    "pool",
-                    "Proxmox VPS pool",
-                ),
-            )
-            .unwrap_or_default(),
-    };
+    let name = errors.name(
+        kept(&["name"]).map(|saved| saved.name.as_str()),
+        form.name.as_deref(),
+        "pool",
+        "Proxmox VPS pool",
+    );
     if !name.is_empty() && name_taken(q, &name, existing.map(|p| p.id))? {
         errors.add(
             "name",

@@ -144,19 +144,12 @@ impl SubnetSpec {
             },
         };
 
-        let name = match kept("name") {
-            Some(saved) => saved.name.clone(),
-            None => errors
-                .check(
-                    "name",
-                    crate::input::name(
-                        form.name.as_deref().unwrap_or_default(),
-                        "subnet",
-                        "Frankfurt VPS",
-                    ),
-                )
-                .unwrap_or_default(),
-        };
+        let name = errors.name(
+            kept("name").map(|saved| saved.name.as_str()),
+            form.name.as_deref(),
+            "subnet",
+            "Frankfurt VPS",
+        );
 
         let parent_id = match existing {
             Some(subnet) => subnet.parent_id,
